@@ -1,0 +1,874 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * decoder.c - an independent decoder for the kernel's kallsyms tables.
+ *
+ * Written from the format description (kallsyms-format.md), not from
+ * kernel/kallsyms.c.  Every read of table bytes goes through a bounds-checked
+ * helper; every failure names its check.
+ */
+#include "decoder.h"
+
+static const char *const check_names[KSYM_E_NR_CODES] = {
+	[KSYM_OK]		= "",
+	[KSYM_E_LAYOUT]		= "layout.param",
+	[KSYM_E_VIEW]		= "tables.view",
+	[KSYM_E_NUM_SYMS]	= "num_syms.range",
+	[KSYM_E_TOKEN_INDEX]	= "token_index.bounds",
+	[KSYM_E_TOKEN_NUL]	= "token_table.nul",
+	[KSYM_E_MARKERS_SIZE]	= "markers.size",
+	[KSYM_E_MARKER_ZERO]	= "markers.zero",
+	[KSYM_E_MARKER_OFFSET]	= "markers.offset",
+	[KSYM_E_LEN_ZERO]	= "names.len_zero",
+	[KSYM_E_LEN_FORM]	= "names.len_form",
+	[KSYM_E_LEN_3BYTE]	= "names.len_3byte",
+	[KSYM_E_NAMES_BOUNDS]	= "names.bounds",
+	[KSYM_E_NAME_TOO_LONG]	= "names.too_long",
+	[KSYM_E_TYPE]		= "names.type",
+	[KSYM_E_ADDR_SIZE]	= "addr.size",
+	[KSYM_E_ADDR_ORDER]	= "addr.nondecreasing",
+	[KSYM_E_SEQS_SIZE]	= "seqs.size",
+	[KSYM_E_SEQS_RANGE]	= "seqs.range",
+	[KSYM_E_SEQS_ORDER]	= "seqs.order",
+	[KSYM_E_INDEX]		= "lookup.index",
+	[KSYM_E_ANCHOR]		= "mode.anchor_missing",
+	[KSYM_E_MODE_NONE]	= "mode.none",
+	[KSYM_E_MODE_AMBIGUOUS]	= "mode.ambiguous",
+	[KSYM_E_NOT_FOUND]	= "lookup.not_found",
+};
+
+static const char *const mode_names[KSYM_ADDR_NR_MODES] = {
+	[KSYM_ADDR_UNKNOWN]	  = "unknown",
+	[KSYM_ADDR_ABSOLUTE]	  = "absolute",
+	[KSYM_ADDR_BASE_RELATIVE] = "base-relative",
+	[KSYM_ADDR_ABS_PERCPU]	  = "absolute-percpu",
+	[KSYM_ADDR_PC_RELATIVE]	  = "pc-relative",
+	[KSYM_ADDR_RAW32]	  = "raw32",
+};
+
+const char *ksym_check_name(enum ksym_err_code code)
+{
+	if ((unsigned int)code >= KSYM_E_NR_CODES)
+		return "?";
+	return check_names[code];
+}
+
+const char *ksym_mode_name(enum ksym_addr_mode mode)
+{
+	if ((unsigned int)mode >= KSYM_ADDR_NR_MODES)
+		return "?";
+	return mode_names[mode];
+}
+
+/*
+ * Record a failure.  The message always starts with the check name so that a
+ * line of output is enough to know what failed.  Returns the errno to pass up.
+ */
+static __printf(7, 8)
+int ksym_fail(struct ksym_error *err, enum ksym_err_code code, int errno_val,
+	      u32 index, u64 seen, u64 expected, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!err)
+		return errno_val;
+	err->code = code;
+	err->check = ksym_check_name(code);
+	err->index = index;
+	err->seen = seen;
+	err->expected = expected;
+	n = snprintf(err->msg, sizeof(err->msg), "%s: ", err->check);
+	if (n < 0 || (size_t)n >= sizeof(err->msg))
+		return errno_val;
+	va_start(ap, fmt);
+	vsnprintf(err->msg + n, sizeof(err->msg) - n, fmt, ap);
+	va_end(ap);
+	return errno_val;
+}
+
+static void ksym_clear(struct ksym_error *err)
+{
+	if (!err)
+		return;
+	err->code = KSYM_OK;
+	err->check = "";
+	err->index = 0;
+	err->seen = 0;
+	err->expected = 0;
+	err->msg[0] = '\0';
+}
+
+static u64 rd_uint(const u8 *p, unsigned int size, bool big_endian)
+{
+	u64 v = 0;
+	unsigned int i;
+
+	for (i = 0; i < size; i++) {
+		unsigned int b = big_endian ? i : size - 1 - i;
+
+		v = (v << 8) | p[b];
+	}
+	return v;
+}
+
+/* Element @idx of @size bytes from @v, or false if it is outside the view. */
+static bool view_get(const struct ksym_view *v, u64 idx, unsigned int size,
+		     bool big_endian, u64 *out)
+{
+	if (!v->data || idx >= v->size / size)
+		return false;
+	*out = rd_uint(v->data + idx * size, size, big_endian);
+	return true;
+}
+
+static bool view_has(const struct ksym_view *v, u64 count, unsigned int size)
+{
+	return v->data && count <= v->size / size;
+}
+
+static u64 ptr_mask(const struct ksym_layout *l)
+{
+	return l->ptr_size == 4 ? 0xffffffffULL : ~0ULL;
+}
+
+/* The letters nm prints as a symbol type, plus kallsyms' per-CPU 'A'. */
+static bool valid_type(char c)
+{
+	return c && strchr("ABCDGINPRSTUVWabcdginprstuvw", c);
+}
+
+static u32 markers_needed(u32 n)
+{
+	return (u32)(((u64)n + 255) / 256);
+}
+
+static int check_layout(const struct ksym_layout *l, struct ksym_error *err)
+{
+	if (l->ptr_size != 4 && l->ptr_size != 8)
+		return ksym_fail(err, KSYM_E_LAYOUT, -EINVAL, 0, l->ptr_size,
+				 8, "pointer size %u is not 4 or 8",
+				 l->ptr_size);
+	if (l->marker_size != 4 && l->marker_size != l->ptr_size)
+		return ksym_fail(err, KSYM_E_LAYOUT, -EINVAL, 0,
+				 l->marker_size, 4,
+				 "markers element size %u is not 4 or the pointer size",
+				 l->marker_size);
+	if (l->seqs_size != 0 && l->seqs_size != 3 && l->seqs_size != 4)
+		return ksym_fail(err, KSYM_E_LAYOUT, -EINVAL, 0, l->seqs_size,
+				 3, "seqs entry size %u is not 0, 3 or 4",
+				 l->seqs_size);
+	if (l->name_len < 2 || l->name_len > KSYM_NAME_MAX)
+		return ksym_fail(err, KSYM_E_LAYOUT, -EINVAL, 0, l->name_len,
+				 KSYM_NAME_MAX, "name length %u not in 2..%u",
+				 l->name_len, KSYM_NAME_MAX);
+	if ((unsigned int)l->mode >= KSYM_ADDR_NR_MODES ||
+	    (unsigned int)l->len_enc > KSYM_LEN_ULEB2 ||
+	    (unsigned int)l->seqs_order > KSYM_SEQS_STRIP_DOT)
+		return ksym_fail(err, KSYM_E_LAYOUT, -EINVAL, 0, l->mode, 0,
+				 "unknown mode %u, length encoding %u or seqs order %u",
+				 l->mode, l->len_enc, l->seqs_order);
+	return 0;
+}
+
+/* Are the arrays that @mode reads there, and large enough? */
+static int check_addr_views(const struct ksym_table *kt,
+			    enum ksym_addr_mode mode, struct ksym_error *err)
+{
+	const struct ksym_tables *t = &kt->t;
+	unsigned int psz = kt->l.ptr_size;
+
+	switch (mode) {
+	case KSYM_ADDR_UNKNOWN:
+		return 0;
+	case KSYM_ADDR_ABSOLUTE:
+		if (!view_has(&t->addresses, kt->n, psz))
+			return ksym_fail(err, KSYM_E_ADDR_SIZE, -EINVAL, 0,
+					 t->addresses.size, (u64)kt->n * psz,
+					 "kallsyms_addresses holds %zu bytes, %u symbols need %llu",
+					 t->addresses.size, kt->n,
+					 (unsigned long long)kt->n * psz);
+		return 0;
+	case KSYM_ADDR_BASE_RELATIVE:
+	case KSYM_ADDR_ABS_PERCPU:
+		if (!view_has(&t->relative_base, 1, psz))
+			return ksym_fail(err, KSYM_E_ADDR_SIZE, -EINVAL, 0,
+					 t->relative_base.size, psz,
+					 "kallsyms_relative_base holds %zu bytes, needs %u",
+					 t->relative_base.size, psz);
+		fallthrough;
+	case KSYM_ADDR_PC_RELATIVE:
+	case KSYM_ADDR_RAW32:
+		if (!view_has(&t->offsets, kt->n, 4))
+			return ksym_fail(err, KSYM_E_ADDR_SIZE, -EINVAL, 0,
+					 t->offsets.size, (u64)kt->n * 4,
+					 "kallsyms_offsets holds %zu bytes, %u symbols need %llu",
+					 t->offsets.size, kt->n,
+					 (unsigned long long)kt->n * 4);
+		return 0;
+	default:
+		return ksym_fail(err, KSYM_E_LAYOUT, -EINVAL, 0, mode, 0,
+				 "unknown address mode %u", mode);
+	}
+}
+
+static int check_tokens(struct ksym_table *kt, struct ksym_error *err)
+{
+	const struct ksym_view *ti = &kt->t.token_index;
+	const struct ksym_view *tt = &kt->t.token_table;
+	unsigned int i;
+
+	if (!view_has(ti, 256, 2))
+		return ksym_fail(err, KSYM_E_TOKEN_INDEX, -EINVAL, 256,
+				 ti->size, 512,
+				 "kallsyms_token_index holds %zu bytes, 256 entries need 512",
+				 ti->size);
+	for (i = 0; i < 256; i++) {
+		const u8 *start, *nul;
+		u64 off = 0;
+
+		view_get(ti, i, 2, kt->l.big_endian, &off);
+		if (!tt->data || off >= tt->size)
+			return ksym_fail(err, KSYM_E_TOKEN_INDEX, -EINVAL, i,
+					 off, tt->size,
+					 "token %u starts at %llu, past the %zu-byte token table",
+					 i, (unsigned long long)off, tt->size);
+		start = tt->data + off;
+		nul = memchr(start, 0, tt->size - off);
+		if (!nul)
+			return ksym_fail(err, KSYM_E_TOKEN_NUL, -EINVAL, i,
+					 off, tt->size,
+					 "token %u at offset %llu has no NUL before the table ends at %zu",
+					 i, (unsigned long long)off, tt->size);
+		kt->tok_off[i] = (u16)off;
+		kt->tok_len[i] = (u16)(nul - start);
+	}
+	return 0;
+}
+
+int ksym_open(struct ksym_table *kt, const struct ksym_tables *t,
+	      const struct ksym_layout *l, struct ksym_error *err)
+{
+	u64 n = 0, rb = 0;
+	int ret;
+	u32 *rec_off = kt->rec_off, rec_off_cap = kt->rec_off_cap;
+
+	ksym_clear(err);
+	memset(kt, 0, sizeof(*kt) - sizeof(kt->scratch));
+	kt->rec_off = rec_off;
+	kt->rec_off_cap = rec_off_cap;
+	kt->t = *t;
+	kt->l = *l;
+
+	ret = check_layout(l, err);
+	if (ret)
+		return ret;
+
+	if (!view_get(&t->num_syms, 0, l->marker_size, l->big_endian, &n))
+		return ksym_fail(err, KSYM_E_VIEW, -EINVAL, 0,
+				 t->num_syms.size, l->marker_size,
+				 "kallsyms_num_syms holds %zu bytes, needs %u",
+				 t->num_syms.size, l->marker_size);
+	/* every record takes at least two bytes: a length and one token */
+	if (n == 0 || !t->names.data || n > t->names.size / 2 ||
+	    (l->seqs_size == 3 && n >= (1U << 24)))
+		return ksym_fail(err, KSYM_E_NUM_SYMS, -EINVAL, 0, n,
+				 t->names.size / 2,
+				 "num_syms %llu does not fit %zu bytes of names (1..%zu)",
+				 (unsigned long long)n, t->names.size,
+				 t->names.size / 2);
+	kt->n = (u32)n;
+
+	ret = check_tokens(kt, err);
+	if (ret)
+		return ret;
+
+	if (!view_has(&t->markers, markers_needed(kt->n), l->marker_size))
+		return ksym_fail(err, KSYM_E_MARKERS_SIZE, -EINVAL, 0,
+				 t->markers.size,
+				 (u64)markers_needed(kt->n) * l->marker_size,
+				 "kallsyms_markers holds %zu bytes, %u symbols need %u markers of %u bytes",
+				 t->markers.size, kt->n, markers_needed(kt->n),
+				 l->marker_size);
+
+	if (l->seqs_size && !view_has(&t->seqs, kt->n, l->seqs_size))
+		return ksym_fail(err, KSYM_E_SEQS_SIZE, -EINVAL, 0,
+				 t->seqs.size, (u64)kt->n * l->seqs_size,
+				 "kallsyms_seqs_of_names holds %zu bytes, %u symbols need %llu",
+				 t->seqs.size, kt->n,
+				 (unsigned long long)kt->n * l->seqs_size);
+
+	if (view_get(&t->relative_base, 0, l->ptr_size, l->big_endian, &rb))
+		kt->relative_base = rb;
+
+	return check_addr_views(kt, l->mode, err);
+}
+
+/* Parse the length prefix of record @index at @off. */
+static int parse_len(const struct ksym_table *kt, u32 index, u32 off,
+		     u32 *hdr, u32 *len, struct ksym_error *err)
+{
+	const struct ksym_view *v = &kt->t.names;
+	u32 b0, b1;
+
+	if (off >= v->size)
+		return ksym_fail(err, KSYM_E_NAMES_BOUNDS, -EINVAL, index, off,
+				 v->size,
+				 "record %u starts at %u, past the %zu-byte names array",
+				 index, off, v->size);
+	b0 = v->data[off];
+	*hdr = 1;
+	*len = b0;
+	if (kt->l.len_enc == KSYM_LEN_ULEB2 && (b0 & 0x80)) {
+		if (off + 1 >= v->size)
+			return ksym_fail(err, KSYM_E_NAMES_BOUNDS, -EINVAL,
+					 index, off + 1, v->size,
+					 "record %u: second length byte at %u is past the %zu-byte names array",
+					 index, off + 1, v->size);
+		b1 = v->data[off + 1];
+		if (b1 & 0x80)
+			return ksym_fail(err, KSYM_E_LEN_3BYTE, -EINVAL, index,
+					 b1, 0x7f,
+					 "record %u at %u: length bytes 0x%02x 0x%02x ask for a third byte",
+					 index, off, b0, b1);
+		*len = (b0 & 0x7f) | (b1 << 7);
+		*hdr = 2;
+		if (*len <= 0x7f)
+			return ksym_fail(err, KSYM_E_LEN_FORM, -EINVAL, index,
+					 *len, 0x80,
+					 "record %u at %u: 2-byte length %u fits one byte",
+					 index, off, *len);
+	}
+	if (*len == 0)
+		return ksym_fail(err, KSYM_E_LEN_ZERO, -EINVAL, index, 0, 1,
+				 "record %u at %u has length 0", index, off);
+	if ((u64)off + *hdr + *len > v->size)
+		return ksym_fail(err, KSYM_E_NAMES_BOUNDS, -EINVAL, index,
+				 (u64)off + *hdr + *len, v->size,
+				 "record %u at %u with length %u ends at %llu, past the %zu-byte names array",
+				 index, off, *len,
+				 (unsigned long long)off + *hdr + *len,
+				 v->size);
+	return 0;
+}
+
+int ksym_decode_at(struct ksym_table *kt, u32 index, u32 *off, char *buf,
+		   struct ksym_sym *sym, struct ksym_error *err)
+{
+	const u8 *rec, *tt = kt->t.token_table.data;
+	u32 hdr, len, out = 0, i;
+	int ret;
+
+	ret = parse_len(kt, index, *off, &hdr, &len, err);
+	if (ret)
+		return ret;
+	rec = kt->t.names.data + *off + hdr;
+	for (i = 0; i < len; i++) {
+		u32 tl = kt->tok_len[rec[i]];
+
+		if (out + tl > kt->l.name_len)
+			return ksym_fail(err, KSYM_E_NAME_TOO_LONG, -EINVAL,
+					 index, out + tl, kt->l.name_len,
+					 "record %u at %u expands past %u characters (type letter included)",
+					 index, *off, kt->l.name_len);
+		memcpy(buf + out, tt + kt->tok_off[rec[i]], tl);
+		out += tl;
+	}
+	buf[out] = '\0';
+	if (!valid_type(buf[0]))
+		return ksym_fail(err, KSYM_E_TYPE, -EINVAL, index,
+				 (u8)buf[0], 'T',
+				 "record %u at %u: type byte 0x%02x is not an nm type letter",
+				 index, *off, (u8)buf[0]);
+	sym->index = index;
+	sym->type = buf[0];
+	sym->name = buf + 1;
+	sym->name_len = (u16)(out - 1);
+	sym->comp_len = (u16)len;
+	sym->rec_off = *off;
+	sym->addr = 0;
+	*off += hdr + len;
+	return 0;
+}
+
+static int index_ok(const struct ksym_table *kt, u32 index,
+		    struct ksym_error *err)
+{
+	if (index >= kt->n)
+		return ksym_fail(err, KSYM_E_INDEX, -ERANGE, index, index,
+				 kt->n, "symbol index %u, table has %u",
+				 index, kt->n);
+	return 0;
+}
+
+/* Byte offset of record @index, through the markers. */
+static int seek_record(const struct ksym_table *kt, u32 index, u32 *off,
+		       struct ksym_error *err)
+{
+	u32 hdr, len, i;
+	u64 m;
+	int ret;
+
+	if (kt->rec_off_valid) {
+		*off = kt->rec_off[index];
+		return 0;
+	}
+	if (!view_get(&kt->t.markers, index >> 8, kt->l.marker_size,
+		      kt->l.big_endian, &m))
+		return ksym_fail(err, KSYM_E_MARKERS_SIZE, -EINVAL, index,
+				 index >> 8, markers_needed(kt->n),
+				 "marker %u for symbol %u is outside the markers array",
+				 index >> 8, index);
+	if (m >= kt->t.names.size)
+		return ksym_fail(err, KSYM_E_MARKER_OFFSET, -EINVAL, index, m,
+				 kt->t.names.size,
+				 "marker %u = %llu is past the %zu-byte names array",
+				 index >> 8, (unsigned long long)m,
+				 kt->t.names.size);
+	*off = (u32)m;
+	for (i = index & ~0xffU; i < index; i++) {
+		ret = parse_len(kt, i, *off, &hdr, &len, err);
+		if (ret)
+			return ret;
+		*off += hdr + len;
+	}
+	return 0;
+}
+
+int ksym_get(struct ksym_table *kt, u32 index, char *buf,
+	     struct ksym_sym *sym, struct ksym_error *err)
+{
+	u32 off;
+	int ret;
+
+	ret = index_ok(kt, index, err);
+	if (!ret)
+		ret = seek_record(kt, index, &off, err);
+	if (!ret)
+		ret = ksym_decode_at(kt, index, &off, buf, sym, err);
+	if (!ret && kt->l.mode != KSYM_ADDR_UNKNOWN)
+		ret = ksym_address(kt, index, &sym->addr, err);
+	return ret;
+}
+
+int ksym_address(const struct ksym_table *kt, u32 index, u64 *addr,
+		 struct ksym_error *err)
+{
+	const struct ksym_layout *l = &kt->l;
+	u64 raw, a;
+	s64 off;
+	int ret;
+
+	ret = index_ok(kt, index, err);
+	if (ret)
+		return ret;
+	if (l->mode == KSYM_ADDR_ABSOLUTE) {
+		if (!view_get(&kt->t.addresses, index, l->ptr_size,
+			      l->big_endian, &raw))
+			goto short_view;
+		*addr = raw;
+		return 0;
+	}
+	if (!view_get(&kt->t.offsets, index, 4, l->big_endian, &raw))
+		goto short_view;
+	off = (s32)(u32)raw;
+	switch (l->mode) {
+	case KSYM_ADDR_BASE_RELATIVE:
+		a = kt->relative_base + (u32)raw;
+		break;
+	case KSYM_ADDR_ABS_PERCPU:
+		a = off >= 0 ? (u64)off : kt->relative_base - 1 - off;
+		break;
+	case KSYM_ADDR_PC_RELATIVE:
+		a = kt->t.offsets.va + 4ULL * index + off;
+		break;
+	case KSYM_ADDR_RAW32:
+		a = (u32)raw;
+		break;
+	default:
+		return ksym_fail(err, KSYM_E_LAYOUT, -EINVAL, index, l->mode,
+				 0, "address mode %s cannot give an address",
+				 ksym_mode_name(l->mode));
+	}
+	*addr = a & ptr_mask(l);
+	return 0;
+
+short_view:
+	return ksym_fail(err, KSYM_E_ADDR_SIZE, -EINVAL, index, index, kt->n,
+			 "address of symbol %u is outside the %s array", index,
+			 l->mode == KSYM_ADDR_ABSOLUTE ? "addresses" : "offsets");
+}
+
+/* Length of the part of a name that kallsyms_seqs_of_names sorts on. */
+static u32 key_len(const char *name, u32 len, enum ksym_seqs_order order)
+{
+	const char *p = NULL;
+
+	if (order == KSYM_SEQS_STRIP_LLVM)
+		p = strstr(name, ".llvm.");
+	else if (order == KSYM_SEQS_STRIP_DOT)
+		p = strchr(name, '.');
+	return p ? (u32)(p - name) : len;
+}
+
+/* strcmp() on the keys, bytes compared as unsigned. */
+static int key_cmp(const char *a, u32 alen, const char *b, u32 blen)
+{
+	u32 n = alen < blen ? alen : blen;
+	int c = memcmp(a, b, n);
+
+	if (c)
+		return c;
+	return alen < blen ? -1 : alen > blen;
+}
+
+static bool read_seq(const struct ksym_table *kt, u32 j, u64 *s)
+{
+	/* 3-byte entries are big-endian by construction (19bd8981dc2e) */
+	return view_get(&kt->t.seqs, j, kt->l.seqs_size,
+			kt->l.seqs_size == 3 ? true : kt->l.big_endian, s);
+}
+
+static int validate_seqs(struct ksym_table *kt, struct ksym_error *err)
+{
+	enum ksym_seqs_order ord = kt->l.seqs_order;
+	struct ksym_sym cur, prev = { 0 };
+	u32 j, klen, pklen = 0;
+	u64 s = 0, ps = 0;
+	int ret, c;
+
+	for (j = 0; j < kt->n; j++) {
+		if (!read_seq(kt, j, &s) || s >= kt->n)
+			return ksym_fail(err, KSYM_E_SEQS_RANGE, -EINVAL, j, s,
+					 kt->n,
+					 "entry %u = %llu, table has %u symbols",
+					 j, (unsigned long long)s, kt->n);
+		ret = ksym_get(kt, (u32)s, kt->scratch[j & 1], &cur, err);
+		if (ret)
+			return ret;
+		klen = key_len(cur.name, cur.name_len, ord);
+		/*
+		 * Strictly increasing in (name, index) order: together with
+		 * the range check this also proves a permutation of 0..n-1.
+		 */
+		if (j) {
+			c = key_cmp(prev.name, pklen, cur.name, klen);
+			if (c > 0 || (c == 0 && ps >= s))
+				return ksym_fail(err, KSYM_E_SEQS_ORDER,
+						 -EINVAL, j, s, ps,
+						 "entry %u = %llu (\"%.40s\") is not after entry %u = %llu (\"%.40s\")",
+						 j, (unsigned long long)s,
+						 cur.name, j - 1,
+						 (unsigned long long)ps,
+						 prev.name);
+		}
+		prev = cur;
+		pklen = klen;
+		ps = s;
+	}
+	return 0;
+}
+
+int ksym_validate(struct ksym_table *kt, struct ksym_error *err)
+{
+	bool fill = kt->rec_off && kt->rec_off_cap >= kt->n;
+	struct ksym_sym sym;
+	u64 m, addr, prev = 0;
+	u32 i, off = 0;
+	int ret;
+
+	ksym_clear(err);
+	kt->rec_off_valid = false;
+	kt->validated = false;
+	for (i = 0; i < kt->n; i++) {
+		if (!(i & 0xff)) {
+			if (!view_get(&kt->t.markers, i >> 8,
+				      kt->l.marker_size, kt->l.big_endian, &m))
+				return ksym_fail(err, KSYM_E_MARKERS_SIZE,
+						 -EINVAL, i >> 8, i >> 8,
+						 markers_needed(kt->n),
+						 "marker %u is outside the markers array",
+						 i >> 8);
+			if (i == 0 && m != 0)
+				return ksym_fail(err, KSYM_E_MARKER_ZERO,
+						 -EINVAL, 0, m, 0,
+						 "markers[0] = %llu, expected 0",
+						 (unsigned long long)m);
+			if (m != off)
+				return ksym_fail(err, KSYM_E_MARKER_OFFSET,
+						 -EINVAL, i >> 8, m, off,
+						 "markers[%u] = %llu, but record %u starts at %u",
+						 i >> 8, (unsigned long long)m,
+						 i, off);
+		}
+		if (fill)
+			kt->rec_off[i] = off;
+		ret = ksym_decode_at(kt, i, &off, kt->scratch[0], &sym, err);
+		if (ret)
+			return ret;
+		if (kt->l.mode == KSYM_ADDR_UNKNOWN)
+			continue;
+		ret = ksym_address(kt, i, &addr, err);
+		if (ret)
+			return ret;
+		if (i && addr < prev)
+			return ksym_fail(err, KSYM_E_ADDR_ORDER, -EINVAL, i,
+					 addr, prev,
+					 "symbol %u (%.40s) at 0x%llx is below symbol %u at 0x%llx",
+					 i, sym.name, (unsigned long long)addr,
+					 i - 1, (unsigned long long)prev);
+		prev = addr;
+	}
+	kt->rec_off_valid = fill;
+	if (kt->l.seqs_size) {
+		ret = validate_seqs(kt, err);
+		if (ret) {
+			kt->rec_off_valid = false;
+			return ret;
+		}
+	}
+	kt->validated = true;
+	return 0;
+}
+
+static bool mode_applicable(const struct ksym_table *kt,
+			    enum ksym_addr_mode mode)
+{
+	if (mode == KSYM_ADDR_RAW32 && kt->l.ptr_size != 4)
+		return false;
+	return check_addr_views(kt, mode, NULL) == 0;
+}
+
+int ksym_prove_mode(struct ksym_table *kt, const struct ksym_anchor *anchors,
+		    unsigned int nr_anchors, struct ksym_proof *proof,
+		    struct ksym_error *err)
+{
+	enum ksym_addr_mode mode, found = KSYM_ADDR_UNKNOWN;
+	unsigned int a;
+	u64 addr;
+	int ret, pos = 0, len = sizeof(err->msg);
+
+	ksym_clear(err);
+	memset(proof, 0, sizeof(*proof));
+	if (!nr_anchors || nr_anchors > KSYM_MAX_ANCHORS)
+		return ksym_fail(err, KSYM_E_LAYOUT, -EINVAL, 0, nr_anchors,
+				 KSYM_MAX_ANCHORS, "%u anchors given, need 1..%u",
+				 nr_anchors, KSYM_MAX_ANCHORS);
+	kt->l.mode = KSYM_ADDR_UNKNOWN;
+	for (a = 0; a < nr_anchors; a++) {
+		ret = ksym_lookup_name(kt, anchors[a].name, NULL,
+				       &proof->anchor_index[a], err);
+		if (ret == -ENOENT)
+			return ksym_fail(err, KSYM_E_ANCHOR, -ENOENT, a,
+					 anchors[a].addr, 0,
+					 "anchor \"%.64s\" is not in the table",
+					 anchors[a].name);
+		if (ret)
+			return ret;
+	}
+	for (mode = KSYM_ADDR_ABSOLUTE; mode < KSYM_ADDR_NR_MODES; mode++) {
+		proof->fits[mode] = -1;
+		if (!mode_applicable(kt, mode))
+			continue;
+		kt->l.mode = mode;
+		proof->fits[mode] = 1;
+		for (a = 0; a < nr_anchors; a++) {
+			addr = 0;
+			if (ksym_address(kt, proof->anchor_index[a], &addr,
+					 NULL) || addr != anchors[a].addr)
+				proof->fits[mode] = 0;
+			if (a == 0)
+				proof->got[mode] = addr;
+		}
+		if (proof->fits[mode] == 1) {
+			proof->nr_fit++;
+			found = mode;
+		}
+	}
+	if (proof->nr_fit == 1) {
+		kt->l.mode = found;
+		proof->mode = found;
+		return 0;
+	}
+	kt->l.mode = KSYM_ADDR_UNKNOWN;
+	if (!err)
+		return -EINVAL;
+	ksym_fail(err, proof->nr_fit ? KSYM_E_MODE_AMBIGUOUS : KSYM_E_MODE_NONE,
+		  -EINVAL, proof->anchor_index[0], proof->nr_fit,
+		  1, "%u modes reproduce %.32s=0x%llx:", proof->nr_fit,
+		  anchors[0].name, (unsigned long long)anchors[0].addr);
+	pos = strlen(err->msg);
+	for (mode = KSYM_ADDR_ABSOLUTE; mode < KSYM_ADDR_NR_MODES; mode++) {
+		if (pos >= len)
+			break;
+		if (proof->fits[mode] < 0)
+			pos += snprintf(err->msg + pos, len - pos, " %s=n/a",
+					ksym_mode_name(mode));
+		else
+			pos += snprintf(err->msg + pos, len - pos,
+					" %s=0x%llx", ksym_mode_name(mode),
+					(unsigned long long)proof->got[mode]);
+	}
+	return -EINVAL;
+}
+
+int ksym_lookup_name(struct ksym_table *kt, const char *name, u64 *addr,
+		     u32 *index, struct ksym_error *err)
+{
+	enum ksym_seqs_order ord = kt->l.seqs_order;
+	u32 qlen = strlen(name), qklen, lo = 0, hi = kt->n, i, off = 0;
+	struct ksym_sym sym;
+	u64 s;
+	int ret;
+
+	qklen = key_len(name, qlen, ord);
+	if (!kt->l.seqs_size) {
+		/* no seqs: the first match in address order is the lowest */
+		for (i = 0; i < kt->n; i++) {
+			ret = ksym_decode_at(kt, i, &off, kt->scratch[1], &sym,
+					     err);
+			if (ret)
+				return ret;
+			if (sym.name_len == qlen && !memcmp(sym.name, name, qlen))
+				goto found;
+		}
+		goto not_found;
+	}
+	/* lower bound of the key in name order */
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (!read_seq(kt, mid, &s))
+			return ksym_fail(err, KSYM_E_SEQS_RANGE, -EINVAL, mid,
+					 0, kt->n, "entry %u unreadable", mid);
+		ret = ksym_get(kt, (u32)s, kt->scratch[1], &sym, err);
+		if (ret)
+			return ret;
+		if (key_cmp(sym.name, key_len(sym.name, sym.name_len, ord),
+			    name, qklen) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* equal keys are in index order, so the first exact name is lowest */
+	for (; lo < kt->n; lo++) {
+		if (!read_seq(kt, lo, &s))
+			break;
+		ret = ksym_get(kt, (u32)s, kt->scratch[1], &sym, err);
+		if (ret)
+			return ret;
+		if (key_cmp(sym.name, key_len(sym.name, sym.name_len, ord),
+			    name, qklen))
+			break;
+		if (sym.name_len == qlen && !memcmp(sym.name, name, qlen)) {
+			i = (u32)s;
+			goto found;
+		}
+	}
+not_found:
+	return ksym_fail(err, KSYM_E_NOT_FOUND, -ENOENT, 0, 0, 0,
+			 "no symbol named \"%.64s\"", name);
+found:
+	if (index)
+		*index = i;
+	if (addr)
+		return ksym_address(kt, i, addr, err);
+	return 0;
+}
+
+int ksym_lookup_addr(struct ksym_table *kt, u64 addr, u32 *index,
+		     u64 *offset, u64 *size, struct ksym_error *err)
+{
+	u32 lo = 0, hi = kt->n, i;
+	u64 a, base, next;
+	int ret;
+
+	ret = ksym_address(kt, 0, &a, err);
+	if (ret)
+		return ret;
+	if (addr < a || (kt->end_addr && addr >= kt->end_addr))
+		return ksym_fail(err, KSYM_E_NOT_FOUND, -ENOENT, 0, addr, a,
+				 "address 0x%llx is outside the table",
+				 (unsigned long long)addr);
+	/* the last index whose address is <= addr */
+	while (hi - lo > 1) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		ret = ksym_address(kt, mid, &a, err);
+		if (ret)
+			return ret;
+		if (a <= addr)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	ret = ksym_address(kt, lo, &base, err);
+	if (ret)
+		return ret;
+	/* back to the first alias, the one kallsyms_lookup() names */
+	while (lo > 0) {
+		ret = ksym_address(kt, lo - 1, &a, err);
+		if (ret)
+			return ret;
+		if (a != base)
+			break;
+		lo--;
+	}
+	next = kt->end_addr;
+	for (i = lo + 1; i < kt->n; i++) {
+		ret = ksym_address(kt, i, &a, err);
+		if (ret)
+			return ret;
+		if (a > base) {
+			next = a;
+			break;
+		}
+	}
+	if (index)
+		*index = lo;
+	if (offset)
+		*offset = addr - base;
+	if (size)
+		*size = next > base ? next - base : 0;
+	return 0;
+}
+
+int ksym_stats(struct ksym_table *kt, struct ksym_stats *st,
+	       struct ksym_error *err)
+{
+	const struct ksym_tables *t = &kt->t;
+	struct ksym_sym sym;
+	u32 i, k, off = 0;
+	int ret;
+
+	ksym_clear(err);
+	memset(st, 0, sizeof(*st));
+	st->num_syms = kt->n;
+	st->bytes_names = t->names.size;
+	st->bytes_markers = (size_t)markers_needed(kt->n) * kt->l.marker_size;
+	st->bytes_token_table = t->token_table.size;
+	st->bytes_token_index = t->token_index.size;
+	st->bytes_addrs = kt->l.mode == KSYM_ADDR_ABSOLUTE ?
+			  (size_t)kt->n * kt->l.ptr_size : (size_t)kt->n * 4;
+	st->bytes_seqs = (size_t)kt->n * kt->l.seqs_size;
+	for (i = 0; i < 256; i++)
+		if (kt->tok_len[i])
+			st->tokens_nonempty++;
+	for (i = 0; i < kt->n; i++) {
+		ret = ksym_decode_at(kt, i, &off, kt->scratch[0], &sym, err);
+		if (ret)
+			return ret;
+		st->comp_bytes += sym.comp_len;
+		st->prefix_bytes += sym.comp_len > 0x7f &&
+				    kt->l.len_enc == KSYM_LEN_ULEB2 ? 2 : 1;
+		st->big_records += sym.comp_len > 0x7f &&
+				   kt->l.len_enc == KSYM_LEN_ULEB2;
+		st->plain_bytes += sym.name_len + 1;
+		/* the record's token bytes end where the next record starts */
+		for (k = off - sym.comp_len; k < off; k++)
+			st->token_uses[t->names.data[k]]++;
+	}
+	for (i = 0; i < 256; i++)
+		if (st->token_uses[i])
+			st->tokens_used++;
+	return 0;
+}

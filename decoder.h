@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * decoder.h - an independent decoder for the kernel's kallsyms tables.
+ *
+ * The decoder is a pure function of byte buffers: it never allocates, never
+ * does I/O and never reads outside the views it is given.  Every failure is
+ * reported as a negative errno plus a struct ksym_error that names the check
+ * (a stable string such as "markers.offset"), the symbol index and the values
+ * seen.  See kallsyms-format.md (shared/) for the layouts.
+ */
+#ifndef KSYM_DECODER_H
+#define KSYM_DECODER_H
+
+#include "ksym_compat.h"
+
+/* Longest decoded record (type letter + name), KSYM_NAME_LEN since 6.1. */
+#define KSYM_NAME_MAX		512
+#define KSYM_MAX_ANCHORS	4
+
+/* How kallsyms_sym_address(i) is computed. */
+enum ksym_addr_mode {
+	KSYM_ADDR_UNKNOWN = 0,
+	KSYM_ADDR_ABSOLUTE,	/* kallsyms_addresses[i], pointer sized */
+	KSYM_ADDR_BASE_RELATIVE,/* relative_base + (u32)offsets[i] */
+	KSYM_ADDR_ABS_PERCPU,	/* >= 0: value; < 0: relative_base - 1 - value */
+	KSYM_ADDR_PC_RELATIVE,	/* &offsets[i] + (s32)offsets[i] (7.0+) */
+	KSYM_ADDR_RAW32,	/* (u32)offsets[i] (7.0+, 32-bit, !RELOCATABLE) */
+	KSYM_ADDR_NR_MODES
+};
+
+/* How the length of a kallsyms_names record is stored. */
+enum ksym_len_enc {
+	KSYM_LEN_1BYTE = 0,	/* one byte (<= 6.0) */
+	KSYM_LEN_ULEB2,		/* 1- or 2-byte ULEB128 (6.1+, 73bbb94466fd) */
+};
+
+/* The name key kallsyms_seqs_of_names is sorted by. */
+enum ksym_seqs_order {
+	KSYM_SEQS_EXACT = 0,	/* strcmp of the name (6.11+, and no LTO) */
+	KSYM_SEQS_STRIP_LLVM,	/* name cut at ".llvm." (LTO_CLANG 6.5-6.10) */
+	KSYM_SEQS_STRIP_DOT,	/* name cut at the first '.' (LTO 6.2-6.4) */
+};
+
+/* A view of one array: bytes, their length and their virtual address. */
+struct ksym_view {
+	const u8 *data;
+	size_t size;
+	u64 va;
+};
+
+/* The raw arrays.  Views that a layout does not have stay empty. */
+struct ksym_tables {
+	struct ksym_view num_syms;
+	struct ksym_view names;
+	struct ksym_view markers;
+	struct ksym_view token_table;
+	struct ksym_view token_index;
+	struct ksym_view offsets;	/* kallsyms_offsets */
+	struct ksym_view addresses;	/* kallsyms_addresses */
+	struct ksym_view relative_base;	/* kallsyms_relative_base */
+	struct ksym_view seqs;		/* kallsyms_seqs_of_names */
+};
+
+struct ksym_layout {
+	enum ksym_addr_mode mode;	/* KSYM_ADDR_UNKNOWN: prove it */
+	u8 ptr_size;			/* 4 or 8 */
+	bool big_endian;
+	u8 marker_size;		/* 4 (>= 4.20), or ptr_size; also num_syms */
+	enum ksym_len_enc len_enc;
+	u8 seqs_size;			/* 0 (none, < 6.2), 3, or 4 (6.1.42-59) */
+	enum ksym_seqs_order seqs_order;
+	u16 name_len;			/* KSYM_NAME_LEN: 128 (<= 6.0) or 512 */
+};
+
+enum ksym_err_code {
+	KSYM_OK = 0,
+	KSYM_E_LAYOUT,		/* layout.param */
+	KSYM_E_VIEW,		/* tables.view */
+	KSYM_E_NUM_SYMS,	/* num_syms.range */
+	KSYM_E_TOKEN_INDEX,	/* token_index.bounds */
+	KSYM_E_TOKEN_NUL,	/* token_table.nul */
+	KSYM_E_MARKERS_SIZE,	/* markers.size */
+	KSYM_E_MARKER_ZERO,	/* markers.zero */
+	KSYM_E_MARKER_OFFSET,	/* markers.offset */
+	KSYM_E_LEN_ZERO,	/* names.len_zero */
+	KSYM_E_LEN_FORM,	/* names.len_form */
+	KSYM_E_LEN_3BYTE,	/* names.len_3byte */
+	KSYM_E_NAMES_BOUNDS,	/* names.bounds */
+	KSYM_E_NAME_TOO_LONG,	/* names.too_long */
+	KSYM_E_TYPE,		/* names.type */
+	KSYM_E_ADDR_SIZE,	/* addr.size */
+	KSYM_E_ADDR_ORDER,	/* addr.nondecreasing */
+	KSYM_E_SEQS_SIZE,	/* seqs.size */
+	KSYM_E_SEQS_RANGE,	/* seqs.range */
+	KSYM_E_SEQS_ORDER,	/* seqs.order */
+	KSYM_E_INDEX,		/* lookup.index */
+	KSYM_E_ANCHOR,		/* mode.anchor_missing */
+	KSYM_E_MODE_NONE,	/* mode.none */
+	KSYM_E_MODE_AMBIGUOUS,	/* mode.ambiguous */
+	KSYM_E_NOT_FOUND,	/* lookup.not_found */
+	KSYM_E_NR_CODES
+};
+
+struct ksym_error {
+	enum ksym_err_code code;
+	const char *check;	/* stable check name, "" when code is KSYM_OK */
+	u32 index;		/* symbol (or token, marker) index */
+	u64 seen;
+	u64 expected;
+	char msg[224];
+};
+
+/* A decoded symbol.  @name points into the caller's buffer. */
+struct ksym_sym {
+	u32 index;
+	char type;
+	const char *name;	/* without the type letter, NUL-terminated */
+	u16 name_len;
+	u16 comp_len;		/* compressed bytes, length prefix excluded */
+	u32 rec_off;		/* byte offset of the record in names */
+	u64 addr;
+};
+
+/*
+ * A decoder instance: the tables, the layout, and what ksym_open() derived.
+ * The caller owns the memory (it is about 1.8 KiB; do not put it on a kernel
+ * stack).  @rec_off, when set by the caller, is a scratch array of
+ * @rec_off_cap entries that ksym_validate() fills with each record's offset,
+ * making random access O(1) afterwards.
+ */
+struct ksym_table {
+	struct ksym_tables t;
+	struct ksym_layout l;
+	u32 n;
+	u64 relative_base;
+	u64 end_addr;		/* end of the last symbol, 0 if unknown */
+	u32 *rec_off;
+	u32 rec_off_cap;
+	bool rec_off_valid;
+	bool validated;
+	u16 tok_off[256];
+	u16 tok_len[256];
+	char scratch[2][KSYM_NAME_MAX + 1];
+};
+
+/* An address the caller knows, e.g. _text or _stext from elsewhere. */
+struct ksym_anchor {
+	const char *name;
+	u64 addr;
+};
+
+/* How ksym_prove_mode() decided. */
+struct ksym_proof {
+	enum ksym_addr_mode mode;
+	u32 anchor_index[KSYM_MAX_ANCHORS];	/* symbol index of each anchor */
+	/* per mode: 1 fits, 0 tried and failed, -1 not applicable */
+	int fits[KSYM_ADDR_NR_MODES];
+	u64 got[KSYM_ADDR_NR_MODES];	/* first anchor's address per mode */
+	unsigned int nr_fit;
+};
+
+struct ksym_stats {
+	u32 num_syms;
+	size_t bytes_names, bytes_markers, bytes_token_table,
+	       bytes_token_index, bytes_addrs, bytes_seqs;
+	u64 comp_bytes;		/* token bytes in all records */
+	u64 prefix_bytes;	/* length-prefix bytes */
+	u64 plain_bytes;	/* decoded chars, type letters included */
+	u32 big_records;	/* records with a 2-byte length */
+	u32 tokens_nonempty;
+	u32 tokens_used;
+	u32 token_uses[256];
+};
+
+const char *ksym_mode_name(enum ksym_addr_mode mode);
+const char *ksym_check_name(enum ksym_err_code code);
+
+/* Cheap checks (sizes, token table, num_syms) and set-up.  No full walk. */
+int ksym_open(struct ksym_table *kt, const struct ksym_tables *t,
+	      const struct ksym_layout *l, struct ksym_error *err);
+
+/*
+ * Walk every record once and check every structural invariant: lengths,
+ * bounds, markers, name length, type letter, address order (when the mode is
+ * known) and seqs_of_names.
+ */
+int ksym_validate(struct ksym_table *kt, struct ksym_error *err);
+
+/* Decode the record at byte offset *@off into @buf, advancing *@off. */
+int ksym_decode_at(struct ksym_table *kt, u32 index, u32 *off,
+		   char *buf, struct ksym_sym *sym, struct ksym_error *err);
+
+/* Random access through the markers (or the validated offsets). */
+int ksym_get(struct ksym_table *kt, u32 index, char *buf,
+	     struct ksym_sym *sym, struct ksym_error *err);
+
+int ksym_address(const struct ksym_table *kt, u32 index, u64 *addr,
+		 struct ksym_error *err);
+
+/*
+ * Find the address mode by proof: keep the one mode that reproduces every
+ * anchor.  Sets kt->l.mode on success.
+ */
+int ksym_prove_mode(struct ksym_table *kt, const struct ksym_anchor *anchors,
+		    unsigned int nr_anchors, struct ksym_proof *proof,
+		    struct ksym_error *err);
+
+/* name -> lowest address among equal names (and its index). */
+int ksym_lookup_name(struct ksym_table *kt, const char *name, u64 *addr,
+		     u32 *index, struct ksym_error *err);
+
+/* address -> first alias at or below it, offset into it and its size. */
+int ksym_lookup_addr(struct ksym_table *kt, u64 addr, u32 *index,
+		     u64 *offset, u64 *size, struct ksym_error *err);
+
+int ksym_stats(struct ksym_table *kt, struct ksym_stats *st,
+	       struct ksym_error *err);
+
+#endif /* KSYM_DECODER_H */

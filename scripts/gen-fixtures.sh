@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# gen-fixtures.sh - build kallsyms tables with the kernel's own generator.
+#
+# For Debian's linux-source-6.1, linux-source-6.12 and the newest 7.x
+# linux-source in sid, this builds that version's scripts/kallsyms.c as a
+# host program, feeds it synthetic symbol lists (scripts/gen-symbols.awk)
+# with every flag combination the version accepts, assembles the .S for
+# x86_64, i386 and arm64, links it at a known address and cuts the arrays out
+# of the linked ELF by their symbols.  The ground truth for each fixture is
+# scripts/expected.awk's reading of the input list; from 6.4 on the
+# generator's own .S comments must agree with it.
+#
+# Usage: scripts/gen-fixtures.sh [-o OUTDIR] [-l LINE]...
+#   -o OUTDIR  where fixtures go (default: build/fixtures)
+#   -l LINE    kernel line to use: 6.1, 6.12 or 7 (default: all three)
+#
+# Each fixture is a directory with rodata.bin (the linked .rodata), meta
+# (layout, array offsets and sizes, anchor) and expected.txt
+# ("addr type name" per symbol, in table order).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+
+out=build/fixtures
+lines=()
+while getopts "o:l:h" opt; do
+	case $opt in
+	o) out=$OPTARG ;;
+	l) lines+=("$OPTARG") ;;
+	h) sed -n '3,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) exit 2 ;;
+	esac
+done
+[ ${#lines[@]} -gt 0 ] || lines=(6.1 6.12 7)
+
+for tool in gcc ld objcopy nm aarch64-linux-gnu-gcc aarch64-linux-gnu-ld \
+	aarch64-linux-gnu-objcopy aarch64-linux-gnu-nm; do
+	command -v "$tool" >/dev/null ||
+		ksym_die "$tool not found (apt-get install gcc-aarch64-linux-gnu binutils)"
+done
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+rm -rf "$out"
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+# 6.1's generator overflows a stack buffer in compare_names() on a
+# 511-character name and then mis-sorts seqs_of_names (README, "Findings").
+maxname_of() {
+	if [ "$1" = 6.1 ]; then echo 510; else echo 511; fi
+}
+
+for bits in 32 64; do
+	mkdir -p "$work/inc$bits/asm"
+	echo "#define BITS_PER_LONG $bits" >"$work/inc$bits/asm/bitsperlong.h"
+	for pc in zero image; do
+		for max in 510 511; do
+			awk -v bits=$bits -v percpu=$pc -v maxname=$max \
+				-f "$here/gen-symbols.awk" >"$work/in-$bits-$pc-$max.map"
+		done
+	done
+done
+
+# one fixture: LINE VERSION KALLSYMS ARCH ALL BASE PCPU LTO PCREL
+make_fixture() {
+	local line=$1 version=$2 kallsyms=$3 arch=$4 all=$5 base=$6 pcpu=$7
+	local lto=$8 pcrel=$9
+	local bits=64 cc=gcc ld=ld ldm="" bt="" text rodata name flags=() mode
+	local pcl=image seqs_order=exact d S o e anchor map
+
+	case $arch in
+	x86_64) text=0xffffffff81000000 ;;
+	i386) bits=32 cc="gcc -m32" ldm="-m elf_i386" text=0xc1000000 ;;
+	arm64) cc=aarch64-linux-gnu-gcc ld=aarch64-linux-gnu-ld bt=aarch64-linux-gnu-
+	       text=0xffffffff81000000 ;;
+	esac
+	rodata=$(printf '0x%x' $((text + 0x1000000)))
+
+	name=$line-$arch
+	[ "$all" = 1 ] && flags+=(--all-symbols) && name+=-all
+	[ "$base" = 1 ] && flags+=(--base-relative) && name+=-base
+	[ "$pcpu" = 1 ] && flags+=(--absolute-percpu) && name+=-pcpu && pcl=zero
+	[ "$lto" = 1 ] && flags+=(--lto-clang) && name+=-lto && seqs_order=strip-llvm
+	[ "$pcrel" = 1 ] && flags+=(--pc-relative) && name+=-pcrel
+	case $line in
+	6.1) if [ "$base" = 0 ]; then mode=absolute
+	     elif [ "$pcpu" = 1 ]; then mode=absolute-percpu
+	     else mode=base-relative; fi ;;
+	6.12) if [ "$pcpu" = 1 ]; then mode=absolute-percpu
+	      else mode=base-relative; fi ;;
+	7) if [ "$pcrel" = 1 ]; then mode=pc-relative; else mode=raw32; fi ;;
+	esac
+
+	d=$out/$name
+	mkdir -p "$d"
+	map=$work/in-$bits-$pcl-$(maxname_of "$line").map
+	S=$work/$name.S o=$work/$name.o e=$work/$name.elf
+	"$kallsyms" "${flags[@]}" "$map" >"$S" ||
+		ksym_die "$name: the $line generator rejected ${flags[*]}"
+	$cc -c -x assembler-with-cpp -I "$work/inc$bits" "$S" -o "$o" ||
+		ksym_die "$name: assembling failed"
+	# shellcheck disable=SC2086
+	$ld $ldm -static -nostdlib -e 0 --section-start=.rodata="$rodata" \
+		--defsym=_text="$text" "$o" -o "$e" ||
+		ksym_die "$name: linking failed"
+	"${bt}objcopy" -O binary --only-section=.rodata "$e" "$d/rodata.bin"
+
+	awk -v ver="$line" -v all="$all" -v abspcpu="$pcpu" \
+		-f "$here/expected.awk" "$map" |
+		LC_ALL=C sort | cut -f2 >"$d/expected.txt"
+	anchor=$(awk '$3 == "_text" { print $3, "0x" $1; exit }' "$d/expected.txt")
+	[ -n "$anchor" ] ||
+		anchor=$(awk '$3 == "_stext" { print $3, "0x" $1; exit }' "$d/expected.txt")
+
+	# second check (6.4+): the generator's comments on kallsyms_names
+	if [ "$line" != 6.1 ]; then
+		awk '/^kallsyms_names:/ { on = 1; next }
+		     /^\.globl/ { on = 0 }
+		     on && /\/\* / { sub(/.*\/\* /, ""); sub(/ \*\/$/, ""); print }' \
+			"$S" >"$work/$name.comments"
+		awk '{ print $2 $3 }' "$d/expected.txt" |
+			cmp -s - "$work/$name.comments" ||
+			ksym_die "$name: expected.txt disagrees with the generator's .S comments"
+	fi
+
+	{
+		echo "version $version"
+		echo "line $line"
+		echo "arch $arch"
+		echo "bits $bits"
+		echo "endian little"
+		echo "flags ${flags[*]:-none}"
+		echo "mode $mode"
+		echo "marker_size 4"
+		echo "len_enc uleb2"
+		echo "name_len 512"
+		echo "seqs_size 3"
+		echo "seqs_order $seqs_order"
+		echo "rodata_va $rodata"
+		echo "rodata_size $(stat -c %s "$d/rodata.bin")"
+		echo "anchor $anchor"
+		"${bt}nm" "$e" | awk '$3 ~ /^kallsyms_/ { print $1, $3 }' | sort |
+		while read -r va sym; do
+			echo "$((0x$va - rodata)) $sym"
+		done | {
+			prev_off="" prev_sym=""
+			while read -r off sym; do
+				[ -n "$prev_sym" ] &&
+					echo "array $prev_sym $prev_off $((off - prev_off))"
+				prev_off=$off prev_sym=$sym
+			done
+			size=$(stat -c %s "$d/rodata.bin")
+			echo "array $prev_sym $prev_off $((size - prev_off))"
+		}
+	} >"$d/meta"
+	nfix=$((nfix + 1))
+}
+
+nfix=0
+for line in "${lines[@]}"; do
+	src=$(ksym_kernel_scripts "$line")
+	version=$(cat "$src/.version")
+	kallsyms=$work/kallsyms-$line
+	ksym_log "build: scripts/kallsyms.c of $version"
+	gcc -O2 -I "$src/scripts/include" -o "$kallsyms" "$src/scripts/kallsyms.c" ||
+		ksym_die "building $src/scripts/kallsyms.c failed"
+	n0=$nfix
+	for arch in x86_64 i386 arm64; do
+		for all in 0 1; do
+			case $line in
+			6.1)
+				for base in 0 1; do for pcpu in 0 1; do for lto in 0 1; do
+					make_fixture "$line" "$version" "$kallsyms" \
+						$arch $all $base $pcpu $lto 0
+				done; done; done ;;
+			6.12)
+				for pcpu in 0 1; do
+					make_fixture "$line" "$version" "$kallsyms" \
+						$arch $all 0 $pcpu 0 0
+				done ;;
+			7)
+				make_fixture "$line" "$version" "$kallsyms" \
+					$arch $all 0 0 0 1
+				# raw 32-bit offsets exist only on 32-bit kernels
+				if [ $arch = i386 ]; then
+					make_fixture "$line" "$version" "$kallsyms" \
+						$arch $all 0 0 0 0
+				fi ;;
+			esac
+		done
+	done
+	ksym_log "fixtures: $((nfix - n0)) from $version"
+done
+ksym_log "fixtures: $nfix in $out"

@@ -1,0 +1,689 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_decoder.c - check decoder.c against tables made by the kernel's own
+ * scripts/kallsyms.c (see scripts/gen-fixtures.sh).
+ *
+ * For every fixture: the proven address mode must be the one the generator
+ * flags imply; every (index, type, name, address), decoded sequentially and
+ * by random access, must equal the ground-truth list; every name and address
+ * lookup must agree with answers computed from that list; and every
+ * corruption derived from the fixture must be rejected with its own error
+ * code.  Output is KTAP v1, closed by a "N passed, N failed" line.
+ *
+ * Usage: test_decoder FIXTURE_DIR...
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+
+static unsigned int total_pass, total_fail;
+static char why[512];
+
+static __printf(1, 2) bool fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+static bool fail_err(const char *what, const struct ksym_error *err)
+{
+	return fail("%s failed: %s", what, err->msg);
+}
+
+/* Open a table over @t with the fixture's layout and the given mode. */
+static int open_table(const struct fixture *fx, struct ksym_table *kt,
+		      const struct ksym_tables *t, enum ksym_addr_mode mode,
+		      struct ksym_error *err)
+{
+	struct ksym_layout l = fx->l;
+
+	l.mode = mode;
+	return ksym_open(kt, t, &l, err);
+}
+
+static unsigned long long end_of(const struct fixture *fx)
+{
+	return fx->syms[fx->nsyms - 1].addr + 0x1000;
+}
+
+static bool same_sym(const struct fixture *fx, unsigned int i,
+		     const struct ksym_sym *s)
+{
+	const struct fx_sym *e = &fx->syms[i];
+
+	if (s->index != i || s->type != e->type || strcmp(s->name, e->name) ||
+	    s->addr != e->addr)
+		return fail("symbol %u: decoded (%c %s 0x%llx), expected (%c %s 0x%llx)",
+			    i, s->type, s->name, (unsigned long long)s->addr,
+			    e->type, e->name, e->addr);
+	return true;
+}
+
+static bool case_prove(struct fixture *fx, struct ksym_table *kt)
+{
+	struct ksym_proof proof;
+	struct ksym_error err;
+
+	if (open_table(fx, kt, &fx->t, KSYM_ADDR_UNKNOWN, &err))
+		return fail_err("ksym_open", &err);
+	if (ksym_prove_mode(kt, &fx->anchor, 1, &proof, &err))
+		return fail_err("ksym_prove_mode", &err);
+	if (proof.mode != fx->expect_mode)
+		return fail("proved mode %s, the generator flags (%s) mean %s",
+			    ksym_mode_name(proof.mode), fx->flags,
+			    ksym_mode_name(fx->expect_mode));
+	return true;
+}
+
+static bool case_count(struct fixture *fx, struct ksym_table *kt)
+{
+	struct ksym_error err;
+
+	if (open_table(fx, kt, &fx->t, fx->expect_mode, &err))
+		return fail_err("ksym_open", &err);
+	if (kt->n != fx->nsyms)
+		return fail("num_syms %u, ground truth has %u", kt->n,
+			    fx->nsyms);
+	return true;
+}
+
+static bool case_validate(struct fixture *fx, struct ksym_table *kt)
+{
+	struct ksym_error err;
+
+	if (open_table(fx, kt, &fx->t, fx->expect_mode, &err) ||
+	    ksym_validate(kt, &err))
+		return fail_err("validate", &err);
+	return true;
+}
+
+static bool case_sequential(struct fixture *fx, struct ksym_table *kt)
+{
+	static char buf[KSYM_NAME_MAX + 1];
+	struct ksym_error err;
+	struct ksym_sym s;
+	unsigned int i;
+	u32 off = 0;
+
+	if (open_table(fx, kt, &fx->t, fx->expect_mode, &err))
+		return fail_err("ksym_open", &err);
+	for (i = 0; i < kt->n && i < fx->nsyms; i++) {
+		if (ksym_decode_at(kt, i, &off, buf, &s, &err) ||
+		    ksym_address(kt, i, &s.addr, &err))
+			return fail_err("sequential decode", &err);
+		if (!same_sym(fx, i, &s))
+			return false;
+	}
+	return case_count(fx, kt);
+}
+
+static bool random_all(struct fixture *fx, struct ksym_table *kt)
+{
+	static char buf[KSYM_NAME_MAX + 1];
+	struct ksym_error err;
+	struct ksym_sym s;
+	unsigned int i, k;
+
+	/* every index, visited in a scattered order */
+	for (k = 0; k < fx->nsyms; k++) {
+		i = (k * 7919u) % fx->nsyms;
+		if (ksym_get(kt, i, buf, &s, &err))
+			return fail_err("ksym_get", &err);
+		if (!same_sym(fx, i, &s))
+			return false;
+	}
+	if (!ksym_get(kt, fx->nsyms, buf, &s, &err) ||
+	    err.code != KSYM_E_INDEX)
+		return fail("ksym_get(%u) past the end was not refused",
+			    fx->nsyms);
+	return true;
+}
+
+static bool case_random_markers(struct fixture *fx, struct ksym_table *kt)
+{
+	struct ksym_error err;
+
+	if (open_table(fx, kt, &fx->t, fx->expect_mode, &err))
+		return fail_err("ksym_open", &err);
+	if (kt->rec_off_valid)
+		return fail("record offsets valid without a scratch array");
+	return random_all(fx, kt);
+}
+
+static bool case_random_fast(struct fixture *fx, struct ksym_table *kt)
+{
+	struct ksym_error err;
+	bool ok;
+
+	kt->rec_off = calloc(fx->nsyms, sizeof(u32));
+	kt->rec_off_cap = fx->nsyms;
+	if (open_table(fx, kt, &fx->t, fx->expect_mode, &err) ||
+	    ksym_validate(kt, &err)) {
+		free(kt->rec_off);
+		kt->rec_off = NULL;
+		return fail_err("validate with record offsets", &err);
+	}
+	ok = kt->rec_off_valid ? random_all(fx, kt) :
+	     fail("record offsets not filled");
+	free(kt->rec_off);
+	kt->rec_off = NULL;
+	kt->rec_off_cap = 0;
+	return ok;
+}
+
+static const struct fixture *sort_fx;
+
+static int by_name(const void *a, const void *b)
+{
+	unsigned int i = *(const unsigned int *)a, j = *(const unsigned int *)b;
+	int c = strcmp(sort_fx->syms[i].name, sort_fx->syms[j].name);
+
+	return c ? c : (i > j) - (i < j);
+}
+
+static bool case_lookup_name(struct fixture *fx, struct ksym_table *kt)
+{
+	struct ksym_error err;
+	unsigned int *ord, k, first = 0;
+	bool ok = true;
+	u64 addr;
+	u32 idx;
+
+	if (open_table(fx, kt, &fx->t, fx->expect_mode, &err))
+		return fail_err("ksym_open", &err);
+	ord = malloc(fx->nsyms * sizeof(*ord));
+	for (k = 0; k < fx->nsyms; k++)
+		ord[k] = k;
+	sort_fx = fx;
+	qsort(ord, fx->nsyms, sizeof(*ord), by_name);
+	for (k = 0; ok && k < fx->nsyms; k++) {
+		const struct fx_sym *e = &fx->syms[ord[k]];
+
+		/* the lowest address among equal names: first of its group */
+		if (k == 0 || strcmp(fx->syms[ord[k - 1]].name, e->name))
+			first = ord[k];
+		else
+			continue;
+		if (ksym_lookup_name(kt, e->name, &addr, &idx, &err))
+			ok = fail("lookup_name(%s): %s", e->name, err.msg);
+		else if (idx != first || addr != fx->syms[first].addr)
+			ok = fail("lookup_name(%s) = #%u 0x%llx, expected #%u 0x%llx",
+				  e->name, idx, (unsigned long long)addr, first,
+				  fx->syms[first].addr);
+	}
+	free(ord);
+	if (ok && (ksym_lookup_name(kt, "no_such_symbol_ksym", &addr, &idx,
+				    &err) != -ENOENT ||
+		   err.code != KSYM_E_NOT_FOUND))
+		ok = fail("lookup of a missing name did not give lookup.not_found");
+	return ok;
+}
+
+static bool case_lookup_addr(struct fixture *fx, struct ksym_table *kt)
+{
+	unsigned long long a, next;
+	struct ksym_error err;
+	unsigned int i, j, first = 0;
+	u64 off, size;
+	u32 idx;
+
+	if (open_table(fx, kt, &fx->t, fx->expect_mode, &err))
+		return fail_err("ksym_open", &err);
+	kt->end_addr = end_of(fx);
+	for (i = 0; i < fx->nsyms; i++) {
+		a = fx->syms[i].addr;
+		if (i == 0 || fx->syms[i - 1].addr != a)
+			first = i;
+		next = end_of(fx);
+		for (j = i + 1; j < fx->nsyms; j++)
+			if (fx->syms[j].addr > a) {
+				next = fx->syms[j].addr;
+				break;
+			}
+		if (ksym_lookup_addr(kt, a, &idx, &off, &size, &err))
+			return fail("lookup_addr(0x%llx): %s", a, err.msg);
+		if (idx != first || off != 0 || size != next - a)
+			return fail("lookup_addr(0x%llx) = #%u +%llu/%llu, expected #%u +0/%llu",
+				    a, idx, (unsigned long long)off,
+				    (unsigned long long)size, first, next - a);
+		if (next - a > 1 &&
+		    (ksym_lookup_addr(kt, a + 1, &idx, &off, &size, &err) ||
+		     idx != first || off != 1))
+			return fail("lookup_addr(0x%llx + 1) did not give #%u +1",
+				    a, first);
+	}
+	if (fx->syms[0].addr > 0 &&
+	    ksym_lookup_addr(kt, fx->syms[0].addr - 1, &idx, &off, &size,
+			     &err) != -ENOENT)
+		return fail("an address below the table was not refused");
+	return true;
+}
+
+static bool case_stats(struct fixture *fx, struct ksym_table *kt)
+{
+	unsigned long long plain = 0;
+	struct ksym_stats st;
+	struct ksym_error err;
+	unsigned int i;
+
+	if (open_table(fx, kt, &fx->t, fx->expect_mode, &err) ||
+	    ksym_stats(kt, &st, &err))
+		return fail_err("ksym_stats", &err);
+	for (i = 0; i < fx->nsyms; i++)
+		plain += 1 + strlen(fx->syms[i].name);
+	if (st.num_syms != fx->nsyms || st.plain_bytes != plain)
+		return fail("stats: %u symbols, %llu chars; expected %u, %llu",
+			    st.num_syms, (unsigned long long)st.plain_bytes,
+			    fx->nsyms, plain);
+	if (!st.big_records)
+		return fail("no 2-byte length record: the fixture misses an edge");
+	printf("    # %s: %u symbols, %llu -> %llu bytes (%.1f%%), %u big records, %u/%u tokens used\n",
+	       fx->name, st.num_syms, plain,
+	       (unsigned long long)(st.comp_bytes + st.prefix_bytes),
+	       100.0 * (st.comp_bytes + st.prefix_bytes) / plain,
+	       st.big_records, st.tokens_used, st.tokens_nonempty);
+	return true;
+}
+
+/* ---- derived corruptions ---- */
+
+struct mutation {
+	struct fixture *fx;
+	u8 *buf;			/* private copy of .rodata */
+	struct ksym_tables t;		/* views into buf */
+	struct ksym_layout l;
+	struct ksym_anchor anchor;
+	bool prove;			/* find the mode from the anchor */
+	u32 *rec;			/* record offsets of the clean table */
+};
+
+static u8 *wr(const struct ksym_view *v, size_t off)
+{
+	return (u8 *)v->data + off;
+}
+
+static void put_le(u8 *p, unsigned int size, u64 v)
+{
+	unsigned int i;
+
+	for (i = 0; i < size; i++)
+		p[i] = v >> (8 * i);
+}
+
+static u64 get_le(const u8 *p, unsigned int size)
+{
+	u64 v = 0;
+
+	while (size--)
+		v = (v << 8) | p[size];
+	return v;
+}
+
+static bool mut_len_flip(struct mutation *m)
+{
+	u8 *p = wr(&m->t.names, m->rec[255]);
+
+	if (p[0] & 0x80)
+		p[0] = (p[0] & 0x7f) ? p[0] - 1 : p[0] + 1;
+	else
+		p[0] = p[0] >= 2 ? p[0] - 1 : p[0] + 1;
+	return true;
+}
+
+static bool mut_len_zero(struct mutation *m)
+{
+	*wr(&m->t.names, 0) = 0;
+	return true;
+}
+
+static bool mut_len_3byte(struct mutation *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->fx->nsyms; i++) {
+		u8 *p = wr(&m->t.names, m->rec[i]);
+
+		if (p[0] & 0x80) {
+			p[1] |= 0x80;
+			return true;
+		}
+	}
+	return fail("no 2-byte length record to corrupt");
+}
+
+static bool mut_names_truncated(struct mutation *m)
+{
+	m->t.names.size = m->rec[m->fx->nsyms - 1] + 1;
+	return true;
+}
+
+static bool mut_seqs_swap(struct mutation *m)
+{
+	u8 tmp[3], *a = wr(&m->t.seqs, 3 * 10), *b = wr(&m->t.seqs, 3 * 20);
+
+	memcpy(tmp, a, 3);
+	memcpy(a, b, 3);
+	memcpy(b, tmp, 3);
+	return true;
+}
+
+static bool mut_seqs_range(struct mutation *m)
+{
+	memset(wr(&m->t.seqs, 3 * 5), 0xff, 3);
+	return true;
+}
+
+static bool mut_marker_shift(struct mutation *m)
+{
+	u8 *p = wr(&m->t.markers, 4);
+
+	put_le(p, 4, get_le(p, 4) + 1);
+	return true;
+}
+
+static bool mut_marker_zero(struct mutation *m)
+{
+	put_le(wr(&m->t.markers, 0), 4, 1);
+	return true;
+}
+
+static bool mut_offsets_unsorted(struct mutation *m)
+{
+	const struct fixture *fx = m->fx;
+	unsigned int i = fx->nsyms / 2, j, sz = 4;
+	const struct ksym_view *v = &m->t.offsets;
+	u8 tmp[8];
+
+	if (m->l.mode == KSYM_ADDR_ABSOLUTE) {
+		v = &m->t.addresses;
+		sz = m->l.ptr_size;
+	}
+	for (j = i + 5; j < fx->nsyms; j++)
+		if (fx->syms[j].addr > fx->syms[i + 1].addr)
+			break;
+	if (j == fx->nsyms)
+		return fail("no two distinct addresses to swap");
+	memcpy(tmp, wr(v, i * sz), sz);
+	memcpy(wr(v, i * sz), wr(v, j * sz), sz);
+	memcpy(wr(v, j * sz), tmp, sz);
+	return true;
+}
+
+static bool mut_token_index_past(struct mutation *m)
+{
+	put_le(wr(&m->t.token_index, 2 * 200), 2, m->t.token_table.size + 5);
+	return true;
+}
+
+static bool mut_token_nul(struct mutation *m)
+{
+	size_t off = get_le(m->t.token_index.data + 2 * 255, 2);
+
+	/* token 255 is the last string: drop its NUL and any padding's */
+	memset(wr(&m->t.token_table, off), 'x', m->t.token_table.size - off);
+	return true;
+}
+
+static bool mut_type(struct mutation *m)
+{
+	const struct ksym_view *ti = &m->t.token_index;
+	unsigned int tok;
+	u8 *p = wr(&m->t.names, 0);
+
+	for (tok = 0; tok < 256; tok++) {
+		u8 c = m->t.token_table.data[get_le(ti->data + 2 * tok, 2)];
+
+		if (c == '_' || (c >= '0' && c <= '9')) {
+			p[1] = tok;	/* first token of record 0 */
+			return true;
+		}
+	}
+	return fail("no token starting with '_' or a digit");
+}
+
+static bool mut_num_syms(struct mutation *m)
+{
+	put_le(wr(&m->t.num_syms, 0), 4, m->t.names.size);
+	return true;
+}
+
+static bool mut_name_len(struct mutation *m)
+{
+	m->l.name_len = 128;	/* decode a 6.1+ table as a <= 6.0 one */
+	return true;
+}
+
+static bool mut_wrong_anchor(struct mutation *m)
+{
+	m->anchor.addr += 0x1000;
+	m->prove = true;
+	return true;
+}
+
+static bool mut_missing_anchor(struct mutation *m)
+{
+	m->anchor.name = "not_a_symbol_anchor";
+	m->prove = true;
+	return true;
+}
+
+struct corruption {
+	const char *name;
+	bool (*apply)(struct mutation *m);
+	enum ksym_err_code expect;
+};
+
+static const struct corruption corruptions[] = {
+	{ "corrupt_len_flip", mut_len_flip, KSYM_E_MARKER_OFFSET },
+	{ "corrupt_len_zero", mut_len_zero, KSYM_E_LEN_ZERO },
+	{ "corrupt_len_3byte", mut_len_3byte, KSYM_E_LEN_3BYTE },
+	{ "corrupt_names_truncated", mut_names_truncated, KSYM_E_NAMES_BOUNDS },
+	{ "corrupt_seqs_swap", mut_seqs_swap, KSYM_E_SEQS_ORDER },
+	{ "corrupt_seqs_range", mut_seqs_range, KSYM_E_SEQS_RANGE },
+	{ "corrupt_marker_shift", mut_marker_shift, KSYM_E_MARKER_OFFSET },
+	{ "corrupt_marker_zero", mut_marker_zero, KSYM_E_MARKER_ZERO },
+	{ "corrupt_offsets_unsorted", mut_offsets_unsorted, KSYM_E_ADDR_ORDER },
+	{ "corrupt_token_index_past", mut_token_index_past, KSYM_E_TOKEN_INDEX },
+	{ "corrupt_token_nul", mut_token_nul, KSYM_E_TOKEN_NUL },
+	{ "corrupt_type_letter", mut_type, KSYM_E_TYPE },
+	{ "corrupt_num_syms", mut_num_syms, KSYM_E_NUM_SYMS },
+	{ "corrupt_name_len_128", mut_name_len, KSYM_E_NAME_TOO_LONG },
+	{ "corrupt_wrong_anchor", mut_wrong_anchor, KSYM_E_MODE_NONE },
+	{ "corrupt_missing_anchor", mut_missing_anchor, KSYM_E_ANCHOR },
+};
+
+static bool run_corruption(struct fixture *fx, struct ksym_table *kt,
+			   const struct corruption *c)
+{
+	struct ksym_error err = { 0 };
+	struct ksym_proof proof;
+	struct mutation m = { .fx = fx, .l = fx->l, .anchor = fx->anchor };
+	struct ksym_table *clean = calloc(1, sizeof(*clean));
+	int ret;
+	bool ok;
+
+	/* record offsets of the clean table, to aim at records */
+	m.rec = calloc(fx->nsyms, sizeof(u32));
+	clean->rec_off = m.rec;
+	clean->rec_off_cap = fx->nsyms;
+	if (open_table(fx, clean, &fx->t, fx->expect_mode, &err) ||
+	    ksym_validate(clean, &err)) {
+		ok = fail_err("clean validate", &err);
+		goto out;
+	}
+	m.buf = malloc(fx->rodata_size);
+	memcpy(m.buf, fx->rodata, fx->rodata_size);
+	fx_rebase(fx, &m.t, m.buf);
+	m.l.mode = fx->expect_mode;
+	if (!c->apply(&m)) {
+		ok = false;
+		goto out;
+	}
+	if (m.prove)
+		m.l.mode = KSYM_ADDR_UNKNOWN;
+	ret = ksym_open(kt, &m.t, &m.l, &err);
+	if (!ret && m.prove)
+		ret = ksym_prove_mode(kt, &m.anchor, 1, &proof, &err);
+	if (!ret)
+		ret = ksym_validate(kt, &err);
+	if (!ret)
+		ok = fail("accepted; expected %s", ksym_check_name(c->expect));
+	else if (err.code != c->expect)
+		ok = fail("rejected as \"%s\"; expected %s", err.msg,
+			  ksym_check_name(c->expect));
+	else if (strncmp(err.msg, err.check, strlen(err.check)))
+		ok = fail("message \"%s\" does not start with its check",
+			  err.msg);
+	else
+		ok = true;
+	if (ok)
+		snprintf(why, sizeof(why), "%s", err.msg);
+out:
+	free(m.buf);
+	free(m.rec);
+	free(clean);
+	return ok;
+}
+
+/* Byte-swap every multi-byte array: a big-endian twin of the fixture. */
+static bool case_big_endian(struct fixture *fx, struct ksym_table *kt)
+{
+	static char buf[KSYM_NAME_MAX + 1];
+	struct ksym_tables t;
+	struct ksym_layout l = fx->l;
+	struct ksym_error err;
+	struct ksym_sym s;
+	const struct {
+		struct ksym_view *v;
+		unsigned int size;
+	} arr[] = {
+		{ &t.num_syms, 4 }, { &t.markers, 4 }, { &t.token_index, 2 },
+		{ &t.offsets, 4 }, { &t.addresses, l.ptr_size },
+		{ &t.relative_base, l.ptr_size },
+	};
+	u8 *copy = malloc(fx->rodata_size);
+	unsigned int a, i;
+	size_t e;
+	bool ok = true;
+
+	memcpy(copy, fx->rodata, fx->rodata_size);
+	fx_rebase(fx, &t, copy);
+	for (a = 0; a < sizeof(arr) / sizeof(arr[0]); a++) {
+		struct ksym_view *v = arr[a].v;
+
+		for (e = 0; v->data && e + arr[a].size <= v->size; e += arr[a].size) {
+			u8 *p = (u8 *)v->data + e;
+			unsigned int k;
+
+			for (k = 0; k < arr[a].size / 2; k++) {
+				u8 x = p[k];
+
+				p[k] = p[arr[a].size - 1 - k];
+				p[arr[a].size - 1 - k] = x;
+			}
+		}
+	}
+	l.big_endian = true;
+	l.mode = fx->expect_mode;
+	if (ksym_open(kt, &t, &l, &err) || ksym_validate(kt, &err)) {
+		ok = fail_err("big-endian validate", &err);
+		goto out;
+	}
+	for (i = 0; ok && i < fx->nsyms; i++) {
+		if (ksym_get(kt, i, buf, &s, &err))
+			ok = fail_err("big-endian ksym_get", &err);
+		else
+			ok = same_sym(fx, i, &s);
+	}
+out:
+	free(copy);
+	return ok;
+}
+
+struct tcase {
+	const char *name;
+	bool (*run)(struct fixture *fx, struct ksym_table *kt);
+};
+
+static const struct tcase cases[] = {
+	{ "prove_mode", case_prove },
+	{ "num_syms", case_count },
+	{ "validate", case_validate },
+	{ "decode_sequential", case_sequential },
+	{ "decode_random_markers", case_random_markers },
+	{ "decode_random_offsets", case_random_fast },
+	{ "lookup_name", case_lookup_name },
+	{ "lookup_addr", case_lookup_addr },
+	{ "stats", case_stats },
+	{ "big_endian_twin", case_big_endian },
+};
+
+#define NCASES (sizeof(cases) / sizeof(cases[0]))
+#define NCORR (sizeof(corruptions) / sizeof(corruptions[0]))
+
+static void report(unsigned int num, const char *name, bool ok,
+		   unsigned int *fails)
+{
+	printf("    %s %u %s", ok ? "ok" : "not ok", num, name);
+	if (why[0])
+		printf(" # %s", why);
+	printf("\n");
+	if (ok) {
+		total_pass++;
+	} else {
+		total_fail++;
+		(*fails)++;
+	}
+	why[0] = '\0';
+}
+
+int main(int argc, char **argv)
+{
+	struct ksym_table *kt = calloc(1, sizeof(*kt));
+	unsigned int f, c, fails, num;
+	struct fixture fx;
+	bool ok;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s FIXTURE_DIR...\n", argv[0]);
+		return 2;
+	}
+	printf("KTAP version 1\n1..%d\n", argc - 1);
+	for (f = 1; f < (unsigned int)argc; f++) {
+		fails = 0;
+		num = 0;
+		printf("    KTAP version 1\n    # Subtest: %s\n    1..%zu\n",
+		       argv[f], NCASES + NCORR);
+		if (fx_load(&fx, argv[f])) {
+			printf("    # could not load the fixture\n");
+			total_fail++;
+			printf("not ok %u %s\n", f, argv[f]);
+			continue;
+		}
+		printf("    # %s %s %s: %u symbols, anchor %s\n", fx.line,
+		       fx.arch, fx.flags, fx.nsyms, fx.anchor.name);
+		for (c = 0; c < NCASES; c++) {
+			memset(kt, 0, sizeof(*kt));
+			ok = cases[c].run(&fx, kt);
+			report(++num, cases[c].name, ok, &fails);
+		}
+		for (c = 0; c < NCORR; c++) {
+			memset(kt, 0, sizeof(*kt));
+			ok = run_corruption(&fx, kt, &corruptions[c]);
+			report(++num, corruptions[c].name, ok, &fails);
+		}
+		printf("%s %u %s\n", fails ? "not ok" : "ok", f, fx.name);
+		fx_free(&fx);
+	}
+	free(kt);
+	printf("# decoder: %u passed, %u failed\n", total_pass, total_fail);
+	printf("%u passed, %u failed\n", total_pass, total_fail);
+	return total_fail ? 1 : 0;
+}

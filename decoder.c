@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * decoder.c - an independent decoder for the kernel's kallsyms tables.
+ * An independent decoder for the kernel's kallsyms tables.
  *
  * Written from the format description (kallsyms-format.md), not from
  * kernel/kallsyms.c.  Every read of table bytes goes through a bounds-checked
@@ -863,6 +863,10 @@ int ksym_stats(struct ksym_table *kt, struct ksym_stats *st,
 		st->big_records += sym.comp_len > 0x7f &&
 				   kt->l.len_enc == KSYM_LEN_ULEB2;
 		st->plain_bytes += sym.name_len + 1;
+		if (sym.comp_len > st->max_record)
+			st->max_record = sym.comp_len;
+		if (sym.name_len + 1U > st->max_name)
+			st->max_name = sym.name_len + 1U;
 		/* the record's token bytes end where the next record starts */
 		for (k = off - sym.comp_len; k < off; k++)
 			st->token_uses[t->names.data[k]]++;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * decoder.h - an independent decoder for the kernel's kallsyms tables.
+ * An independent decoder for the kernel's kallsyms tables.
  *
  * The decoder is a pure function of byte buffers: it never allocates, never
  * does I/O and never reads outside the views it is given.  Every failure is
@@ -167,6 +167,8 @@ struct ksym_stats {
 	u64 prefix_bytes;	/* length-prefix bytes */
 	u64 plain_bytes;	/* decoded chars, type letters included */
 	u32 big_records;	/* records with a 2-byte length */
+	u32 max_record;		/* longest record, in token bytes */
+	u32 max_name;		/* longest name, type letter included */
 	u32 tokens_nonempty;
 	u32 tokens_used;
 	u32 token_uses[256];

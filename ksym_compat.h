@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ksym_compat.h - the few types and helpers decoder.c needs, in the kernel
- * and in userspace.  This is the only place that knows which one it is.
+ * The few types and helpers decoder.c needs, in the kernel and in
+ * userspace.  This is the only place that knows which one it is.
  */
 #ifndef KSYM_COMPAT_H
 #define KSYM_COMPAT_H
@@ -16,20 +16,20 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <errno.h>
 
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
-typedef int32_t s32;
-typedef int64_t s64;
+typedef __UINT8_TYPE__ u8;
+typedef __UINT16_TYPE__ u16;
+typedef __UINT32_TYPE__ u32;
+typedef __UINT64_TYPE__ u64;
+typedef __INT32_TYPE__ s32;
+typedef __INT64_TYPE__ s64;
 
+/* the Makefile passes the real attribute; other builders get none */
 #ifndef __printf
-#define __printf(a, b) __attribute__((format(printf, a, b)))
+#define __printf(...)
 #endif
 #ifndef fallthrough
 #define fallthrough __attribute__((__fallthrough__))

@@ -16,6 +16,7 @@
 #   -o OUTDIR  where fixtures go (default: build/fixtures)
 #   -l LINE    kernel line to use: 6.1, 6.12 or 7 (default: all three)
 #
+# Fixtures named *-large hold about 160k symbols, for `make bench`.
 # Each fixture is a directory with rodata.bin (the linked .rodata), meta
 # (layout, array offsets and sizes, anchor) and expected.txt
 # ("addr type name" per symbol, in table order).
@@ -43,6 +44,10 @@ for tool in gcc ld objcopy nm aarch64-linux-gnu-gcc aarch64-linux-gnu-ld \
 		ksym_die "$tool not found (apt-get install gcc-aarch64-linux-gnu binutils)"
 done
 
+# the large fixtures are the benchmark's tables: about as many symbols as a
+# distribution kernel with KALLSYMS_ALL
+large_funcs=160000
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 rm -rf "$out"
@@ -63,13 +68,15 @@ for bits in 32 64; do
 			awk -v bits=$bits -v percpu=$pc -v maxname=$max \
 				-f "$here/gen-symbols.awk" >"$work/in-$bits-$pc-$max.map"
 		done
+		awk -v bits=$bits -v percpu=$pc -v nfuncs=$large_funcs \
+			-f "$here/gen-symbols.awk" >"$work/in-$bits-$pc-large.map"
 	done
 done
 
-# one fixture: LINE VERSION KALLSYMS ARCH ALL BASE PCPU LTO PCREL
+# one fixture: LINE VERSION KALLSYMS ARCH ALL BASE PCPU LTO PCREL [large]
 make_fixture() {
 	local line=$1 version=$2 kallsyms=$3 arch=$4 all=$5 base=$6 pcpu=$7
-	local lto=$8 pcrel=$9
+	local lto=$8 pcrel=$9 large=${10:-}
 	local bits=64 cc=gcc ld=ld ldm="" bt="" text rodata name flags=() mode
 	local pcl=image seqs_order=exact d S o e anchor map
 
@@ -96,9 +103,13 @@ make_fixture() {
 	7) if [ "$pcrel" = 1 ]; then mode=pc-relative; else mode=raw32; fi ;;
 	esac
 
+	map=$work/in-$bits-$pcl-$(maxname_of "$line").map
+	if [ -n "$large" ]; then
+		name+=-large
+		map=$work/in-$bits-$pcl-large.map
+	fi
 	d=$out/$name
 	mkdir -p "$d"
-	map=$work/in-$bits-$pcl-$(maxname_of "$line").map
 	S=$work/$name.S o=$work/$name.o e=$work/$name.elf
 	"$kallsyms" "${flags[@]}" "$map" >"$S" ||
 		ksym_die "$name: the $line generator rejected ${flags[*]}"
@@ -194,6 +205,10 @@ for line in "${lines[@]}"; do
 			esac
 		done
 	done
+	case $line in
+	6.12) make_fixture "$line" "$version" "$kallsyms" x86_64 1 0 1 0 0 large ;;
+	7) make_fixture "$line" "$version" "$kallsyms" x86_64 1 0 0 0 1 large ;;
+	esac
 	ksym_log "fixtures: $((nfix - n0)) from $version"
 done
 ksym_log "fixtures: $nfix in $out"

@@ -6,6 +6,9 @@
 #   awk -v bits=64|32 -v percpu=zero|image [-v maxname=N] \
 #	-f gen-symbols.awk > in.map
 #
+# nfuncs (default 700) is the number of plain functions; the edge cases
+# stay at fixed positions among the first 700.
+#
 # maxname (default 511, KSYM_NAME_LEN - 1) is the length of the longest
 # names.  Every generator up to at least 7.2 expands a 511-character name
 # plus its type letter and NUL into a 512-byte buffer, one byte too many;
@@ -56,6 +59,8 @@ BEGIN {
 	}
 	if (maxname == "")
 		maxname = 511
+	if (nfuncs == "")
+		nfuncs = 700
 	hi = bits == 64 ? "ffffffff" : ""
 	base = bits == 64 ? 2164260864 : 3238002688	# 0x81000000 / 0xc1000000
 	pcpu_base = 25165824				# 0x1800000
@@ -83,7 +88,7 @@ BEGIN {
 	emit(65536, "t", "stext_alias")
 
 	off = 65536 + 64
-	for (i = 0; i < 700; i++) {
+	for (i = 0; i < nfuncs; i++) {
 		name = pre[i % 10 + 1] mid[int(i / 10) % 10 + 1] "_" i
 		emit(off, (i % 3) ? "T" : "t", name)
 		if (i == 100) {

@@ -196,11 +196,15 @@ static int load_expected(struct fixture *fx, const char *dir)
 
 int fx_load(struct fixture *fx, const char *dir)
 {
-	char path[4096];
-	const char *base = strrchr(dir, '/');
+	char path[4096], *slash;
 
 	memset(fx, 0, sizeof(*fx));
-	setstr(fx->name, sizeof(fx->name), base ? base + 1 : dir);
+	/* the name is the last path component, trailing slashes dropped */
+	setstr(path, sizeof(path), dir);
+	while ((slash = strrchr(path, '/')) && slash > path && !slash[1])
+		*slash = '\0';
+	slash = strrchr(path, '/');
+	setstr(fx->name, sizeof(fx->name), slash ? slash + 1 : path);
 	snprintf(path, sizeof(path), "%s/rodata.bin", dir);
 	fx->rodata = slurp(path, &fx->rodata_size);
 	if (!fx->rodata) {

@@ -282,13 +282,16 @@ static bool case_stats(struct fixture *fx, struct ksym_table *kt)
 		return fail("stats: %u symbols, %llu chars; expected %u, %llu",
 			    st.num_syms, (unsigned long long)st.plain_bytes,
 			    fx->nsyms, plain);
-	if (!st.big_records)
-		return fail("no 2-byte length record: the fixture misses an edge");
-	printf("    # %s: %u symbols, %llu -> %llu bytes (%.1f%%), %u big records, %u/%u tokens used\n",
+	/* the fixtures must reach the edges they were made for */
+	if (!st.big_records || st.max_record < 256 || st.max_name < 511)
+		return fail("edges missed: %u 2-byte records, longest record %u tokens, longest name %u",
+			    st.big_records, st.max_record, st.max_name);
+	printf("    # %s: %u symbols, %llu -> %llu bytes (%.1f%%), %u big records (longest %u tokens), %u/%u tokens used\n",
 	       fx->name, st.num_syms, plain,
 	       (unsigned long long)(st.comp_bytes + st.prefix_bytes),
 	       100.0 * (st.comp_bytes + st.prefix_bytes) / plain,
-	       st.big_records, st.tokens_used, st.tokens_nonempty);
+	       st.big_records, st.max_record, st.tokens_used,
+	       st.tokens_nonempty);
 	return true;
 }
 
@@ -371,6 +374,13 @@ static bool mut_seqs_swap(struct mutation *m)
 	memcpy(tmp, a, 3);
 	memcpy(a, b, 3);
 	memcpy(b, tmp, 3);
+	return true;
+}
+
+static bool mut_seqs_dup(struct mutation *m)
+{
+	/* a repeated entry is in order by name but not a permutation */
+	memcpy(wr(&m->t.seqs, 3 * 31), m->t.seqs.data + 3 * 30, 3);
 	return true;
 }
 
@@ -486,6 +496,7 @@ static const struct corruption corruptions[] = {
 	{ "corrupt_len_3byte", mut_len_3byte, KSYM_E_LEN_3BYTE },
 	{ "corrupt_names_truncated", mut_names_truncated, KSYM_E_NAMES_BOUNDS },
 	{ "corrupt_seqs_swap", mut_seqs_swap, KSYM_E_SEQS_ORDER },
+	{ "corrupt_seqs_dup", mut_seqs_dup, KSYM_E_SEQS_ORDER },
 	{ "corrupt_seqs_range", mut_seqs_range, KSYM_E_SEQS_RANGE },
 	{ "corrupt_marker_shift", mut_marker_shift, KSYM_E_MARKER_OFFSET },
 	{ "corrupt_marker_zero", mut_marker_zero, KSYM_E_MARKER_ZERO },

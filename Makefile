@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ksym_verify
+#
+#   make check    every test: fixtures from the real scripts/kallsyms.c, the
+#                 decoder suite (gcc and clang, ASan+UBSan), checkpatch,
+#                 Kbuild W=1 + sparse, a short fuzz run; ends with
+#                 "N passed, N failed"
+#   make fixtures regenerate build/fixtures only
+#   make fuzz     libFuzzer over the decoder for FUZZ_SECONDS (default 60)
+#   make bench    decoder figures on the largest fixture
+#   make clean
+#
+# Variables: KDIR (kernel build tree, default the running kernel's),
+# KSYM_CACHE (downloads and sources, default ~/.cache/ksym_verify),
+# FUZZ_SECONDS, B (build directory, default build).
+
+B ?= build
+FUZZ_SECONDS ?= 60
+BENCH_FIXTURE ?= $(B)/fixtures/7-x86_64-all-pcrel-large
+
+HOSTCFLAGS := -std=gnu11 -Wall -Wextra -Werror \
+	'-D__printf(a,b)=__attribute__((format(printf,a,b)))'
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+
+DECODER := decoder.c decoder.h ksym_compat.h
+TEST_SRC := tests/fixture.c tests/fixture.h
+FIXTURE_DEPS := scripts/gen-fixtures.sh scripts/gen-symbols.awk \
+	scripts/expected.awk scripts/lib.sh
+
+.PHONY: all check fixtures fuzz bench clean
+
+all:
+	@echo "targets: check fixtures fuzz bench clean (see the README)"
+
+check:
+	B=$(abspath $(B)) scripts/check.sh
+
+$(B)/fixtures/.stamp: $(FIXTURE_DEPS)
+	scripts/gen-fixtures.sh -o $(B)/fixtures
+	touch $@
+
+fixtures:
+	scripts/gen-fixtures.sh -o $(B)/fixtures
+	touch $(B)/fixtures/.stamp
+
+$(B)/fuzz_decoder: tests/fuzz_decoder.c tests/fuzz_input.h $(DECODER)
+	@mkdir -p $(B)
+	clang $(HOSTCFLAGS) -O1 -g -fsanitize=fuzzer $(SAN) -o $@ \
+		tests/fuzz_decoder.c decoder.c
+
+$(B)/fuzz_seed: tests/fuzz_seed.c tests/fuzz_input.h $(TEST_SRC) $(DECODER)
+	@mkdir -p $(B)
+	cc $(HOSTCFLAGS) -O1 -o $@ tests/fuzz_seed.c tests/fixture.c decoder.c
+
+fuzz: $(B)/fuzz_decoder $(B)/fuzz_seed $(B)/fixtures/.stamp
+	rm -rf $(B)/fuzz-seeds && mkdir -p $(B)/fuzz-seeds $(B)/fuzz-corpus
+	$(B)/fuzz_seed $(B)/fuzz-seeds $$(ls -d $(B)/fixtures/*/ | grep -v large | sed 's:/$$::')
+	$(B)/fuzz_decoder -max_total_time=$(FUZZ_SECONDS) -timeout=20 \
+		-rss_limit_mb=4096 -print_final_stats=1 \
+		-artifact_prefix=$(B)/ $(B)/fuzz-corpus $(B)/fuzz-seeds \
+		2>$(B)/fuzz.log || { tail -n 40 $(B)/fuzz.log; exit 1; }
+	@grep -E '^(stat::number_of_executed_units|Done)' $(B)/fuzz.log || true
+
+$(B)/bench_decoder: tests/bench_decoder.c $(TEST_SRC) $(DECODER)
+	@mkdir -p $(B)
+	cc $(HOSTCFLAGS) -O2 -o $@ tests/bench_decoder.c tests/fixture.c decoder.c
+
+bench: $(B)/bench_decoder $(B)/fixtures/.stamp
+	$(B)/bench_decoder $(BENCH_FIXTURE) 5
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh - everything `make check` runs, with one verdict at the end.
+#
+#   1. fixtures from the real scripts/kallsyms.c (scripts/gen-fixtures.sh)
+#   2. the decoder suite over every fixture, built with gcc and with clang,
+#      both under ASan+UBSan (tests/test_decoder.c, KTAP)
+#   3. checkpatch.pl --strict on the kernel C (from Debian's linux-source)
+#   4. decoder.c built by Kbuild against $KDIR with W=1 and sparse (C=1)
+#   5. the libFuzzer target for $FUZZ_SECONDS (0 skips it)
+#
+# A step that cannot run here (no kernel headers, no clang) is reported as
+# skipped, never as passed; under CI=true it is a failure instead.
+# The last line is "N passed, N failed[, N skipped]".
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+
+B=${B:-$top/build}
+# the running kernel's build tree, else the newest Debian headers installed
+if [ -z "${KDIR:-}" ]; then
+	KDIR=/lib/modules/$(uname -r)/build
+	[ -f "$KDIR/Makefile" ] ||
+		KDIR=$(ls -d /usr/src/linux-headers-*-"$(dpkg --print-architecture 2>/dev/null)" \
+			2>/dev/null | sort -V | tail -n 1)
+fi
+FUZZ_SECONDS=${FUZZ_SECONDS:-10}
+HOSTFLAGS=(-std=gnu11 -O1 -g -Wall -Wextra -Werror
+	   "-D__printf(a,b)=__attribute__((format(printf,a,b)))")
+SAN=(-fsanitize=address,undefined -fno-sanitize-recover=all)
+pass=0 fail=0 skip=0 step=0
+
+result() { # ok|fail|skip NAME [why]
+	step=$((step + 1))
+	case $1 in
+	ok) pass=$((pass + 1)); echo "ok $step $2" ;;
+	skip)
+		if [ "${CI:-}" = true ]; then
+			fail=$((fail + 1)); echo "not ok $step $2 # ${3:-} (CI may not skip)"
+		else
+			skip=$((skip + 1)); echo "ok $step $2 # SKIP ${3:-}"
+		fi ;;
+	*) fail=$((fail + 1)); echo "not ok $step $2 # ${3:-}" ;;
+	esac
+}
+
+mkdir -p "$B"
+echo "KTAP version 1"
+echo "# ksym_verify checks, cache $KSYM_CACHE"
+
+# 1. fixtures
+if "$here/gen-fixtures.sh" -o "$B/fixtures" 2>"$B/gen-fixtures.log"; then
+	touch "$B/fixtures/.stamp"
+	grep -E 'fixtures: [0-9]+ from' "$B/gen-fixtures.log" | sed 's/^/# /'
+	result ok fixtures
+else
+	tail -n 5 "$B/gen-fixtures.log" | sed 's/^/# /'
+	result fail fixtures "see $B/gen-fixtures.log"
+fi
+mapfile -t fixtures < <(ls -d "$B"/fixtures/*/ 2>/dev/null | sed 's:/$::')
+
+# 2. the decoder suite, gcc and clang
+run_suite() { # CC
+	local cc=$1 bin=$B/test_decoder-$1 log=$B/test_decoder-$1.ktap line p f
+
+	if ! command -v "$cc" >/dev/null; then
+		result skip "decoder_suite_$cc" "$cc not installed"
+		return
+	fi
+	if ! "$cc" "${HOSTFLAGS[@]}" "${SAN[@]}" -o "$bin" \
+		"$top/tests/test_decoder.c" "$top/tests/fixture.c" \
+		"$top/decoder.c" 2>"$log.build"; then
+		sed 's/^/# /' "$log.build"
+		result fail "decoder_suite_$cc" "build failed"
+		return
+	fi
+	if [ ${#fixtures[@]} -eq 0 ]; then
+		result fail "decoder_suite_$cc" "no fixtures to run on"
+		return
+	fi
+	"$bin" "${fixtures[@]}" >"$log" 2>&1
+	grep -E '^(not ok|    not ok)|^# decoder' "$log" | sed 's/^ */# /' | head -n 40
+	line=$(tail -n 1 "$log")
+	p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+	f=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+	if [ -z "$p" ]; then
+		result fail "decoder_suite_$cc" "no summary line; the suite crashed? see $log"
+		return
+	fi
+	echo "# decoder_suite_$cc: $p cases passed, $f failed over ${#fixtures[@]} fixtures ($log)"
+	pass=$((pass + p)) fail=$((fail + f))
+	if [ "$f" = 0 ] && [ "$p" -gt 0 ]; then
+		result ok "decoder_suite_$cc"
+	else
+		result fail "decoder_suite_$cc" "$f cases failed"
+	fi
+}
+run_suite gcc
+run_suite clang
+
+# 3. checkpatch
+checkpatch=$(ls "$KSYM_CACHE"/src/linux-source-6.12-*/scripts/checkpatch.pl 2>/dev/null | tail -n 1)
+if [ -z "$checkpatch" ]; then
+	result skip checkpatch "no linux-source scripts in the cache"
+else
+	out=$(cd "$top" && perl "$checkpatch" --strict --no-tree --quiet -f \
+		decoder.c decoder.h ksym_compat.h 2>&1)
+	if [ -z "$out" ]; then
+		result ok checkpatch
+	else
+		echo "$out" | sed 's/^/# /' | head -n 40
+		result fail checkpatch "style problems"
+	fi
+fi
+
+# 4. Kbuild W=1 + sparse
+if [ ! -f "$KDIR/Makefile" ]; then
+	result skip kbuild_w1_sparse "no kernel build tree at $KDIR"
+elif ! command -v sparse >/dev/null; then
+	result skip kbuild_w1_sparse "sparse not installed"
+else
+	kb=$B/kbuild
+	rm -rf "$kb" && mkdir -p "$kb"
+	ln -s "$top/decoder.c" "$top/decoder.h" "$top/ksym_compat.h" "$kb/"
+	printf 'obj-m += ksym_decoder.o\nksym_decoder-y := decoder.o\n' >"$kb/Kbuild"
+	out=$(make -s -C "$KDIR" M="$kb" W=1 C=1 decoder.o 2>&1)
+	if [ $? -eq 0 ] && [ -f "$kb/decoder.o" ] &&
+	   ! echo "$out" | grep -qiE 'warning|error'; then
+		result ok kbuild_w1_sparse
+	else
+		echo "$out" | sed 's/^/# /' | head -n 40
+		result fail kbuild_w1_sparse "warnings or errors against $KDIR"
+	fi
+fi
+
+# 5. fuzz
+if [ "$FUZZ_SECONDS" = 0 ]; then
+	result skip fuzz "FUZZ_SECONDS=0"
+elif ! command -v clang >/dev/null; then
+	result skip fuzz "clang not installed"
+elif out=$(make -s -C "$top" B="$B" FUZZ_SECONDS="$FUZZ_SECONDS" fuzz 2>&1); then
+	echo "$out" | tail -n 2 | sed 's/^/# /'
+	result ok fuzz
+else
+	echo "$out" | tail -n 30 | sed 's/^/# /'
+	result fail fuzz "the fuzzer found a crash"
+fi
+
+echo "1..$step"
+if [ $skip -gt 0 ]; then
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
+[ $fail -eq 0 ]

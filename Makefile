@@ -4,7 +4,7 @@
 #
 #   make check    every test: fixtures from the real scripts/kallsyms.c, the
 #                 decoder suite (gcc and clang, ASan+UBSan), checkpatch,
-#                 Kbuild W=1 + sparse, a short fuzz run; ends with
+#                 Kbuild W=1 + sparse, a fuzz run (10 s, or FUZZ_SECONDS); ends with
 #                 "N passed, N failed"
 #   make fixtures regenerate build/fixtures only
 #   make fuzz     libFuzzer over the decoder for FUZZ_SECONDS (default 60)
@@ -33,8 +33,10 @@ FIXTURE_DEPS := scripts/gen-fixtures.sh scripts/gen-symbols.awk \
 all:
 	@echo "targets: check fixtures fuzz bench clean (see the README)"
 
+# make check fuzzes for 10 s unless FUZZ_SECONDS is given
 check:
-	B=$(abspath $(B)) scripts/check.sh
+	B=$(abspath $(B)) FUZZ_SECONDS=$(if $(filter command line environment,$(origin FUZZ_SECONDS)),$(FUZZ_SECONDS),10) \
+		scripts/check.sh
 
 $(B)/fixtures/.stamp: $(FIXTURE_DEPS)
 	scripts/gen-fixtures.sh -o $(B)/fixtures

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# setup.sh - install what ksym_verify's checks need on Debian 12 (bookworm).
+# Everything comes from Debian's archive; the machine's apt sources are not
+# touched (sid is reached later through a private list under the cache).
+# Run as root, or as a user who may sudo.
+set -euo pipefail
+
+pkgs=(
+	make gcc clang libclang-rt-14-dev perl xz-utils
+	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
+	sparse debian-archive-keyring
+	linux-headers-6.12-amd64
+)
+
+sudo=
+[ "$(id -u)" = 0 ] || sudo=sudo
+export DEBIAN_FRONTEND=noninteractive
+echo "setup: apt-get update" >&2
+$sudo apt-get -q update >/dev/null
+echo "setup: installing ${pkgs[*]}" >&2
+$sudo apt-get -q install -y --no-install-recommends "${pkgs[@]}" >/dev/null
+echo "setup: done" >&2

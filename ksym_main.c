@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ksym_verify: decode the running kernel's kallsyms tables with an
+ * independent decoder, cross-check every symbol against the kernel's own
+ * lookups, and report in debugfs (ksym_verify/report, symbols, stats, ktap,
+ * run).  The README documents the report format.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/utsname.h>
+
+#include "ksym_live.h"
+
+#define KSYM_REPORT_FORMAT 1
+
+static bool fail_on_mismatch;
+module_param(fail_on_mismatch, bool, 0444);
+MODULE_PARM_DESC(fail_on_mismatch,
+		 "fail the load with -EINVAL when the verdict is FAIL");
+
+static unsigned int max_mismatches = 32;
+module_param(max_mismatches, uint, 0444);
+MODULE_PARM_DESC(max_mismatches, "mismatches listed in the report");
+
+static char *corrupt;
+module_param(corrupt, charp, 0444);
+MODULE_PARM_DESC(corrupt,
+		 "TEST ONLY: corrupt the private copy before decoding: structure|name");
+
+/* path 3: where the arrays are, e.g. from System.map (see the README) */
+static struct ksym_param_addrs param_addrs;
+
+#define KSYM_ADDR_PARAM(name, idx)					\
+	module_param_named(name##_addr, param_addrs.addr[idx], ulong, 0444)
+
+KSYM_ADDR_PARAM(num_syms, KSYM_A_NUM_SYMS);
+KSYM_ADDR_PARAM(names, KSYM_A_NAMES);
+KSYM_ADDR_PARAM(markers, KSYM_A_MARKERS);
+KSYM_ADDR_PARAM(token_table, KSYM_A_TOKEN_TABLE);
+KSYM_ADDR_PARAM(token_index, KSYM_A_TOKEN_INDEX);
+KSYM_ADDR_PARAM(offsets, KSYM_A_OFFSETS);
+KSYM_ADDR_PARAM(addresses, KSYM_A_ADDRESSES);
+KSYM_ADDR_PARAM(relative_base, KSYM_A_RELATIVE_BASE);
+KSYM_ADDR_PARAM(seqs, KSYM_A_SEQS);
+MODULE_PARM_DESC(names_addr,
+		 "address of kallsyms_names; likewise num_syms_addr, markers_addr, ...");
+module_param_named(sysmap_text, param_addrs.sysmap_text, ulong, 0444);
+MODULE_PARM_DESC(sysmap_text,
+		 "_text in System.map: shift the *_addr values by the KASLR offset");
+
+static DEFINE_MUTEX(run_lock);		/* one run at a time */
+static DEFINE_MUTEX(state_lock);	/* protects cur */
+static struct ksym_live *cur;
+static u64 cur_ns;
+static struct dentry *dir;
+
+static const char *const quirk_why[KSYM_NR_CLASSES] = {
+	[KSYM_Q_PERCPU] =
+		"x86_64 SMP before 6.15: per-CPU symbols hold offsets that sprint_symbol() cannot name",
+	[KSYM_Q_OUTSIDE] =
+		"outside is_ksym_addr() ([_stext, _end)): kallsyms_lookup() does not name them",
+	[KSYM_Q_LLVM] =
+		"LTO .llvm.<hash> names; 6.2-6.10 matched them without the suffix",
+	[KSYM_Q_DOT] =
+		"names starting with '.' are kept by kallsyms",
+	[KSYM_Q_BIG_TYPE] =
+		"2-byte lengths: /proc/kallsyms type letter wrong before f3f9f42232de",
+};
+
+static bool show_value(const struct ksym_live *lv, enum ksym_class c)
+{
+	return c < KSYM_NR_FAIL_CLASSES || lv->counts[c];
+}
+
+static int report_show(struct seq_file *m, void *v)
+{
+	static const char *const pstatus[] = { "used", "unavailable", "error" };
+	struct ksym_live *lv;
+	unsigned int c, p, i;
+
+	mutex_lock(&state_lock);
+	lv = cur;
+	if (!lv) {
+		seq_puts(m, "format: 1\nverdict: NONE (no run yet)\n");
+		goto out;
+	}
+	seq_printf(m, "format: %d\n", KSYM_REPORT_FORMAT);
+	seq_printf(m, "verdict: %s\n", ksym_live_pass(lv) ? "PASS" : "FAIL");
+	seq_printf(m, "kernel: %s %s\n", init_utsname()->release,
+		   init_utsname()->machine);
+	seq_printf(m, "layout.order: %s\n", lv->order);
+	seq_printf(m, "layout.mode: %s\n", ksym_mode_name(lv->proof.mode));
+	seq_printf(m, "layout.mode_proof: anchors %s and %s;", lv->anchors[0].name,
+		   lv->anchors[1].name);
+	for (i = KSYM_ADDR_ABSOLUTE; i < KSYM_ADDR_NR_MODES; i++)
+		seq_printf(m, " %s=%s", ksym_mode_name(i),
+			   lv->proof.fits[i] > 0 ? "fits" :
+			   lv->proof.fits[i] == 0 ? "no" : "n/a");
+	seq_putc(m, '\n');
+	seq_printf(m, "layout.alignment: %u\n", lv->align);
+	seq_printf(m, "layout.length_encoding: %s\n",
+		   lv->l.len_enc == KSYM_LEN_ULEB2 ? "uleb128 (1-2 bytes)" :
+						     "1 byte");
+	seq_printf(m, "layout.seqs_entry: %u\n", lv->l.seqs_size);
+	seq_printf(m, "layout.markers_found: %s\n", lv->markers_how);
+	seq_printf(m, "layout.seqs_found: %s\n", lv->seqs_how);
+	for (p = 0; p < KSYM_NR_PATHS; p++) {
+		const struct ksym_path_result *r = &lv->path[p];
+
+		seq_printf(m, "locate.%s: %s: %s\n", ksym_path_name(p),
+			   pstatus[!r->status ? 0 : r->status == -ENOENT ? 1 : 2],
+			   r->note);
+	}
+	seq_printf(m, "locate.paths_agree: %s\n",
+		   lv->counts[KSYM_C_LOCATE] ? "no" : "yes");
+	seq_printf(m, "num_syms: %u\n", lv->kt ? lv->kt->n : 0);
+	seq_printf(m, "symbols_checked: %u\n", lv->checked);
+	seq_printf(m, "kernel_walk_count: %u\n", lv->on_each_count);
+	for (c = 0; c < KSYM_NR_CLASSES; c++) {
+		if (!show_value(lv, c))
+			continue;
+		seq_printf(m, "%s.%s: %llu", c < KSYM_NR_FAIL_CLASSES ?
+			   "mismatch" : "quirk", ksym_class_name(c),
+			   lv->counts[c]);
+		if (quirk_why[c])
+			seq_printf(m, " (expected: %s)", quirk_why[c]);
+		seq_putc(m, '\n');
+	}
+	seq_printf(m, "ms.locate: %llu\n", div_u64(lv->ns_locate, 1000000));
+	seq_printf(m, "ms.decode: %llu\n", div_u64(lv->ns_decode, 1000000));
+	seq_printf(m, "ms.name_to_addr: %llu\n", div_u64(lv->ns_name, 1000000));
+	seq_printf(m, "ms.addr_to_name: %llu\n", div_u64(lv->ns_addr, 1000000));
+	seq_printf(m, "ms.order: %llu\n", div_u64(lv->ns_order, 1000000));
+	seq_printf(m, "ms.kernel_walk: %llu\n",
+		   div_u64(lv->ns_kernel_walk, 1000000));
+	seq_printf(m, "ms.total: %llu\n", div_u64(cur_ns, 1000000));
+	if (lv->err.code)
+		seq_printf(m, "decoder_error: %s\n", lv->err.msg);
+	seq_printf(m, "\nmismatches (first %u of %llu):\n", lv->nr_mm,
+		   lv->counts[KSYM_C_LOCATE] + lv->counts[KSYM_C_STRUCTURE] +
+		   lv->counts[KSYM_C_MODE] + lv->counts[KSYM_C_NAME_TO_ADDR] +
+		   lv->counts[KSYM_C_ADDR_TO_NAME] + lv->counts[KSYM_C_ORDER]);
+	for (i = 0; i < lv->nr_mm; i++) {
+		const struct ksym_mismatch *mm = &lv->mm[i];
+
+		seq_printf(m, "%s #%u %s expected=0x%llx found=0x%llx: %s\n",
+			   ksym_class_name(mm->cls), mm->index, mm->name,
+			   mm->expected, mm->found, mm->detail);
+	}
+out:
+	mutex_unlock(&state_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(report);
+
+static int stats_show(struct seq_file *m, void *v)
+{
+	const struct ksym_stats *st;
+
+	mutex_lock(&state_lock);
+	if (!cur || !cur->decoded) {
+		seq_puts(m, "no decoded table\n");
+		goto out;
+	}
+	st = &cur->stats;
+	seq_printf(m, "num_syms: %u\n", st->num_syms);
+	seq_printf(m, "bytes.names: %zu\n", st->bytes_names);
+	seq_printf(m, "bytes.markers: %zu\n", st->bytes_markers);
+	seq_printf(m, "bytes.token_table: %zu\n", st->bytes_token_table);
+	seq_printf(m, "bytes.token_index: %zu\n", st->bytes_token_index);
+	seq_printf(m, "bytes.addresses: %zu\n", st->bytes_addrs);
+	seq_printf(m, "bytes.seqs_of_names: %zu\n", st->bytes_seqs);
+	seq_printf(m, "names.plain_bytes: %llu\n", st->plain_bytes);
+	seq_printf(m, "names.compressed_bytes: %llu\n",
+		   st->comp_bytes + st->prefix_bytes);
+	seq_printf(m, "names.ratio_percent: %llu\n",
+		   div64_u64(100 * (st->comp_bytes + st->prefix_bytes),
+			     st->plain_bytes ? st->plain_bytes : 1));
+	seq_printf(m, "names.mean_record_bytes_x100: %llu\n",
+		   div_u64(100 * st->comp_bytes, st->num_syms));
+	seq_printf(m, "names.big_records: %u\n", st->big_records);
+	seq_printf(m, "names.longest_record: %u\n", st->max_record);
+	seq_printf(m, "names.longest_name: %u\n", st->max_name);
+	seq_printf(m, "tokens.nonempty: %u\n", st->tokens_nonempty);
+	seq_printf(m, "tokens.used: %u\n", st->tokens_used);
+out:
+	mutex_unlock(&state_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(stats);
+
+static int ktap_show(struct seq_file *m, void *v)
+{
+	unsigned int c;
+
+	mutex_lock(&state_lock);
+	seq_puts(m, "KTAP version 1\n");
+	seq_printf(m, "1..%d\n", KSYM_NR_FAIL_CLASSES);
+	for (c = 0; c < KSYM_NR_FAIL_CLASSES; c++) {
+		bool ran = cur && (c <= KSYM_C_MODE || cur->decoded);
+
+		if (!cur || !ran)
+			seq_printf(m, "not ok %u %s # not run: %s\n", c + 1,
+				   ksym_class_name(c),
+				   cur ? "the tables did not decode" : "no run");
+		else
+			seq_printf(m, "%sok %u %s # %llu mismatches\n",
+				   cur->counts[c] ? "not " : "", c + 1,
+				   ksym_class_name(c), cur->counts[c]);
+	}
+	for (c = KSYM_NR_FAIL_CLASSES; cur && c < KSYM_NR_CLASSES; c++)
+		if (cur->counts[c])
+			seq_printf(m, "# quirk %s: %llu, expected\n",
+				   ksym_class_name(c), cur->counts[c]);
+	mutex_unlock(&state_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(ktap);
+
+/* symbols: the decoded table in /proc/kallsyms format, one record a step */
+static void *sym_start(struct seq_file *m, loff_t *pos)
+{
+	mutex_lock(&state_lock);
+	if (!cur || !cur->decoded || *pos >= cur->kt->n)
+		return NULL;
+	return cur;
+}
+
+static void *sym_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return *pos < cur->kt->n ? cur : NULL;
+}
+
+static void sym_stop(struct seq_file *m, void *v)
+{
+	mutex_unlock(&state_lock);
+}
+
+static int sym_show(struct seq_file *m, void *v)
+{
+	struct ksym_live *lv = v;
+	struct ksym_sym s;
+
+	if (ksym_get(lv->kt, (u32)m->index, lv->kt->scratch[1], &s, NULL))
+		return 0;
+	seq_printf(m, "%0*llx %c %s\n", (int)(2 * sizeof(long)), s.addr,
+		   s.type, s.name);
+	return 0;
+}
+
+static const struct seq_operations sym_ops = {
+	.start = sym_start,
+	.next = sym_next,
+	.stop = sym_stop,
+	.show = sym_show,
+};
+
+static int symbols_open(struct inode *inode, struct file *file)
+{
+	return seq_open(file, &sym_ops);
+}
+
+static const struct file_operations symbols_fops = {
+	.owner = THIS_MODULE,
+	.open = symbols_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = seq_release,
+};
+
+static int do_run(void)
+{
+	struct ksym_live *lv, *old;
+	u64 t0 = ktime_get_ns();
+	int ret;
+
+	lv = kzalloc(sizeof(*lv), GFP_KERNEL);
+	if (!lv)
+		return -ENOMEM;
+	lv->params = &param_addrs;
+	lv->corrupt = corrupt;
+	lv->max_mismatches = max_mismatches;
+	mutex_lock(&run_lock);
+	ret = ksym_live_run(lv);
+	mutex_lock(&state_lock);
+	old = cur;
+	cur = lv;
+	cur_ns = ktime_get_ns() - t0;
+	mutex_unlock(&state_lock);
+	mutex_unlock(&run_lock);
+	if (old) {
+		ksym_live_free(old);
+		kfree(old);
+	}
+	if (ret) {
+		pr_err("FAIL run aborted: %d\n", ret);
+		return ret;
+	}
+	if (ksym_live_pass(lv)) {
+		pr_info("PASS n=%u layout=%s mode=%s in %llu ms\n", lv->kt->n,
+			lv->order,
+			ksym_mode_name(lv->proof.mode), div_u64(cur_ns, 1000000));
+	} else {
+		unsigned int c;
+
+		pr_err("FAIL n=%u mode=%s in %llu ms: locate=%llu structure=%llu mode=%llu name_to_addr=%llu addr_to_name=%llu order=%llu%s%s\n",
+		       lv->kt ? lv->kt->n : 0, ksym_mode_name(lv->proof.mode),
+		       div_u64(cur_ns, 1000000),
+		       lv->counts[KSYM_C_LOCATE], lv->counts[KSYM_C_STRUCTURE],
+		       lv->counts[KSYM_C_MODE], lv->counts[KSYM_C_NAME_TO_ADDR],
+		       lv->counts[KSYM_C_ADDR_TO_NAME],
+		       lv->counts[KSYM_C_ORDER],
+		       lv->err.code ? " decoder: " : "",
+		       lv->err.code ? lv->err.check : "");
+		/* names and indices only: no addresses in the log */
+		for (c = 0; c < lv->nr_mm && c < 5; c++)
+			pr_err("  %s #%u %s: %s\n",
+			       ksym_class_name(lv->mm[c].cls), lv->mm[c].index,
+			       lv->mm[c].name, lv->mm[c].detail);
+	}
+	return 0;
+}
+
+static ssize_t run_write(struct file *file, const char __user *ubuf,
+			 size_t len, loff_t *ppos)
+{
+	char c;
+	int ret;
+
+	if (!len || get_user(c, ubuf))
+		return -EFAULT;
+	if (c != '1')
+		return -EINVAL;
+	ret = do_run();
+	return ret ? ret : len;
+}
+
+static const struct file_operations run_fops = {
+	.owner = THIS_MODULE,
+	.write = run_write,
+	.llseek = noop_llseek,
+};
+
+static void free_cur(void)
+{
+	if (cur) {
+		ksym_live_free(cur);
+		kfree(cur);
+		cur = NULL;
+	}
+}
+
+static int __init ksym_verify_init(void)
+{
+	int ret;
+
+	ret = do_run();
+	if (!ret && fail_on_mismatch && !ksym_live_pass(cur))
+		ret = -EINVAL;
+	if (ret) {
+		free_cur();
+		return ret;
+	}
+	dir = debugfs_create_dir("ksym_verify", NULL);
+	debugfs_create_file("report", 0400, dir, NULL, &report_fops);
+	debugfs_create_file("symbols", 0400, dir, NULL, &symbols_fops);
+	debugfs_create_file("stats", 0400, dir, NULL, &stats_fops);
+	debugfs_create_file("ktap", 0400, dir, NULL, &ktap_fops);
+	debugfs_create_file("run", 0200, dir, NULL, &run_fops);
+	return 0;
+}
+
+static void __exit ksym_verify_exit(void)
+{
+	/* waits until no reader is inside one of the files */
+	debugfs_remove_recursive(dir);
+	free_cur();
+}
+
+module_init(ksym_verify_init);
+module_exit(ksym_verify_exit);
+MODULE_DESCRIPTION("Independent decoder and cross-check of the kernel's kallsyms tables");
+MODULE_LICENSE("GPL");

@@ -2,9 +2,10 @@
 # Shared helpers for ksym_verify's scripts.  Source it; do not run it.
 #
 # Everything large (Debian packages, extracted kernel sources, generated
-# fixtures) lives under $KSYM_CACHE, keyed by package version, so a second
-# run on the same machine is quick.  The machine's own apt sources are never
-# edited: sid is reached through a private apt configuration under the cache.
+# fixtures, kernels) lives under $KSYM_CACHE, keyed by package version, so a
+# second run on the same machine is quick.  The machine's own apt sources
+# are never edited: every suite and architecture is reached through a
+# private apt configuration under the cache.
 
 KSYM_CACHE=${KSYM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ksym_verify}
 export KSYM_CACHE
@@ -18,9 +19,12 @@ ksym_die() {
 	exit 1
 }
 
-# apt options that point apt-get/apt-cache at a private sid list.
-ksym_sid_apt_opts() {
-	local d=$KSYM_CACHE/apt-sid
+# ksym_apt_opts SUITE ARCH: apt options for a private configuration under
+# the cache that sees only SUITE ("bookworm" also brings bookworm-updates
+# and bookworm-security, "sid") for ARCH.  The machine's own sources and
+# architectures are untouched.
+ksym_apt_opts() {
+	local suite=$1 arch=$2 d=$KSYM_CACHE/apt/$1-$2
 
 	printf '%s\n' \
 		"-o" "Dir::Etc::SourceList=$d/etc/sources.list" \
@@ -28,53 +32,101 @@ ksym_sid_apt_opts() {
 		"-o" "Dir::Etc::Preferences=$d/etc/preferences" \
 		"-o" "Dir::Etc::PreferencesParts=$d/etc/preferences.d" \
 		"-o" "Dir::State::Lists=$d/lists" \
+		"-o" "Dir::State::status=$d/status" \
 		"-o" "Dir::Cache=$d" \
-		"-o" "Debug::NoLocking=1"
+		"-o" "APT::Architecture=$arch" \
+		"-o" "APT::Architectures::=$arch" \
+		"-o" "Debug::NoLocking=1" \
+		"-o" "APT::Sandbox::User=root"
 }
 
-# Refresh the private sid package lists (at most once per run).
-ksym_sid_update() {
-	local d=$KSYM_CACHE/apt-sid
+# ksym_apt_update SUITE ARCH: refresh that private list when it is stale.
+ksym_apt_update() {
+	local suite=$1 arch=$2 d=$KSYM_CACHE/apt/$1-$2
+	local key=/usr/share/keyrings/debian-archive-keyring.gpg
 	local -a opts
 
-	[ -n "${KSYM_SID_UPDATED:-}" ] && return 0
+	# lists younger than six hours are used as they are
+	[ -n "$(find "$d/.updated" -mmin -360 2>/dev/null)" ] && return 0
 	mkdir -p "$d/lists/partial" "$d/archives/partial" \
 		"$d/etc/sources.list.d" "$d/etc/preferences.d"
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main" \
-		>"$d/etc/sources.list"
-	mapfile -t opts < <(ksym_sid_apt_opts)
-	ksym_log "apt: refreshing the private sid list under $d"
+	touch "$d/status"
+	if [ "$suite" = bookworm ]; then
+		cat >"$d/etc/sources.list" <<EOF
+deb [arch=$arch signed-by=$key] http://deb.debian.org/debian bookworm bookworm-updates main
+deb [arch=$arch signed-by=$key] http://deb.debian.org/debian-security bookworm-security main
+EOF
+	else
+		echo "deb [arch=$arch signed-by=$key] http://deb.debian.org/debian $suite main" \
+			>"$d/etc/sources.list"
+	fi
+	mapfile -t opts < <(ksym_apt_opts "$suite" "$arch")
+	ksym_log "apt: refreshing the private $suite/$arch list under $d"
 	apt-get "${opts[@]}" -q update >"$d/update.log" 2>&1 ||
-		ksym_die "apt-get update for sid failed; see $d/update.log"
-	KSYM_SID_UPDATED=1
+		ksym_die "apt-get update for $suite/$arch failed; see $d/update.log"
+	touch "$d/.updated"
+}
+
+# ksym_apt SUITE ARCH apt-get|apt-cache ARGS...: run apt against that list.
+ksym_apt() {
+	local suite=$1 arch=$2 tool=$3
+	local -a opts
+
+	shift 3
+	ksym_apt_update "$suite" "$arch"
+	mapfile -t opts < <(ksym_apt_opts "$suite" "$arch")
+	"$tool" "${opts[@]}" "$@"
+}
+
+# ksym_download SUITE ARCH PKG[=VER]...: fetch .debs into the cache (once);
+# print their paths.
+ksym_download() {
+	local suite=$1 arch=$2 p name f
+	local dir=$KSYM_CACHE/debs
+
+	shift 2
+	mkdir -p "$dir"
+	for p in "$@"; do
+		name=${p%%=*}
+		f=$(ls "$dir/${name}_"*"_${arch}.deb" "$dir/${name}_"*"_all.deb" 2>/dev/null | head -n 1)
+		if [ -z "$f" ]; then
+			ksym_log "download: $p ($suite/$arch)"
+			(cd "$dir" && ksym_apt "$suite" "$arch" apt-get -qq download "$p") >&2 ||
+				ksym_die "download of $p ($suite/$arch) failed"
+			f=$(ls "$dir/${name}_"*"_${arch}.deb" "$dir/${name}_"*"_all.deb" 2>/dev/null | head -n 1)
+		fi
+		echo "$f"
+	done
 }
 
 # ksym_newest_source LINE: print "package version" of the newest
 # linux-source of LINE (6.1, 6.12, or 7 for the newest 7.x in sid).
 ksym_newest_source() {
 	local line=$1 pkg ver
-	local -a opts=()
 
 	if [ "$line" = 7 ]; then
-		ksym_sid_update
-		mapfile -t opts < <(ksym_sid_apt_opts)
-		pkg=$(apt-cache "${opts[@]}" search --names-only '^linux-source-7\.[0-9]+$' |
+		pkg=$(ksym_apt sid amd64 apt-cache search --names-only '^linux-source-7\.[0-9]+$' |
 			awk '{print $1}' | sort -V | tail -n 1)
 		[ -n "$pkg" ] || ksym_die "no linux-source-7.x in sid"
 	else
 		pkg=linux-source-$line
 	fi
-	ver=$(apt-cache "${opts[@]}" policy "$pkg" | awk '/Candidate:/ {print $2}')
+	ver=$(ksym_apt "$(ksym_suite "$line")" amd64 apt-cache policy "$pkg" |
+		awk '/Candidate:/ {print $2}')
 	[ -n "$ver" ] && [ "$ver" != "(none)" ] ||
-		ksym_die "no candidate for $pkg (run apt-get update?)"
+		ksym_die "no candidate for $pkg"
 	echo "$pkg $ver"
+}
+
+# the Debian suite that carries kernel line LINE
+ksym_suite() {
+	if [ "$1" = 7 ]; then echo sid; else echo bookworm; fi
 }
 
 # ksym_kernel_scripts LINE: download (cached) the newest linux-source of
 # LINE and extract its scripts/ directory; print the extracted tree's path.
 ksym_kernel_scripts() {
 	local line=$1 pkg ver dir deb
-	local -a opts=()
 
 	read -r pkg ver < <(ksym_newest_source "$line")
 	dir=$KSYM_CACHE/src/$pkg-$ver
@@ -82,15 +134,8 @@ ksym_kernel_scripts() {
 		echo "$dir"
 		return 0
 	fi
-	[ "$line" = 7 ] && mapfile -t opts < <(ksym_sid_apt_opts)
-	mkdir -p "$KSYM_CACHE/debs" "$dir"
-	deb=$(ls "$KSYM_CACHE/debs/${pkg}_${ver/:/%3a}_"*.deb 2>/dev/null | head -n 1)
-	if [ -z "$deb" ]; then
-		ksym_log "download: $pkg $ver"
-		(cd "$KSYM_CACHE/debs" && apt-get "${opts[@]}" -q download "$pkg=$ver") >&2 ||
-			ksym_die "download of $pkg $ver failed"
-		deb=$(ls "$KSYM_CACHE/debs/${pkg}_"*.deb | head -n 1)
-	fi
+	mkdir -p "$dir"
+	deb=$(ksym_download "$(ksym_suite "$line")" amd64 "$pkg=$ver")
 	ksym_log "extract: scripts/ of $pkg $ver"
 	dpkg-deb --fsys-tarfile "$deb" |
 		tar -xO --wildcards './usr/src/linux-source-*.tar.xz' |

@@ -1,0 +1,260 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# qemu.sh - boot real Debian kernels under QEMU, load ksym_verify.ko with
+# fail_on_mismatch=1, and check its verdict and its decoded table against
+# the guest's own /proc/kallsyms.
+#
+# Usage: scripts/qemu.sh [ARCH=x86_64|arm64] [KVER=6.1|6.12|7] [-o OUTDIR]
+#        scripts/qemu.sh --report ...   also print each guest's report
+#
+# With no ARCH/KVER, every entry of the matrix runs.  Kernels (image and
+# headers, unpacked with dpkg -x, never installed) and busybox are cached
+# under $KSYM_CACHE/kernels; each guest's report, ktap, stats, symbols,
+# /proc/kallsyms and dmesg are kept in OUTDIR/<arch>-<kver>/ (default
+# build/qemu) and its /proc/kallsyms also in the kernel's cache directory.
+#
+# Output is KTAP, one subtest per kernel, then "N passed, N failed".  The
+# exit status is non-zero on any failure, a boot that did not come back, a
+# timeout, or a run that booted nothing.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+
+out=$top/build/qemu
+arches=() kvers=() show_report=0
+for arg in "$@"; do
+	case $arg in
+	ARCH=*) arches+=("${arg#ARCH=}") ;;
+	KVER=*) kvers+=("${arg#KVER=}") ;;
+	--report) show_report=1 ;;
+	-o) ;;
+	-h|--help) sed -n '3,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) if [ "${prev:-}" = -o ]; then out=$arg; else ksym_die "unknown argument $arg"; fi ;;
+	esac
+	prev=$arg
+done
+[ ${#arches[@]} -gt 0 ] || arches=(x86_64 arm64)
+[ ${#kvers[@]} -gt 0 ] || kvers=(6.1 6.12 7)
+QEMU_TIMEOUT=${QEMU_TIMEOUT:-900}
+
+deb_arch() { if [ "$1" = x86_64 ]; then echo amd64; else echo arm64; fi; }
+
+# kernel_fetch ARCH KVER: unpack image + headers into the cache; sets
+# K_REL, K_IMAGE, K_DIR (the headers' build directory), K_PKG.
+kernel_fetch() {
+	local arch=$1 kver=$2 da suite meta img hdr common kbuild root deb
+	local -a debs
+
+	da=$(deb_arch "$arch")
+	suite=$(ksym_suite "$kver")
+	case $kver in
+	6.1) meta=linux-image-$da ;;
+	6.12) meta=linux-image-6.12-$da ;;
+	7) meta=linux-image-$da ;;
+	*) ksym_die "KVER must be 6.1, 6.12 or 7" ;;
+	esac
+	img=$(ksym_apt "$suite" "$da" apt-cache depends "$meta" |
+		awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+	[ -n "$img" ] || ksym_die "$meta ($suite/$da) names no kernel"
+	K_REL=${img#linux-image-}
+	case $kver in 7) [[ $K_REL == 7.* ]] || ksym_die "sid's $meta is $K_REL, not 7.x" ;; esac
+	hdr=linux-headers-$K_REL
+	common=$(ksym_apt "$suite" "$da" apt-cache depends "$hdr" |
+		awk '/Depends: linux-headers-.*-common/ {print $2; exit}')
+	kbuild=$(ksym_apt "$suite" "$da" apt-cache depends "$hdr" |
+		awk '/Depends: linux-kbuild-/ {print $2; exit}')
+	# 7.x splits the image: linux-binary-<rel> holds the kernel
+	if ksym_apt "$suite" "$da" apt-cache depends "$img" | grep -q "linux-binary-$K_REL"; then
+		img=linux-binary-$K_REL
+	fi
+	K_PKG=$(ksym_apt "$suite" "$da" apt-cache policy "$img" | awk '/Candidate:/ {print $2}')
+	root=$KSYM_CACHE/kernels/$K_REL
+	if [ ! -f "$root/.complete" ]; then
+		mapfile -t debs < <(ksym_download "$suite" "$da" "$img" "$hdr" "$common")
+		# the host runs the build tools: always the amd64 kbuild
+		debs+=("$(ksym_download "$suite" amd64 "$kbuild")")
+		rm -rf "$root" && mkdir -p "$root/root"
+		for deb in "${debs[@]}"; do
+			ksym_log "unpack: $(basename "$deb")"
+			dpkg -x "$deb" "$root/root" || ksym_die "dpkg -x $deb failed"
+		done
+		# the headers include their -common part by absolute path
+		sed -i "s|^include /usr/src/|include $root/root/usr/src/|" \
+			"$root/root/usr/src/$hdr/Makefile"
+		touch "$root/.complete"
+	fi
+	K_DIR=$root/root/usr/src/$hdr
+	K_IMAGE=$(ls "$root/root/boot/vmlinuz-$K_REL" \
+		"$root/root/usr/lib/modules/$K_REL/vmlinuz" 2>/dev/null | head -n 1)
+	[ -n "$K_IMAGE" ] || ksym_die "no vmlinuz in $img"
+}
+
+# busybox_for ARCH: a static busybox for the guest
+busybox_for() {
+	local da dir deb
+	da=$(deb_arch "$1")
+	dir=$KSYM_CACHE/busybox/$da
+	if [ ! -x "$dir/bin/busybox" ]; then
+		deb=$(ksym_download bookworm "$da" busybox-static)
+		rm -rf "$dir" && mkdir -p "$dir"
+		dpkg -x "$deb" "$dir" || ksym_die "dpkg -x $deb failed"
+	fi
+	echo "$dir/bin/busybox"
+}
+
+# build_module ARCH KDIR DIR: build ksym_verify.ko in a scratch copy
+build_module() {
+	local arch=$1 kdir=$2 dir=$3
+	local -a mk=(make -s -C "$kdir" M="$dir")
+
+	rm -rf "$dir" && mkdir -p "$dir"
+	cp "$top"/Kbuild "$top"/*.c "$top"/*.h "$dir/"
+	[ "$arch" = arm64 ] && mk+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+	"${mk[@]}" modules >"$dir/build.log" 2>&1 && [ -f "$dir/ksym_verify.ko" ]
+}
+
+make_initramfs() { # ARCH KO OUT
+	local arch=$1 ko=$2 img=$3 r
+	r=$(mktemp -d)
+	mkdir -p "$r"/{bin,proc,sys,dev,tmp}
+	cp "$(busybox_for "$arch")" "$r/bin/busybox" || return 1
+	cp "$ko" "$r/ksym_verify.ko"
+	cp "$here/guest-init" "$r/init"
+	chmod +x "$r/init"
+	(cd "$r" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$img"
+	rm -rf "$r"
+}
+
+# accel: KVM only where it really runs a guest
+qemu_accel() {
+	if [ -z "${KSYM_ACCEL:-}" ]; then
+		KSYM_ACCEL=tcg
+		KSYM_ACCEL_WHY="KVM not usable here"
+		if [ -w /dev/kvm ] && [ "$(uname -m)" = x86_64 ] &&
+		   timeout 20 qemu-system-x86_64 -accel kvm -m 64 -nographic \
+			-no-reboot -kernel "$1" -append "console=ttyS0 panic=-1 rdinit=/nonexistent" \
+			-monitor none 2>/dev/null | grep -q "Linux version"; then
+			KSYM_ACCEL=kvm
+			KSYM_ACCEL_WHY="/dev/kvm runs a guest"
+		fi
+	fi
+}
+
+boot() { # ARCH IMAGE INITRAMFS SERIALLOG
+	local arch=$1 image=$2 initrd=$3 log=$4
+	local -a q
+
+	if [ "$arch" = x86_64 ]; then
+		qemu_accel "$image"
+		q=(qemu-system-x86_64 -accel "$KSYM_ACCEL" -m 2048 -smp 2
+		   -append "console=ttyS0 quiet loglevel=3 panic=-1")
+	else
+		q=(qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -accel tcg
+		   -m 2048 -smp 2 -append "console=ttyAMA0 quiet loglevel=3 panic=-1")
+	fi
+	timeout "$QEMU_TIMEOUT" "${q[@]}" -kernel "$image" -initrd "$initrd" \
+		-nographic -no-reboot -monitor none -serial "file:$log" \
+		>"$log.qemu" 2>&1
+}
+
+# extract NAME LOG OUT: one gzip+base64 block of the serial log
+extract() {
+	awk -v f="$1" '$0 ~ "==KSYM-BEGIN " f "\r?$" {on=1; next}
+		$0 ~ "==KSYM-END " f "\r?$" {on=0} on' "$2" |
+		tr -d '\r' | base64 -d 2>/dev/null | gunzip >"$3" 2>/dev/null
+}
+
+npass=0 nfail=0 nrun=0 idx=0
+total=$((${#arches[@]} * ${#kvers[@]}))
+echo "KTAP version 1"
+echo "1..$total"
+for arch in "${arches[@]}"; do
+	for kver in "${kvers[@]}"; do
+		idx=$((idx + 1))
+		name=$arch-$kver
+		d=$out/$name
+		rm -rf "$d" && mkdir -p "$d"
+		t0=$(date +%s)
+		why=""
+		echo "    KTAP version 1"
+		echo "    # Subtest: $name"
+		kernel_fetch "$arch" "$kver" || why="kernel download failed"
+		echo "    # kernel: $K_REL (Debian package $K_PKG)"
+		if [ -z "$why" ] && ! build_module "$arch" "$K_DIR" "$d/module"; then
+			sed 's/^/    # /' "$d/module/build.log" | tail -n 20
+			why="module build against $K_DIR failed"
+		fi
+		if [ -z "$why" ]; then
+			make_initramfs "$arch" "$d/module/ksym_verify.ko" "$d/initramfs.gz" ||
+				why="initramfs failed"
+		fi
+		if [ -z "$why" ]; then
+			ksym_log "boot: $name ($K_REL) under QEMU, timeout ${QEMU_TIMEOUT}s"
+			boot "$arch" "$K_IMAGE" "$d/initramfs.gz" "$d/serial.log"
+			rc=$?
+			nrun=$((nrun + 1))
+			[ "$arch" = x86_64 ] && echo "    # accel: $KSYM_ACCEL ($KSYM_ACCEL_WHY)"
+			if [ $rc = 124 ]; then
+				why="timeout after ${QEMU_TIMEOUT}s"
+			elif ! grep -aq '==KSYM-DONE' "$d/serial.log"; then
+				why="the guest did not come back (qemu status $rc)"
+			fi
+		fi
+		checks=0 fails=0
+		check() { # OK? NAME [why]
+			checks=$((checks + 1))
+			if [ "$1" = 1 ]; then
+				echo "    ok $checks $2"
+			else
+				fails=$((fails + 1))
+				echo "    not ok $checks $2 # ${3:-}"
+			fi
+		}
+		if [ -z "$why" ]; then
+			for f in report ktap stats symbols kallsyms dmesg; do
+				extract "$f" "$d/serial.log" "$d/$f"
+			done
+			ins=$(grep -a '==KSYM-INSMOD' "$d/serial.log" | tr -d '\r' | awk '{print $2}')
+			check $([ "$ins" = 0 ] && echo 1) insmod_fail_on_mismatch \
+				"insmod exited $ins: $(grep -a 'ksym_verify: FAIL' "$d/dmesg" | head -n 1)"
+			check $(grep -q '^verdict: PASS' "$d/report" && echo 1) report_verdict \
+				"$(grep '^verdict' "$d/report")"
+			n=$(wc -l <"$d/symbols")
+			# vmlinux symbols come first in /proc/kallsyms, modules after
+			head -n "$n" "$d/kallsyms" | cmp -s - "$d/symbols"
+			same=$?
+			extra=$(sed -n "$((n + 1))p" "$d/kallsyms")
+			check $([ "$n" -gt 1000 ] && [ $same = 0 ] &&
+				{ [ -z "$extra" ] || [[ $extra == *"["* ]]; } && echo 1) \
+				symbols_equal_proc_kallsyms \
+				"$n decoded lines; first difference: $(diff <(head -n "$n" "$d/kallsyms") "$d/symbols" | head -n 3 | tr '\n' ' ')"
+			if [ -s "$d/kallsyms" ]; then
+				mkdir -p "$KSYM_CACHE/kernels/$K_REL/captured"
+				cp "$d/kallsyms" "$KSYM_CACHE/kernels/$K_REL/captured/proc-kallsyms"
+				awk '$3 == "_text" {print $1; exit}' "$d/kallsyms" \
+					>"$KSYM_CACHE/kernels/$K_REL/captured/runtime-_text"
+			fi
+			grep -E '^(layout\.(order|mode)|num_syms|ms\.total|quirk)' "$d/report" |
+				sed 's/^/    # /'
+			[ $show_report = 1 ] && sed 's/^/    # | /' "$d/report"
+		else
+			check 0 boot "$why"
+		fi
+		echo "    1..$checks"
+		secs=$(($(date +%s) - t0))
+		if [ $fails = 0 ]; then
+			npass=$((npass + 1))
+			echo "ok $idx $name # ${secs}s, $K_REL"
+		else
+			nfail=$((nfail + 1))
+			echo "not ok $idx $name # ${secs}s, $K_REL"
+		fi
+	done
+done
+[ $nrun -gt 0 ] || { echo "# no kernel booted"; nfail=$((nfail + 1)); }
+echo "$npass passed, $nfail failed"
+[ $nfail = 0 ]

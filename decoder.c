@@ -785,9 +785,10 @@ int ksym_lookup_addr(struct ksym_table *kt, u64 addr, u32 *index,
 	ret = ksym_address(kt, 0, &a, err);
 	if (ret)
 		return ret;
-	if (addr < a || (kt->end_addr && addr >= kt->end_addr))
+	/* above the last symbol is the caller's call: see end_addr */
+	if (addr < a)
 		return ksym_fail(err, KSYM_E_NOT_FOUND, -ENOENT, 0, addr, a,
-				 "address 0x%llx is outside the table",
+				 "address 0x%llx is below the first symbol",
 				 (unsigned long long)addr);
 	/* the last index whose address is <= addr */
 	while (hi - lo > 1) {

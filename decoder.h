@@ -133,7 +133,7 @@ struct ksym_table {
 	struct ksym_layout l;
 	u32 n;
 	u64 relative_base;
-	u64 end_addr;		/* end of the last symbol, 0 if unknown */
+	u64 end_addr;		/* end of the last symbol (its size), 0 if unknown */
 	u32 *rec_off;
 	u32 rec_off_cap;
 	bool rec_off_valid;

@@ -13,6 +13,7 @@
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/ktime.h>
+#include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -195,26 +196,59 @@ static void path_by_name(struct ksym_live *lv)
 
 /* ---- path 2: VMCOREINFO ---- */
 
+/*
+ * The VMCOREINFO text.  paddr_vmcoreinfo_note() is a function, so it is in
+ * kallsyms even without KALLSYMS_ALL; the note it points at is an ELF note
+ * whose descriptor is the text.  vmcoreinfo_data is the fallback.
+ */
+static char *read_vmcoreinfo(struct ksym_live *lv, const char **how)
+{
+	unsigned long fn = lv->lookup_name("paddr_vmcoreinfo_note");
+	unsigned long pdata, psize, data = 0, size = 0;
+	u32 nhdr[3];
+	char *text;
+
+	if (fn) {
+		phys_addr_t pa = ((phys_addr_t (*)(void))fn)();
+		unsigned long note = (unsigned long)phys_to_virt(pa);
+
+		if (pa && rd(note, nhdr, sizeof(nhdr)) && nhdr[0] < 64) {
+			data = note + sizeof(nhdr) + ALIGN(nhdr[0], 4);
+			size = nhdr[1];
+			*how = "the ELF note at paddr_vmcoreinfo_note()";
+		}
+	}
+	if (!data) {
+		pdata = lv->lookup_name("vmcoreinfo_data");
+		psize = lv->lookup_name("vmcoreinfo_size");
+		if (!pdata || !psize || !rd_long(pdata, &data) ||
+		    !rd_long(psize, &size))
+			return NULL;
+		*how = "vmcoreinfo_data";
+	}
+	if (!data || !size)
+		return NULL;
+	size = min_t(unsigned long, size, 16 * PAGE_SIZE);
+	text = kvzalloc(size + 1, GFP_KERNEL);
+	if (text && !rd(data, text, size)) {
+		kvfree(text);
+		return NULL;
+	}
+	return text;
+}
+
 static void path_vmcoreinfo(struct ksym_live *lv)
 {
 	struct ksym_path_result *p = &lv->path[KSYM_PATH_VMCOREINFO];
-	unsigned long pdata = lv->lookup_name("vmcoreinfo_data");
-	unsigned long psize = lv->lookup_name("vmcoreinfo_size");
-	unsigned long data, size, v;
-	unsigned int a, found = 0;
+	const char *how = "";
 	char *text, *line, *next;
+	unsigned int a, found = 0;
+	unsigned long v;
 
 	p->status = -ENOENT;
-	if (!pdata || !psize || !rd_long(pdata, &data) ||
-	    !rd_long(psize, &size) || !data || !size) {
-		snprintf(p->note, sizeof(p->note), "no vmcoreinfo_data");
-		return;
-	}
-	size = min_t(unsigned long, size, 16 * PAGE_SIZE);
-	text = kvzalloc(size + 1, GFP_KERNEL);
-	if (!text || !rd(data, text, size)) {
-		snprintf(p->note, sizeof(p->note), "vmcoreinfo_data unreadable");
-		kvfree(text);
+	text = read_vmcoreinfo(lv, &how);
+	if (!text) {
+		snprintf(p->note, sizeof(p->note), "no VMCOREINFO found");
 		return;
 	}
 	for (line = text; line && *line; line = next) {
@@ -238,11 +272,11 @@ static void path_vmcoreinfo(struct ksym_live *lv)
 	if (p->addr[KSYM_A_NAMES] && p->addr[KSYM_A_NUM_SYMS]) {
 		p->status = 0;
 		snprintf(p->note, sizeof(p->note),
-			 "%u SYMBOL(kallsyms_*) lines (never markers or seqs)",
-			 found);
+			 "%u SYMBOL(kallsyms_*) lines in %s (never markers or seqs)",
+			 found, how);
 	} else {
 		snprintf(p->note, sizeof(p->note),
-			 "no SYMBOL(kallsyms_*) lines (before 6.0?)");
+			 "no SYMBOL(kallsyms_*) lines in %s (before 6.0?)", how);
 	}
 }
 
@@ -676,10 +710,36 @@ static void check_name_to_addr(struct ksym_live *lv)
 	lv->checked = i;
 }
 
+/* The kernel's is_ksym_addr(): where kallsyms_lookup() names an address. */
+struct ksym_ranges {
+	unsigned long stext, etext, sinit, einit, end;
+};
+
+static bool is_ksym(const struct ksym_ranges *r, u64 addr)
+{
+	if (IS_ENABLED(CONFIG_KALLSYMS_ALL))
+		return addr >= r->stext && addr < r->end;
+	return (addr >= r->stext && addr < r->etext) ||
+	       (addr >= r->sinit && addr < r->einit);
+}
+
+/* get_symbol_pos(): where the last symbol ends, for the address asked */
+static unsigned long kernel_end(const struct ksym_ranges *r, u64 addr)
+{
+	if (addr >= r->sinit && addr < r->einit)
+		return r->einit;
+	return IS_ENABLED(CONFIG_KALLSYMS_ALL) ? r->end : r->etext;
+}
+
 static void check_addr_to_name(struct ksym_live *lv)
 {
-	unsigned long stext = lv->lookup_name("_stext");
-	unsigned long end = lv->lookup_name("_end");
+	struct ksym_ranges r = {
+		.stext = lv->lookup_name("_stext"),
+		.etext = lv->lookup_name("_etext"),
+		.sinit = lv->lookup_name("_sinittext"),
+		.einit = lv->lookup_name("_einittext"),
+		.end = lv->lookup_name("_end"),
+	};
 	struct ksym_table *kt = lv->kt;
 	char *buf = kt->scratch[0], *plus;
 	char out[KSYM_SYMBOL_LEN];
@@ -702,7 +762,7 @@ static void check_addr_to_name(struct ksym_live *lv)
 		if (!strncmp(out, "0x", 2)) {
 			if (kt->l.mode == KSYM_ADDR_ABS_PERCPU && s.type == 'A')
 				lv->counts[KSYM_Q_PERCPU]++;
-			else if (addr < stext || addr >= end)	/* is_kernel() */
+			else if (!is_ksym(&r, addr))
 				lv->counts[KSYM_Q_OUTSIDE]++;
 			else
 				add_finding(lv, KSYM_C_ADDR_TO_NAME, i, s.name,
@@ -720,6 +780,8 @@ static void check_addr_to_name(struct ksym_live *lv)
 		if (ksym_lookup_addr(kt, addr, &idx, &ooff, &osize, NULL) ||
 		    idx != i)
 			osize = ~0ULL;
+		else if (!osize)	/* the last address: get_symbol_pos()'s rule */
+			osize = (unsigned long)(kernel_end(&r, addr) - addr);
 		if (strcmp(out, s.name) || koff)
 			add_finding(lv, KSYM_C_ADDR_TO_NAME, i, s.name, 0, koff,
 				    "sprint_symbol() names \"%.48s\"+%lx", out,
@@ -835,10 +897,9 @@ static void check_order(struct ksym_live *lv)
 
 int ksym_live_run(struct ksym_live *lv)
 {
-	unsigned long last_addr;
 	size_t names_len;
 	u32 n = 0, off256;
-	u64 t0, addr;
+	u64 t0;
 	int ret;
 
 	lv->mm = kcalloc(lv->max_mismatches, sizeof(*lv->mm), GFP_KERNEL);
@@ -889,17 +950,6 @@ int ksym_live_run(struct ksym_live *lv)
 		lv->align = lv->addr[KSYM_A_NAMES] - lv->addr[KSYM_A_NUM_SYMS];
 	if (ret)
 		return ret == -ENOMEM ? ret : 0;
-
-	/* where kallsyms_lookup() ends the last symbol */
-	ksym_address(lv->kt, n - 1, &addr, NULL);
-	last_addr = addr;
-	if (last_addr >= lv->lookup_name("_sinittext") &&
-	    last_addr < lv->lookup_name("_einittext"))
-		lv->kt->end_addr = lv->lookup_name("_einittext");
-	else if (IS_ENABLED(CONFIG_KALLSYMS_ALL))
-		lv->kt->end_addr = lv->lookup_name("_end");
-	else
-		lv->kt->end_addr = lv->lookup_name("_etext");
 
 	t0 = ktime_get_ns();
 	check_name_to_addr(lv);

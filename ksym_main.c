@@ -66,7 +66,7 @@ static const char *const quirk_why[KSYM_NR_CLASSES] = {
 	[KSYM_Q_PERCPU] =
 		"x86_64 SMP before 6.15: per-CPU symbols hold offsets that sprint_symbol() cannot name",
 	[KSYM_Q_OUTSIDE] =
-		"outside is_ksym_addr() ([_stext, _end)): kallsyms_lookup() does not name them",
+		"outside is_ksym_addr(): kallsyms_lookup() does not name them",
 	[KSYM_Q_LLVM] =
 		"LTO .llvm.<hash> names; 6.2-6.10 matched them without the suffix",
 	[KSYM_Q_DOT] =
@@ -321,6 +321,13 @@ static int do_run(void)
 		       lv->counts[KSYM_C_ORDER],
 		       lv->err.code ? " decoder: " : "",
 		       lv->err.code ? lv->err.check : "");
+		if (lv->counts[KSYM_C_LOCATE]) {
+			enum ksym_path p;
+
+			for (p = 0; p < KSYM_NR_PATHS; p++)
+				pr_err("  locate.%s: %s\n", ksym_path_name(p),
+				       lv->path[p].note);
+		}
 		/* names and indices only: no addresses in the log */
 		for (c = 0; c < lv->nr_mm && c < 5; c++)
 			pr_err("  %s #%u %s: %s\n",

@@ -219,9 +219,9 @@ for arch in "${arches[@]}"; do
 				extract "$f" "$d/serial.log" "$d/$f"
 			done
 			ins=$(grep -a '==KSYM-INSMOD' "$d/serial.log" | tr -d '\r' | awk '{print $2}')
-			check $([ "$ins" = 0 ] && echo 1) insmod_fail_on_mismatch \
+			check "$([ "$ins" = 0 ] && echo 1)" insmod_fail_on_mismatch \
 				"insmod exited $ins: $(grep -a 'ksym_verify: FAIL' "$d/dmesg" | head -n 1)"
-			check $(grep -q '^verdict: PASS' "$d/report" && echo 1) report_verdict \
+			check "$(grep -q "^verdict: PASS" "$d/report" && echo 1)" report_verdict \
 				"$(grep '^verdict' "$d/report")"
 			n=$(wc -l <"$d/symbols")
 			# vmlinux symbols come first in /proc/kallsyms, modules after

@@ -82,15 +82,68 @@ kernel_fetch() {
 			ksym_log "unpack: $(basename "$deb")"
 			dpkg -x "$deb" "$root/root" || ksym_die "dpkg -x $deb failed"
 		done
-		# the headers include their -common part by absolute path
-		sed -i "s|^include /usr/src/|include $root/root/usr/src/|" \
+		# the headers name their -common part (and, from 7.x, their
+		# own directory) by absolute path
+		sed -i "s|/usr/src/|$root/root/usr/src/|g" \
 			"$root/root/usr/src/$hdr/Makefile"
 		touch "$root/.complete"
 	fi
 	K_DIR=$root/root/usr/src/$hdr
+	K_HOW="Debian's headers"
+	# sid's kbuild host tools may need a newer glibc than this machine's
+	if [[ $("$K_DIR/scripts/kconfig/conf" --help 2>&1) == *GLIBC_* ]]; then
+		prepare_from_source "$arch" "$kver" "$root" || return 1
+	fi
 	K_IMAGE=$(ls "$root/root/boot/vmlinuz-$K_REL" \
 		"$root/root/usr/lib/modules/$K_REL/vmlinuz" 2>/dev/null | head -n 1)
 	[ -n "$K_IMAGE" ] || ksym_die "no vmlinuz in $img"
+}
+
+# prepare_from_source ARCH KVER ROOT: a module build tree made from the same
+# version's linux-source with Debian's .config, release string and
+# Module.symvers, built by this machine's compiler.  Sets K_DIR and K_HOW.
+prepare_from_source() {
+	local arch=$1 kver=$2 root=$3 pkg ver src o kv
+	local -a mk
+
+	read -r pkg ver < <(ksym_newest_source "$kver")
+	src=$KSYM_CACHE/src-full/$pkg-$ver
+	if [ ! -f "$src/.complete" ]; then
+		local deb
+		deb=$(ksym_download "$(ksym_suite "$kver")" amd64 "$pkg=$ver")
+		ksym_log "extract: all of $pkg $ver (about 1.5 GB)"
+		rm -rf "$src" && mkdir -p "$src"
+		dpkg-deb --fsys-tarfile "$deb" |
+			tar -xO --wildcards './usr/src/linux-source-*.tar.xz' |
+			xz -dc -T0 | tar -x -C "$src" --strip-components=1 ||
+			ksym_die "extracting $deb failed"
+		touch "$src/.complete"
+	fi
+	o=$root/prepared
+	mk=(make -s -C "$src" O="$o" -j"$(nproc)")
+	[ "$arch" = arm64 ] && mk+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+	if [ ! -f "$o/.complete" ]; then
+		ksym_log "prepare: $K_REL build tree from $pkg $ver with Debian's .config"
+		rm -rf "$o" && mkdir -p "$o"
+		cp "$K_DIR/.config" "$o/.config"
+		kv=$(make -s -C "$src" kernelversion)
+		# the release string must be Debian's, for the module's vermagic
+		"$src/scripts/config" --file "$o/.config" \
+			--set-str LOCALVERSION "${K_REL#"$kv"}" \
+			--disable LOCALVERSION_AUTO \
+			--set-str SYSTEM_TRUSTED_KEYS "" \
+			--set-str SYSTEM_REVOCATION_KEYS ""
+		"${mk[@]}" olddefconfig >"$o/prepare.log" 2>&1 &&
+			"${mk[@]}" modules_prepare >>"$o/prepare.log" 2>&1 ||
+			{ tail -n 20 "$o/prepare.log" >&2; return 1; }
+		[ "$(cat "$o/include/config/kernel.release")" = "$K_REL" ] ||
+			{ echo "prepared release $(cat "$o/include/config/kernel.release") != $K_REL" >&2; return 1; }
+		# Debian's symbol CRCs, so the kernel accepts the module's imports
+		cp "$K_DIR/Module.symvers" "$o/Module.symvers"
+		touch "$o/.complete"
+	fi
+	K_DIR=$o
+	K_HOW="a tree prepared from $pkg $ver with Debian's .config and Module.symvers (the packaged kbuild tools need a newer glibc)"
 }
 
 # busybox_for ARCH: a static busybox for the guest
@@ -184,6 +237,7 @@ for arch in "${arches[@]}"; do
 		echo "    # Subtest: $name"
 		kernel_fetch "$arch" "$kver" || why="kernel download failed"
 		echo "    # kernel: $K_REL (Debian package $K_PKG)"
+		echo "    # module built against ${K_HOW:-?}"
 		if [ -z "$why" ] && ! build_module "$arch" "$K_DIR" "$d/module"; then
 			sed 's/^/    # /' "$d/module/build.log" | tail -n 20
 			why="module build against $K_DIR failed"

@@ -2,7 +2,13 @@
 #
 # ksym_verify
 #
-#   make check    every test: fixtures from the real scripts/kallsyms.c, the
+#   make qemu     boot real Debian kernels under QEMU, load the module, check
+#                 it against /proc/kallsyms (ARCH=x86_64|arm64 KVER=6.1|6.12|7
+#                 pick one; REPORT=1 prints the module's report)
+#   make test     everything: make check, the QEMU matrix, and runs that must
+#                 fail (the command CI runs)
+#   make modules  build ksym_verify.ko against KDIR (ARCH/CROSS_COMPILE as usual)
+#   make check    the host tests: fixtures from the real scripts/kallsyms.c, the
 #                 decoder suite (gcc and clang, ASan+UBSan), checkpatch,
 #                 Kbuild W=1 + sparse, a fuzz run (10 s, or FUZZ_SECONDS); ends with
 #                 "N passed, N failed"
@@ -28,10 +34,22 @@ TEST_SRC := tests/fixture.c tests/fixture.h
 FIXTURE_DEPS := scripts/gen-fixtures.sh scripts/gen-symbols.awk \
 	scripts/expected.awk scripts/lib.sh
 
-.PHONY: all check fixtures fuzz bench clean
+.PHONY: all check fixtures fuzz bench clean qemu test modules
 
 all:
-	@echo "targets: check fixtures fuzz bench clean (see the README)"
+	@echo "targets: qemu test check modules fixtures fuzz bench clean (see the README)"
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+qemu:
+	scripts/qemu.sh $(if $(ARCH),ARCH=$(ARCH)) $(if $(KVER),KVER=$(KVER)) \
+		$(if $(REPORT),--report) -o $(abspath $(B))/qemu
+
+test:
+	B=$(abspath $(B)) scripts/test.sh
 
 # make check fuzzes for 10 s unless FUZZ_SECONDS is given
 check:
@@ -73,3 +91,4 @@ bench: $(B)/bench_decoder $(B)/fixtures/.stamp
 
 clean:
 	rm -rf $(B)
+	$(RM) *.o *.ko *.mod *.mod.c .*.cmd Module.symvers modules.order

@@ -671,8 +671,10 @@ static int decode(struct ksym_live *lv, u32 n, size_t names_len)
 		}
 	}
 fail:
+	/* the message (with values) is in the report as decoder_error */
 	add_finding(lv, class_of(&lv->err), lv->err.index, lv->err.check,
-		    lv->err.expected, lv->err.seen, "%s", lv->err.msg);
+		    lv->err.expected, lv->err.seen, "decoder check %s failed",
+		    lv->err.check);
 	return ret == -ENOMEM ? ret : -EINVAL;
 }
 
@@ -914,6 +916,9 @@ int ksym_live_run(struct ksym_live *lv)
 	path_by_name(lv);
 	path_vmcoreinfo(lv);
 	path_params(lv);
+	/* a wild parameter is the caller's error, not a finding */
+	if (lv->path[KSYM_PATH_PARAMS].status == -EINVAL)
+		return -EINVAL;
 	path_scan(lv);
 	ret = consolidate(lv);
 	if (!ret && (!rd_u32(lv->addr[KSYM_A_NUM_SYMS], &n) || !n)) {

@@ -6,7 +6,16 @@
 # the guest's own /proc/kallsyms.
 #
 # Usage: scripts/qemu.sh [ARCH=x86_64|arm64] [KVER=6.1|6.12|7] [-o OUTDIR]
-#        scripts/qemu.sh --report ...   also print each guest's report
+#                        [--report] [ARGS="param=value ..."]
+#                        [--params-from-capture] [--no-poweroff]
+#   --report        also print each guest's report
+#   ARGS=...        extra ksym_verify.ko parameters (e.g. corrupt=name)
+#   --params-from-capture
+#                   pass the kallsyms_* addresses of an earlier boot's
+#                   /proc/kallsyms as *_addr parameters, with sysmap_text
+#                   set to that boot's _text (tests the parameter path and
+#                   the KASLR shift)
+#   --no-poweroff   the guest never powers off (tests the timeout)
 #
 # With no ARCH/KVER, every entry of the matrix runs.  Kernels (image and
 # headers, unpacked with dpkg -x, never installed) and busybox are cached
@@ -25,14 +34,17 @@ top=$(cd "$here/.." && pwd)
 . "$here/lib.sh"
 
 out=$top/build/qemu
-arches=() kvers=() show_report=0
+arches=() kvers=() show_report=0 extra_args="" from_capture=0 nopoweroff=0
 for arg in "$@"; do
 	case $arg in
 	ARCH=*) arches+=("${arg#ARCH=}") ;;
 	KVER=*) kvers+=("${arg#KVER=}") ;;
 	--report) show_report=1 ;;
+	ARGS=*) extra_args=${arg#ARGS=} ;;
+	--params-from-capture) from_capture=1 ;;
+	--no-poweroff) nopoweroff=1 ;;
 	-o) ;;
-	-h|--help) sed -n '3,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) if [ "${prev:-}" = -o ]; then out=$arg; else ksym_die "unknown argument $arg"; fi ;;
 	esac
 	prev=$arg
@@ -197,21 +209,40 @@ qemu_accel() {
 	fi
 }
 
-boot() { # ARCH IMAGE INITRAMFS SERIALLOG
-	local arch=$1 image=$2 initrd=$3 log=$4
+boot() { # ARCH IMAGE INITRAMFS SERIALLOG MODULE-ARGS
+	local arch=$1 image=$2 initrd=$3 log=$4 margs=$5 a
 	local -a q
+	local cmd="quiet loglevel=3 panic=-1"
+
+	for a in $margs; do
+		cmd+=" ksym.$a"
+	done
+	[ $nopoweroff = 1 ] && cmd+=" ksym_nopoweroff"
 
 	if [ "$arch" = x86_64 ]; then
 		qemu_accel "$image"
 		q=(qemu-system-x86_64 -accel "$KSYM_ACCEL" -m 2048 -smp 2
-		   -append "console=ttyS0 quiet loglevel=3 panic=-1")
+		   -append "console=ttyS0 $cmd")
 	else
 		q=(qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -accel tcg
-		   -m 2048 -smp 2 -append "console=ttyAMA0 quiet loglevel=3 panic=-1")
+		   -m 2048 -smp 2 -append "console=ttyAMA0 $cmd")
 	fi
 	timeout "$QEMU_TIMEOUT" "${q[@]}" -kernel "$image" -initrd "$initrd" \
 		-nographic -no-reboot -monitor none -serial "file:$log" \
 		>"$log.qemu" 2>&1
+}
+
+# capture_params REL: *_addr parameters from an earlier boot's /proc/kallsyms
+capture_params() {
+	local cap=$KSYM_CACHE/kernels/$1/captured/proc-kallsyms
+	[ -s "$cap" ] && grep -q ' kallsyms_names$' "$cap" || return 1
+	awk 'BEGIN { split("num_syms names markers token_table token_index " \
+			   "offsets addresses relative_base seqs_of_names", a, " ")
+		     for (i in a) want["kallsyms_" a[i]] = 1 }
+	     $3 == "_text" { printf "sysmap_text=0x%s ", $1 }
+	     NF == 3 && ($3 in want) {
+		n = $3; sub(/^kallsyms_/, "", n); sub(/_of_names$/, "", n)
+		printf "%s_addr=0x%s ", n, $1 }' "$cap"
 }
 
 # extract NAME LOG OUT: one gzip+base64 block of the serial log
@@ -248,7 +279,13 @@ for arch in "${arches[@]}"; do
 		fi
 		if [ -z "$why" ]; then
 			ksym_log "boot: $name ($K_REL) under QEMU, timeout ${QEMU_TIMEOUT}s"
-			boot "$arch" "$K_IMAGE" "$d/initramfs.gz" "$d/serial.log"
+			margs=$extra_args
+			if [ $from_capture = 1 ]; then
+				margs+=" $(capture_params "$K_REL")" ||
+					why="no earlier capture with kallsyms_* symbols"
+			fi
+			[ -n "$margs" ] && echo "    # module parameters:$margs"
+			boot "$arch" "$K_IMAGE" "$d/initramfs.gz" "$d/serial.log" "$margs"
 			rc=$?
 			nrun=$((nrun + 1))
 			[ "$arch" = x86_64 ] && echo "    # accel: $KSYM_ACCEL ($KSYM_ACCEL_WHY)"

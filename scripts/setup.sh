@@ -12,6 +12,8 @@ pkgs=(
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
 	sparse debian-archive-keyring
 	linux-headers-6.12-amd64
+	qemu-system-x86 qemu-system-arm busybox-static cpio gzip
+	flex bison bc libelf-dev libssl-dev
 )
 
 sudo=

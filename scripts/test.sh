@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# test.sh - `make test`: everything, with one verdict.
+#
+#   1. make check: fixtures from the real generators, the decoder suite,
+#      checkpatch, Kbuild W=1 + sparse, fuzzing (scripts/check.sh)
+#   2. the QEMU matrix: six real Debian kernels boot, load ksym_verify.ko
+#      and match /proc/kallsyms (scripts/qemu.sh)
+#   3. runs that must fail, and how: a copy with one mis-decoded symbol, a
+#      copy with a structural error, a wild address parameter, a guest that
+#      never powers off; and one that must pass: addresses given as
+#      parameters from an earlier boot, shifted by the measured KASLR offset
+#
+# The last line is "N passed, N failed"; the exit status is the verdict.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+B=${B:-$top/build}
+pass=0 fail=0
+
+tally() { # LOG: add a run's closing "N passed, N failed" line
+	local line p f
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
+	p=$(echo "$line" | awk '{print $1}')
+	f=$(echo "$line" | awk '{print $3}')
+	if [ -z "$p" ]; then
+		echo "# $1 has no summary line"
+		fail=$((fail + 1))
+	else
+		pass=$((pass + p)) fail=$((fail + f))
+	fi
+}
+
+verdict() { # OK? NAME WHY
+	if [ "$1" = 1 ]; then
+		pass=$((pass + 1)); echo "ok - $2"
+	else
+		fail=$((fail + 1)); echo "not ok - $2 # $3"
+	fi
+}
+
+mkdir -p "$B"
+
+echo "# === make check"
+make -s -C "$top" B="$B" check FUZZ_SECONDS="${FUZZ_SECONDS:-60}" 2>&1 |
+	tee "$B/test-check.log"
+tally "$B/test-check.log"
+
+echo "# === QEMU matrix"
+"$here/qemu.sh" -o "$B/qemu" 2>&1 | tee "$B/test-qemu.log"
+tally "$B/test-qemu.log"
+
+# expect_fail NAME GREP-PATTERN qemu.sh-ARGS...: the run must fail, and its
+# log or the guest's dmesg must say why
+expect_fail() {
+	local name=$1 pat=$2 d=$B/qemu-neg/$1
+	shift 2
+	echo "# === must fail: $name"
+	if "$here/qemu.sh" -o "$d" "$@" >"$d.log" 2>&1; then
+		verdict 0 "$name" "the run passed"
+	elif grep -qE "$pat" "$d.log" "$d"/*/dmesg 2>/dev/null; then
+		verdict 1 "$name" ""
+		grep -hE "$pat" "$d.log" "$d"/*/dmesg 2>/dev/null | head -n 2 | sed 's/^/# /'
+	else
+		verdict 0 "$name" "failed, but not with /$pat/; see $d.log"
+	fi
+}
+mkdir -p "$B/qemu-neg"
+expect_fail misdecoded_symbol 'FAIL .*name_to_addr=[1-9].*order=[1-9]' \
+	ARCH=x86_64 KVER=6.12 ARGS=corrupt=name
+expect_fail structural_error 'FAIL .*structure=1.*addr\.nondecreasing' \
+	ARCH=x86_64 KVER=6.12 ARGS=corrupt=structure
+expect_fail wild_parameter 'names_addr points at unreadable memory' \
+	ARCH=x86_64 KVER=6.12 ARGS=names_addr=0x1234
+QEMU_TIMEOUT=60 expect_fail guest_never_powers_off 'timeout after 60s' \
+	ARCH=x86_64 KVER=6.12 --no-poweroff
+
+echo "# === must pass: parameters from an earlier boot, KASLR-shifted"
+d=$B/qemu-params
+if "$here/qemu.sh" -o "$d" ARCH=x86_64 KVER=7 --params-from-capture >"$d.log" 2>&1 &&
+   grep -q '^locate.params: used' "$d/x86_64-7/report" &&
+   grep -q '^locate.paths_agree: yes' "$d/x86_64-7/report"; then
+	verdict 1 params_path ""
+	grep -E '^locate\.' "$d/x86_64-7/report" | sed 's/^/# /'
+else
+	verdict 0 params_path "see $d.log"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

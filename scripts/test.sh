@@ -7,7 +7,8 @@
 #      checkpatch, Kbuild W=1 + sparse, fuzzing (scripts/check.sh)
 #   2. the QEMU matrix: six real Debian kernels boot, load ksym_verify.ko
 #      and match /proc/kallsyms (scripts/qemu.sh)
-#   3. runs that must fail, and how: a copy with one mis-decoded symbol, a
+#   3. kunit.py parse (from the 7.x source) reads each guest's ktap file
+#   4. runs that must fail, and how: a copy with one mis-decoded symbol, a
 #      copy with a structural error, a wild address parameter, a guest that
 #      never powers off; and one that must pass: addresses given as
 #      parameters from an earlier boot, shifted by the measured KASLR offset
@@ -87,6 +88,20 @@ if "$here/qemu.sh" -o "$d" ARCH=x86_64 KVER=7 --params-from-capture >"$d.log" 2>
 else
 	verdict 0 params_path "see $d.log"
 fi
+
+echo "# === kunit.py parse reads every guest's ktap file"
+kunitpy=$(ls "${KSYM_CACHE:-$HOME/.cache/ksym_verify}"/src-full/*/tools/testing/kunit/kunit.py 2>/dev/null | tail -n 1)
+for k in "$B"/qemu/*/ktap; do
+	[ -s "$k" ] || continue
+	name=$(basename "$(dirname "$k")")
+	if [ -z "$kunitpy" ]; then
+		verdict 0 "ktap_parse_$name" "no kunit.py (it comes with the 7.x source)"
+		continue
+	fi
+	out=$(python3 "$kunitpy" parse "$k" 2>&1 | tail -n 1)
+	verdict "$(echo "$out" | grep -q 'Ran 6 tests: passed: 6$' && echo 1)" \
+		"ktap_parse_$name" "kunit.py: $out"
+done
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

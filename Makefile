@@ -29,7 +29,7 @@ HOSTCFLAGS := -std=gnu11 -Wall -Wextra -Werror \
 	'-D__printf(a,b)=__attribute__((format(printf,a,b)))'
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 
-DECODER := decoder.c decoder.h ksym_compat.h
+DECODER := decoder.c decoder.h ksym_compat.h scan.c scan.h
 TEST_SRC := tests/fixture.c tests/fixture.h
 FIXTURE_DEPS := scripts/gen-fixtures.sh scripts/gen-symbols.awk \
 	scripts/expected.awk scripts/lib.sh
@@ -67,7 +67,7 @@ fixtures:
 $(B)/fuzz_decoder: tests/fuzz_decoder.c tests/fuzz_input.h $(DECODER)
 	@mkdir -p $(B)
 	clang $(HOSTCFLAGS) -O1 -g -fsanitize=fuzzer $(SAN) -o $@ \
-		tests/fuzz_decoder.c decoder.c
+		tests/fuzz_decoder.c decoder.c scan.c
 
 $(B)/fuzz_seed: tests/fuzz_seed.c tests/fuzz_input.h $(TEST_SRC) $(DECODER)
 	@mkdir -p $(B)

@@ -16,11 +16,13 @@
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "ksym_live.h"
+#include "scan.h"
 
 static const char *const class_names[KSYM_NR_CLASSES] = {
 	[KSYM_C_LOCATE]		= "locate",
@@ -332,10 +334,57 @@ static void path_params(struct ksym_live *lv)
 
 static void path_scan(struct ksym_live *lv)
 {
+	static const enum ksym_array map[KSYM_S_NR] = {
+		[KSYM_S_NUM_SYMS] = KSYM_A_NUM_SYMS,
+		[KSYM_S_NAMES] = KSYM_A_NAMES,
+		[KSYM_S_MARKERS] = KSYM_A_MARKERS,
+		[KSYM_S_TOKEN_TABLE] = KSYM_A_TOKEN_TABLE,
+		[KSYM_S_TOKEN_INDEX] = KSYM_A_TOKEN_INDEX,
+		[KSYM_S_OFFSETS] = KSYM_A_OFFSETS,
+		[KSYM_S_RELATIVE_BASE] = KSYM_A_RELATIVE_BASE,
+		[KSYM_S_SEQS] = KSYM_A_SEQS,
+	};
 	struct ksym_path_result *p = &lv->path[KSYM_PATH_SCAN];
+	/* .rodata lies between the end of text and the init text */
+	unsigned long start = lv->lookup_name("_etext");
+	unsigned long end = lv->lookup_name("_sinittext");
+	struct ksym_scan_hit hits[4];
+	size_t len, off, chunk;
+	unsigned int nh, a;
+	u8 *buf;
 
 	p->status = -ENOENT;
-	snprintf(p->note, sizeof(p->note), "not implemented yet");
+	if (!start || end <= start || end - start > SZ_512M) {
+		snprintf(p->note, sizeof(p->note), "no [_etext, _sinittext) window");
+		return;
+	}
+	len = end - start;
+	buf = kvmalloc(len, GFP_KERNEL);
+	if (!buf) {
+		snprintf(p->note, sizeof(p->note), "no memory for %zu MiB", len >> 20);
+		return;
+	}
+	/* unmapped holes read as zeros */
+	for (off = 0; off < len; off += chunk) {
+		chunk = min_t(size_t, len - off, SZ_64K);
+		if (!rd(start + off, buf + off, chunk))
+			memset(buf + off, 0, chunk);
+		cond_resched();
+	}
+	nh = ksym_scan(buf, len, start, IS_ENABLED(CONFIG_CPU_BIG_ENDIAN),
+		       sizeof(long), hits, ARRAY_SIZE(hits));
+	kvfree(buf);
+	if (!nh) {
+		snprintf(p->note, sizeof(p->note),
+			 "no candidate in %zu MiB after _etext", len >> 20);
+		return;
+	}
+	for (a = 0; a < KSYM_S_NR; a++)
+		p->addr[map[a]] = hits[0].va[a];
+	p->status = 0;
+	snprintf(p->note, sizeof(p->note),
+		 "%u candidate(s) in %zu MiB after _etext: digit run, token index, markers, names walk; %s order",
+		 nh, len >> 20, hits[0].old_order ? "6.1-6.3" : "6.4+");
 }
 
 /* ---- putting the paths together ---- */
@@ -899,6 +948,7 @@ static void check_order(struct ksym_live *lv)
 
 int ksym_live_run(struct ksym_live *lv)
 {
+	unsigned int a;
 	size_t names_len;
 	u32 n = 0, off256;
 	u64 t0;
@@ -913,13 +963,23 @@ int ksym_live_run(struct ksym_live *lv)
 		return ret;
 
 	t0 = ktime_get_ns();
-	path_by_name(lv);
-	path_vmcoreinfo(lv);
-	path_params(lv);
+	if (lv->paths & BIT(KSYM_PATH_NAME))
+		path_by_name(lv);
+	if (lv->paths & BIT(KSYM_PATH_VMCOREINFO))
+		path_vmcoreinfo(lv);
+	if (lv->paths & BIT(KSYM_PATH_PARAMS))
+		path_params(lv);
 	/* a wild parameter is the caller's error, not a finding */
 	if (lv->path[KSYM_PATH_PARAMS].status == -EINVAL)
 		return -EINVAL;
-	path_scan(lv);
+	if (lv->paths & BIT(KSYM_PATH_SCAN))
+		path_scan(lv);
+	for (a = 0; a < KSYM_NR_PATHS; a++)
+		if (!(lv->paths & BIT(a))) {
+			lv->path[a].status = -ENOENT;
+			snprintf(lv->path[a].note, sizeof(lv->path[a].note),
+				 "not used (paths=)");
+		}
 	ret = consolidate(lv);
 	if (!ret && (!rd_u32(lv->addr[KSYM_A_NUM_SYMS], &n) || !n)) {
 		add_finding(lv, KSYM_C_LOCATE, 0, "kallsyms_num_syms", 0, n,

@@ -74,6 +74,7 @@ struct ksym_live {
 	/* inputs */
 	const struct ksym_param_addrs *params;
 	const char *corrupt;		/* test only: corrupt the copy */
+	unsigned int paths;		/* BIT(enum ksym_path) to use */
 	unsigned int max_mismatches;
 
 	/* the kernel's own functions, found through a kprobe */

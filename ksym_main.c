@@ -30,6 +30,10 @@ static unsigned int max_mismatches = 32;
 module_param(max_mismatches, uint, 0444);
 MODULE_PARM_DESC(max_mismatches, "mismatches listed in the report");
 
+static char *paths = "name,vmcoreinfo,params,scan";
+module_param(paths, charp, 0444);
+MODULE_PARM_DESC(paths, "locate paths to use (default: name,vmcoreinfo,params,scan)");
+
 static char *corrupt;
 module_param(corrupt, charp, 0444);
 MODULE_PARM_DESC(corrupt,
@@ -277,6 +281,22 @@ static const struct file_operations symbols_fops = {
 	.release = seq_release,
 };
 
+static unsigned int parse_paths(const char *s)
+{
+	unsigned int mask = 0;
+	enum ksym_path p;
+
+	for (p = 0; p < KSYM_NR_PATHS; p++) {
+		const char *n = ksym_path_name(p), *hit = s ? strstr(s, n) : NULL;
+		size_t l = strlen(n);
+
+		if (hit && (hit == s || hit[-1] == ',') &&
+		    (hit[l] == '\0' || hit[l] == ','))
+			mask |= BIT(p);
+	}
+	return mask;
+}
+
 static int do_run(void)
 {
 	struct ksym_live *lv, *old;
@@ -288,6 +308,7 @@ static int do_run(void)
 		return -ENOMEM;
 	lv->params = &param_addrs;
 	lv->corrupt = corrupt;
+	lv->paths = parse_paths(paths);
 	lv->max_mismatches = max_mismatches;
 	mutex_lock(&run_lock);
 	ret = ksym_live_run(lv);

@@ -73,7 +73,7 @@ run_suite() { # CC
 	fi
 	if ! "$cc" "${HOSTFLAGS[@]}" "${SAN[@]}" -o "$bin" \
 		"$top/tests/test_decoder.c" "$top/tests/fixture.c" \
-		"$top/decoder.c" 2>"$log.build"; then
+		"$top/decoder.c" "$top/scan.c" 2>"$log.build"; then
 		sed 's/^/# /' "$log.build"
 		result fail "decoder_suite_$cc" "build failed"
 		return
@@ -108,7 +108,8 @@ if [ -z "$checkpatch" ]; then
 	result skip checkpatch "no linux-source scripts in the cache"
 else
 	out=$(cd "$top" && perl "$checkpatch" --strict --no-tree --quiet -f \
-		decoder.c decoder.h ksym_compat.h ksym_live.c ksym_live.h ksym_main.c 2>&1)
+		decoder.c decoder.h ksym_compat.h scan.c scan.h ksym_live.c ksym_live.h \
+		ksym_main.c 2>&1)
 	if [ -z "$out" ]; then
 		result ok checkpatch
 	else

@@ -2,12 +2,13 @@
 /*
  * fuzz_decoder.c - libFuzzer target over the whole decoder API.
  *
- * Whatever the bytes, the decoder must return (an error or a result)
+ * Whatever the bytes, the decoder and the landmark scan must return (an error or a result)
  * without reading outside its views; ASan and UBSan watch that.
  */
 #include <stdlib.h>
 
 #include "fuzz_input.h"
+#include "../scan.h"
 
 #define FZ_MAX_SYMS	(1U << 16)
 
@@ -22,11 +23,15 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	struct ksym_proof proof;
 	struct ksym_error err;
 	struct ksym_stats st;
+	struct ksym_scan_hit hits[4];
 	struct fz_input in;
 	struct ksym_sym s;
 	u64 addr, off, sz;
 	u32 i, idx;
 
+	/* the landmark scan reads the raw bytes, whatever they are */
+	ksym_scan(data, size, 0xffffffff81000000ULL, size && (data[0] & 1), 8,
+		  hits, 4);
 	if (!fz_parse(data, size, &in))
 		return 0;
 	kt.rec_off = rec_off;

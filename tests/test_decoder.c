@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "../scan.h"
 
 static unsigned int total_pass, total_fail;
 static char why[512];
@@ -618,6 +619,49 @@ out:
 	return ok;
 }
 
+/* The landmark scan must find the arrays where the linker put them. */
+static bool case_scan(struct fixture *fx, struct ksym_table *kt)
+{
+	const struct ksym_view *want[KSYM_S_NR] = {
+		[KSYM_S_NUM_SYMS] = &fx->t.num_syms,
+		[KSYM_S_NAMES] = &fx->t.names,
+		[KSYM_S_MARKERS] = &fx->t.markers,
+		[KSYM_S_TOKEN_TABLE] = &fx->t.token_table,
+		[KSYM_S_TOKEN_INDEX] = &fx->t.token_index,
+		[KSYM_S_OFFSETS] = &fx->t.offsets,
+		[KSYM_S_RELATIVE_BASE] = &fx->t.relative_base,
+		[KSYM_S_SEQS] = &fx->t.seqs,
+	};
+	static const char *const names[KSYM_S_NR] = {
+		"num_syms", "names", "markers", "token_table", "token_index",
+		"offsets", "relative_base", "seqs",
+	};
+	struct ksym_scan_hit hits[4];
+	unsigned int nh, a, h;
+
+	(void)kt;
+	if (fx->expect_mode == KSYM_ADDR_ABSOLUTE)
+		return true;	/* kallsyms_addresses: not placed by the scan */
+	nh = ksym_scan(fx->rodata, fx->rodata_size, fx->rodata_va,
+		       fx->l.big_endian, fx->l.ptr_size, hits, 4);
+	/* one hit; two only where 32-bit alignment cannot tell the era */
+	if (nh < 1 || nh > (fx->l.ptr_size == 4 ? 2U : 1U))
+		return fail("%u hits", nh);
+	for (h = 0; h < nh; h++) {
+		for (a = 0; a < KSYM_S_NR; a++)
+			if (hits[h].va[a] != (want[a]->data ? want[a]->va : 0))
+				break;
+		if (a == KSYM_S_NR && hits[h].num_syms == fx->nsyms)
+			return true;
+	}
+	for (a = 0; a < KSYM_S_NR; a++)
+		if (hits[0].va[a] != (want[a]->data ? want[a]->va : 0))
+			break;
+	return fail("no hit matches the linker; the first puts %s at 0x%llx",
+		    a < KSYM_S_NR ? names[a] : "num_syms",
+		    a < KSYM_S_NR ? (unsigned long long)hits[0].va[a] : 0ULL);
+}
+
 struct tcase {
 	const char *name;
 	bool (*run)(struct fixture *fx, struct ksym_table *kt);
@@ -634,6 +678,7 @@ static const struct tcase cases[] = {
 	{ "lookup_addr", case_lookup_addr },
 	{ "stats", case_stats },
 	{ "big_endian_twin", case_big_endian },
+	{ "landmark_scan", case_scan },
 };
 
 #define NCASES (sizeof(cases) / sizeof(cases[0]))

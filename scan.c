@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Landmark scan for the kallsyms arrays in raw kernel memory.
+ *
+ * 1. The token table holds the single-character tokens '0'..'9' in slots
+ *    0x30..0x39, so it contains the 20 bytes "0\0" "1\0" ... "9\0".
+ * 2. The token index follows the token table; its entries 0x30..0x39 step
+ *    by 2 and point back at that run, which gives the table's start.
+ * 3. The markers end just before the token table (6.4+, and before 6.1.42)
+ *    or before seqs_of_names (3 bytes a symbol; 6.1.42-6.3).  markers[0]
+ *    is 0 and the entries increase.
+ * 4. num_syms sits just before names, padded to the alignment; walking
+ *    num_syms records from there must end at the markers, and record 256
+ *    must start at markers[1].
+ * Everything is read through bounds checks; every candidate is kept until
+ * these proofs pick it.
+ */
+#include "scan.h"
+
+#define KSYM_SCAN_MAX_MARKERS	8192	/* two million symbols */
+#define KSYM_SCAN_MAX_BLOCK	(256 * 520)	/* 256 records, longest names */
+
+static const u8 digit_run[20] = {
+	'0', 0, '1', 0, '2', 0, '3', 0, '4', 0,
+	'5', 0, '6', 0, '7', 0, '8', 0, '9', 0,
+};
+
+struct scan_ctx {
+	const u8 *buf;
+	size_t len;
+	u64 va;
+	bool be;
+	unsigned int psz;
+};
+
+static u32 rd(const struct scan_ctx *c, size_t off, unsigned int size)
+{
+	u32 v = 0;
+	unsigned int i;
+
+	if (off > c->len || size > c->len - off)
+		return 0;
+	for (i = 0; i < size; i++)
+		v = (v << 8) | c->buf[off + (c->be ? i : size - 1 - i)];
+	return v;
+}
+
+static bool aligned(const struct scan_ctx *c, size_t off, unsigned int a)
+{
+	return !((c->va + off) & (a - 1));
+}
+
+static size_t align_up(const struct scan_ctx *c, size_t off, unsigned int a)
+{
+	while (!aligned(c, off, a))
+		off++;
+	return off;
+}
+
+/* Walk @count records from @off; the end offset, or 0 if they leave @limit. */
+static size_t walk(const struct scan_ctx *c, size_t off, u32 count,
+		   size_t limit)
+{
+	u32 l;
+
+	while (count--) {
+		if (off + 1 >= limit)
+			return 0;
+		l = c->buf[off];
+		if (l & 0x80) {
+			if (c->buf[off + 1] & 0x80)
+				return 0;
+			l = (l & 0x7f) | (c->buf[off + 1] << 7);
+			off += 2;
+		} else {
+			off += 1;
+		}
+		if (!l || off + l > limit)
+			return 0;
+		off += l;
+	}
+	return off;
+}
+
+/* A token index at @ti whose digit entries point at the run at @d? */
+static bool token_index_at(const struct scan_ctx *c, size_t ti, size_t d,
+			   size_t *tt)
+{
+	u32 z, prev, k, v;
+
+	if (ti + 512 > c->len || rd(c, ti, 2) != 0)
+		return false;
+	z = rd(c, ti + 2 * 0x30, 2);
+	if (z > d)
+		return false;
+	for (k = 1; k < 10; k++)
+		if (rd(c, ti + 2 * (0x30 + k), 2) != z + 2 * k)
+			return false;
+	/* strictly increasing: every token is at least its NUL */
+	for (k = 1, prev = 0; k < 256; k++, prev = v) {
+		v = rd(c, ti + 2 * k, 2);
+		if (v <= prev)
+			return false;
+	}
+	if (d - z + prev >= ti)
+		return false;
+	*tt = d - z;
+	return true;
+}
+
+static void place_rest(const struct scan_ctx *c, struct ksym_scan_hit *h,
+		       size_t s, size_t e, size_t ti, u32 n)
+{
+	unsigned int a = h->align;
+	size_t off, rb;
+
+	if (h->old_order) {
+		/* offsets, relative_base, num_syms, names, markers, seqs */
+		h->va[KSYM_S_SEQS] = c->va + align_up(c, e, a);
+		rb = s - c->psz;
+		if (s >= c->psz + 4ULL * n) {
+			off = (rb - 4ULL * n) & ~(size_t)(a - 1);
+			h->va[KSYM_S_RELATIVE_BASE] = c->va + rb;
+			h->va[KSYM_S_OFFSETS] = c->va + off;
+		}
+		return;
+	}
+	/* token_index, offsets, [relative_base,] seqs */
+	off = align_up(c, ti + 512, a);
+	h->va[KSYM_S_OFFSETS] = c->va + off;
+	off = align_up(c, off + 4ULL * n, a);
+	if (a == 8) {	/* 6.4-6.19: relative_base; 7.0+ is 4-aligned */
+		h->va[KSYM_S_RELATIVE_BASE] = c->va + off;
+		off = align_up(c, off + c->psz, a);
+	}
+	h->va[KSYM_S_SEQS] = c->va + off;
+}
+
+/*
+ * Given markers at @m with @nm entries ending at @e, find num_syms and
+ * names before them.  Returns true and fills @h on a proven match.
+ */
+static bool names_for_markers(const struct scan_ctx *c, size_t m, u32 nm,
+			      size_t e, size_t tt, size_t ti,
+			      struct ksym_scan_hit *h)
+{
+	static const unsigned int pads[] = { 8, 4 };
+	u32 last = rd(c, m + 4 * (nm - 1), 4);
+	u32 m1 = nm > 1 ? rd(c, m + 4, 4) : 0;
+	size_t ns, lo, s, end;
+	unsigned int p;
+	u32 n;
+
+	if (last + 2 > m)
+		return false;
+	lo = m - last > KSYM_SCAN_MAX_BLOCK + 8 ?
+	     m - last - KSYM_SCAN_MAX_BLOCK - 8 : 4;
+	for (ns = m - last - 2; ns >= lo; ns--) {
+		if (!aligned(c, ns, 4))
+			continue;
+		for (p = 0; p < 2; p++) {
+			if (!aligned(c, ns, pads[p]) || ns < pads[p])
+				continue;
+			s = ns - pads[p];
+			n = rd(c, s, 4);
+			if (n <= 256 * (nm - 1) || n > 256 * nm)
+				continue;
+			/* the last block ends at the markers, padded */
+			end = walk(c, ns + last, n - 256 * (nm - 1), m);
+			if (!end || align_up(c, end, pads[p]) != m)
+				continue;
+			/* and record 256 starts where markers[1] says */
+			if (nm > 1 && walk(c, ns, 256, m) != ns + m1)
+				continue;
+			/* between markers and token table: padding or seqs */
+			h->old_order = tt - e >= 3ULL * n;
+			if (!h->old_order && tt - e >= 8)
+				continue;
+			if (h->old_order && tt - align_up(c, e, pads[p]) >
+			    3ULL * n + pads[p])
+				continue;
+			h->align = pads[p];
+			h->num_syms = n;
+			h->va[KSYM_S_NUM_SYMS] = c->va + s;
+			h->va[KSYM_S_NAMES] = c->va + ns;
+			h->va[KSYM_S_MARKERS] = c->va + m;
+			h->va[KSYM_S_TOKEN_TABLE] = c->va + tt;
+			h->va[KSYM_S_TOKEN_INDEX] = c->va + ti;
+			place_rest(c, h, s, e, ti, n);
+			return true;
+		}
+		if (ns == 0)
+			break;
+	}
+	return false;
+}
+
+/* Markers that end before the token table at @tt, directly or after seqs. */
+static unsigned int markers_before(const struct scan_ctx *c, size_t tt,
+				   size_t ti, struct ksym_scan_hit *hits,
+				   unsigned int max)
+{
+	size_t span = 3ULL * 256 * KSYM_SCAN_MAX_MARKERS +
+		      4ULL * KSYM_SCAN_MAX_MARKERS + 16;
+	size_t m, lo = tt > span ? tt - span : 0;
+	unsigned int nh = 0;
+	u32 run, k, gap;
+
+	for (m = tt - 4; m >= lo && m + 4 <= tt && nh < max; m--) {
+		if (!aligned(c, m, 4) || rd(c, m, 4))
+			goto next;
+		/* the strictly increasing run that starts with this 0 */
+		for (run = 1; m + 4ULL * (run + 1) <= tt &&
+		     run < KSYM_SCAN_MAX_MARKERS; run++)
+			if (rd(c, m + 4 * run, 4) <= rd(c, m + 4 * (run - 1), 4))
+				break;
+		for (k = 1; k <= run && nh < max; k++) {
+			size_t e = m + 4ULL * k;
+
+			gap = tt - e;
+			/* padding only, or room for seqs of 256(k-1)+1..256k */
+			if (gap >= 8 && (gap < 3 * (256 * (k - 1) + 1) ||
+					 gap > 3 * 256 * k + 16))
+				continue;
+			if (!names_for_markers(c, m, k, e, tt, ti, &hits[nh]))
+				continue;
+			nh++;
+			/*
+			 * 32-bit 6.4-6.19 also pads to 4 but keeps a
+			 * relative_base before seqs: offer both, the decoder
+			 * will prove one.
+			 */
+			if (c->psz == 4 && !hits[nh - 1].old_order && nh < max) {
+				struct ksym_scan_hit *h = &hits[nh];
+
+				*h = hits[nh - 1];
+				h->va[KSYM_S_RELATIVE_BASE] =
+					h->va[KSYM_S_SEQS];
+				h->va[KSYM_S_SEQS] += 4;
+				nh++;
+			}
+		}
+next:
+		if (m == 0)
+			break;
+	}
+	return nh;
+}
+
+unsigned int ksym_scan(const u8 *buf, size_t len, u64 va, bool big_endian,
+		       unsigned int ptr_size, struct ksym_scan_hit *hits,
+		       unsigned int max)
+{
+	struct scan_ctx c = {
+		.buf = buf, .len = len, .va = va, .be = big_endian,
+		.psz = ptr_size,
+	};
+	size_t d, ti, tt;
+	unsigned int nh = 0;
+
+	memset(hits, 0, max * sizeof(*hits));
+	if (len < sizeof(digit_run) + 512)
+		return 0;
+	for (d = 0; d + sizeof(digit_run) <= len && nh < max; d++) {
+		if (buf[d] != '0' || memcmp(buf + d, digit_run, sizeof(digit_run)))
+			continue;
+		/* the token index follows the table within a few KiB */
+		for (ti = d + sizeof(digit_run); ti + 512 <= len &&
+		     ti < d + 65536 && nh < max; ti++) {
+			if (!aligned(&c, ti, 4) ||
+			    !token_index_at(&c, ti, d, &tt))
+				continue;
+			nh += markers_before(&c, tt, ti, hits + nh, max - nh);
+			break;
+		}
+	}
+	return nh;
+}

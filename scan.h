@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Landmark scan: find the kallsyms arrays in a raw image of kernel memory
+ * with no symbols, in the style of mquire.  Pure: a function of a byte
+ * buffer and its virtual address, shared by the module and userspace.
+ */
+#ifndef KSYM_SCAN_H
+#define KSYM_SCAN_H
+
+#include "ksym_compat.h"
+
+enum ksym_scan_array {
+	KSYM_S_NUM_SYMS,
+	KSYM_S_NAMES,
+	KSYM_S_MARKERS,
+	KSYM_S_TOKEN_TABLE,
+	KSYM_S_TOKEN_INDEX,
+	KSYM_S_OFFSETS,
+	KSYM_S_RELATIVE_BASE,
+	KSYM_S_SEQS,
+	KSYM_S_NR
+};
+
+/* One set of arrays the scan could tie together; 0 = not placed. */
+struct ksym_scan_hit {
+	u64 va[KSYM_S_NR];
+	u32 num_syms;
+	u8 align;		/* 4 or 8: the padding between num_syms and names */
+	bool old_order;		/* offsets before num_syms (6.1-6.3 and older) */
+};
+
+/*
+ * Scan @len bytes at @buf (virtual address @va) and fill up to @max hits.
+ * Every hit has been checked: the digit run of the token table, a token
+ * index that points at it, markers whose first two entries match a walk of
+ * the names, and a walk of all num_syms records that ends at the markers.
+ * offsets, relative_base and seqs are placed by the layout order only; the
+ * decoder proves them.  Returns the number of hits.
+ */
+unsigned int ksym_scan(const u8 *buf, size_t len, u64 va, bool big_endian,
+		       unsigned int ptr_size, struct ksym_scan_hit *hits,
+		       unsigned int max);
+
+#endif /* KSYM_SCAN_H */

@@ -131,10 +131,13 @@ static u64 ptr_mask(const struct ksym_layout *l)
 	return l->ptr_size == 4 ? 0xffffffffULL : ~0ULL;
 }
 
-/* The letters nm prints as a symbol type, plus kallsyms' per-CPU 'A'. */
+/*
+ * The characters nm prints as a symbol type.  '?' is real: small kernels
+ * have __nosave_begin/__nosave_end as '?', and kallsyms keeps them.
+ */
 static bool valid_type(char c)
 {
-	return c && strchr("ABCDGINPRSTUVWabcdginprstuvw", c);
+	return c && strchr("ABCDGINPRSTUVWabcdginprstuvw?-", c);
 }
 
 static u32 markers_needed(u32 n)

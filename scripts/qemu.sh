@@ -35,12 +35,14 @@ top=$(cd "$here/.." && pwd)
 
 out=$top/build/qemu
 arches=() kvers=() show_report=0 extra_args="" from_capture=0 nopoweroff=0
+tree=""
 for arg in "$@"; do
 	case $arg in
 	ARCH=*) arches+=("${arg#ARCH=}") ;;
 	KVER=*) kvers+=("${arg#KVER=}") ;;
 	--report) show_report=1 ;;
 	ARGS=*) extra_args=${arg#ARGS=} ;;
+	TREE=*) tree=$(cd "${arg#TREE=}" && pwd) || ksym_die "no directory ${arg#TREE=}" ;;
 	--params-from-capture) from_capture=1 ;;
 	--no-poweroff) nopoweroff=1 ;;
 	-o) ;;
@@ -49,11 +51,37 @@ for arg in "$@"; do
 	esac
 	prev=$arg
 done
+if [ -n "$tree" ]; then
+	# a developer's own kernel build tree (scripts/check-tree)
+	if [ ${#arches[@]} -eq 0 ]; then
+		if grep -q '^CONFIG_ARM64=y' "$tree/.config" 2>/dev/null; then
+			arches=(arm64)
+		else
+			arches=(x86_64)
+		fi
+	fi
+	kvers=(tree)
+fi
 [ ${#arches[@]} -gt 0 ] || arches=(x86_64 arm64)
 [ ${#kvers[@]} -gt 0 ] || kvers=(6.1 6.12 7)
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-900}
 
 deb_arch() { if [ "$1" = x86_64 ]; then echo amd64; else echo arm64; fi; }
+
+# tree_setup ARCH: use the kernel build tree given with TREE=
+tree_setup() {
+	local img=arch/x86/boot/bzImage
+
+	[ "$1" = arm64 ] && img=arch/arm64/boot/Image
+	K_DIR=$tree
+	K_IMAGE=$tree/$img
+	K_PKG="built from source"
+	K_HOW="the given tree, $tree"
+	K_REL=$(cat "$tree/include/config/kernel.release" 2>/dev/null)
+	[ -n "$K_REL" ] || { echo "    # $tree is not a built kernel tree (no include/config/kernel.release)"; return 1; }
+	[ -f "$K_IMAGE" ] || { echo "    # no $img in $tree: build the kernel first"; return 1; }
+	[ -f "$tree/Module.symvers" ] || { echo "    # no Module.symvers in $tree: run make there first"; return 1; }
+}
 
 # kernel_fetch ARCH KVER: unpack image + headers into the cache; sets
 # K_REL, K_IMAGE, K_DIR (the headers' build directory), K_PKG.
@@ -61,6 +89,10 @@ kernel_fetch() {
 	local arch=$1 kver=$2 da suite meta img hdr common kbuild root deb
 	local -a debs
 
+	if [ "$kver" = tree ]; then
+		tree_setup "$arch"
+		return
+	fi
 	da=$(deb_arch "$arch")
 	suite=$(ksym_suite "$kver")
 	case $kver in
@@ -171,14 +203,16 @@ busybox_for() {
 	echo "$dir/bin/busybox"
 }
 
-# build_module ARCH KDIR DIR: build ksym_verify.ko in a scratch copy
+# build_module ARCH KDIR DIR: build ksym_verify.ko in a scratch copy, with
+# W=1 and, where sparse is installed, C=1
 build_module() {
 	local arch=$1 kdir=$2 dir=$3
-	local -a mk=(make -s -C "$kdir" M="$dir")
+	local -a mk=(make -s -C "$kdir" M="$dir" W=1)
 
 	rm -rf "$dir" && mkdir -p "$dir"
 	cp "$top"/Kbuild "$top"/*.c "$top"/*.h "$dir/"
 	[ "$arch" = arm64 ] && mk+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+	command -v sparse >/dev/null && mk+=(C=1)
 	"${mk[@]}" modules >"$dir/build.log" 2>&1 && [ -f "$dir/ksym_verify.ko" ]
 }
 
@@ -306,6 +340,9 @@ for arch in "${arches[@]}"; do
 			fi
 		}
 		if [ -z "$why" ]; then
+			warn=$(grep -ciE 'warning|error' "$d/module/build.log")
+			check "$([ "$warn" = 0 ] && echo 1)" module_build_w1_sparse_clean \
+				"$warn warnings: $(grep -iE 'warning|error' "$d/module/build.log" | head -n 2 | tr '\n' ' ')"
 			for f in report ktap stats symbols kallsyms dmesg; do
 				extract "$f" "$d/serial.log" "$d/$f"
 			done
@@ -319,11 +356,24 @@ for arch in "${arches[@]}"; do
 			head -n "$n" "$d/kallsyms" | cmp -s - "$d/symbols"
 			same=$?
 			extra=$(sed -n "$((n + 1))p" "$d/kallsyms")
-			check $([ "$n" -gt 1000 ] && [ $same = 0 ] &&
-				{ [ -z "$extra" ] || [[ $extra == *"["* ]]; } && echo 1) \
+			check "$([ "$n" -gt 1000 ] && [ $same = 0 ] &&
+				{ [ -z "$extra" ] || [[ $extra == *"["* ]]; } && echo 1)" \
 				symbols_equal_proc_kallsyms \
 				"$n decoded lines; first difference: $(diff <(head -n "$n" "$d/kallsyms") "$d/symbols" | head -n 3 | tr '\n' ' ')"
-			if [ -s "$d/kallsyms" ]; then
+			if [ "$kver" = tree ]; then
+				if [ ! -s "$tree/System.map" ]; then
+					check 0 symbols_match_system_map "no System.map in $tree"
+				else
+					rtext=$(awk '$3 == "_text" {print $1; exit}' "$d/kallsyms")
+					awk -v text="$rtext" -f "$here/sysmap-compare.awk" \
+						"$tree/System.map" "$d/symbols" >"$d/sysmap.log"
+					rc=$?
+					sed 's/^/    /' "$d/sysmap.log"
+					check "$([ $rc = 0 ] && echo 1)" symbols_match_system_map \
+						"$(tail -n 1 "$d/sysmap.log")"
+				fi
+			fi
+			if [ -s "$d/kallsyms" ] && [ "$kver" != tree ]; then
 				mkdir -p "$KSYM_CACHE/kernels/$K_REL/captured"
 				cp "$d/kallsyms" "$KSYM_CACHE/kernels/$K_REL/captured/proc-kallsyms"
 				awk '$3 == "_text" {print $1; exit}' "$d/kallsyms" \

@@ -11,7 +11,10 @@
 #   4. runs that must fail, and how: a copy with one mis-decoded symbol, a
 #      copy with a structural error, a wild address parameter, a guest that
 #      never powers off; and one that must pass: addresses given as
-#      parameters from an earlier boot, shifted by the measured KASLR offset
+#      parameters from an earlier boot, shifted by the measured KASLR offset;
+#      and the landmark scan alone (paths=scan) on three layouts
+#   5. scripts/check-tree on a small kernel built from linux-source-6.12,
+#      checked against its System.map too
 #
 # The last line is "N passed, N failed"; the exit status is the verdict.
 set -uo pipefail
@@ -88,6 +91,31 @@ if "$here/qemu.sh" -o "$d" ARCH=x86_64 KVER=7 --params-from-capture >"$d.log" 2>
 else
 	verdict 0 params_path "see $d.log"
 fi
+
+# the landmark scan alone must find the tables: old order, 8-aligned new
+# order, 4-aligned 7.x order
+for k in x86_64:6.1 arm64:6.12 x86_64:7; do
+	arch=${k%%:*} kver=${k#*:}
+	d=$B/qemu-scan
+	echo "# === must pass: paths=scan only, $arch $kver"
+	if "$here/qemu.sh" -o "$d" ARCH="$arch" KVER="$kver" ARGS=paths=scan \
+		>"$d-$arch-$kver.log" 2>&1 &&
+	   grep -q '^locate.scan: used' "$d/$arch-$kver/report"; then
+		verdict 1 "scan_only_${arch}_$kver" ""
+		grep -E '^locate.scan' "$d/$arch-$kver/report" | sed 's/^/# /'
+	else
+		verdict 0 "scan_only_${arch}_$kver" "see $d-$arch-$kver.log"
+	fi
+done
+
+echo "# === check-tree on a small kernel built from Debian's linux-source-6.12"
+if tree=$("$here/build-kernel.sh" LINE=6.12 ARCH=x86_64) &&
+   "$here/check-tree" "$tree" -o "$B/check-tree" >"$B/check-tree.log" 2>&1; then
+	verdict 1 check_tree_6.12 ""
+else
+	verdict 0 check_tree_6.12 "see $B/check-tree.log"
+fi
+grep -E 'sysmap:|^check-tree:' "$B/check-tree.log" | tail -n 3 | sed 's/^/# /'
 
 echo "# === kunit.py parse reads every guest's ktap file"
 kunitpy=$(ls "${KSYM_CACHE:-$HOME/.cache/ksym_verify}"/src-full/*/tools/testing/kunit/kunit.py 2>/dev/null | tail -n 1)

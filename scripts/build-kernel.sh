@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# build-kernel.sh - build a small QEMU kernel from Debian's linux-source,
+# for testing scripts/check-tree (and as a tree to build the module
+# against).  allnoconfig plus scripts/kernel-small.config.
+#
+# Usage: scripts/build-kernel.sh [LINE=6.12] [ARCH=x86_64|arm64]
+# Prints the build directory (cached under $KSYM_CACHE/trees, keyed by the
+# package version, the architecture and the config fragment).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+
+line=6.12 arch=x86_64
+for a in "$@"; do
+	case $a in
+	LINE=*) line=${a#LINE=} ;;
+	ARCH=*) arch=${a#ARCH=} ;;
+	*) ksym_die "usage: $0 [LINE=6.12] [ARCH=x86_64|arm64]" ;;
+	esac
+done
+read -r pkg ver < <(ksym_newest_source "$line")
+src=$KSYM_CACHE/src-full/$pkg-$ver
+if [ ! -f "$src/.complete" ]; then
+	deb=$(ksym_download "$(ksym_suite "$line")" amd64 "$pkg=$ver")
+	ksym_log "extract: all of $pkg $ver (about 1.5 GB)"
+	rm -rf "$src" && mkdir -p "$src"
+	dpkg-deb --fsys-tarfile "$deb" |
+		tar -xO --wildcards './usr/src/linux-source-*.tar.xz' |
+		xz -dc -T0 | tar -x -C "$src" --strip-components=1
+	touch "$src/.complete"
+fi
+frag=$here/kernel-small.config
+key=$(cat "$frag" | md5sum | cut -c1-8)
+o=$KSYM_CACHE/trees/$pkg-$ver-$arch-$key
+mk=(make -s -C "$src" O="$o" -j"$(nproc)")
+[ "$arch" = arm64 ] && mk+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+if [ ! -f "$o/.complete" ]; then
+	rm -rf "$o" && mkdir -p "$o"
+	ksym_log "build: $pkg $ver for $arch, allnoconfig + kernel-small.config (a few minutes)"
+	"${mk[@]}" allnoconfig >"$o/build.log" 2>&1
+	"$src/scripts/kconfig/merge_config.sh" -m -O "$o" "$o/.config" "$frag" \
+		>>"$o/build.log" 2>&1
+	"${mk[@]}" olddefconfig >>"$o/build.log" 2>&1
+	for c in MODULES KPROBES KALLSYMS_ALL DEBUG_FS BLK_DEV_INITRD DEVTMPFS; do
+		grep -q "^CONFIG_$c=y" "$o/.config" ||
+			ksym_die "CONFIG_$c did not stick in $o/.config"
+	done
+	# progress every minute: a silent build reads as a hang
+	( while sleep 60; do ksym_log "build: still compiling ($(find "$o" -name '*.o' | wc -l) objects)"; done ) &
+	ticker=$!
+	"${mk[@]}" >>"$o/build.log" 2>&1 || { kill $ticker; tail -n 30 "$o/build.log" >&2; exit 1; }
+	kill $ticker
+	touch "$o/.complete"
+	ksym_log "build: done, $(cat "$o/include/config/kernel.release")"
+fi
+echo "$o"

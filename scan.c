@@ -119,7 +119,10 @@ static void place_rest(const struct scan_ctx *c, struct ksym_scan_hit *h,
 		h->va[KSYM_S_SEQS] = c->va + align_up(c, e, a);
 		rb = s - c->psz;
 		if (s >= c->psz + 4ULL * n) {
-			off = (rb - 4ULL * n) & ~(size_t)(a - 1);
+			/* offsets end at most a - 1 bytes before it */
+			off = rb - 4ULL * n;
+			while (off && !aligned(c, off, a))
+				off--;
 			h->va[KSYM_S_RELATIVE_BASE] = c->va + rb;
 			h->va[KSYM_S_OFFSETS] = c->va + off;
 		}

@@ -332,25 +332,82 @@ static void path_params(struct ksym_live *lv)
 
 /* ---- path 4: landmark scan ---- */
 
+#define KSYM_SCAN_HITS	64
+
+static const enum ksym_array scan_map[KSYM_S_NR] = {
+	[KSYM_S_NUM_SYMS] = KSYM_A_NUM_SYMS,
+	[KSYM_S_NAMES] = KSYM_A_NAMES,
+	[KSYM_S_MARKERS] = KSYM_A_MARKERS,
+	[KSYM_S_TOKEN_TABLE] = KSYM_A_TOKEN_TABLE,
+	[KSYM_S_TOKEN_INDEX] = KSYM_A_TOKEN_INDEX,
+	[KSYM_S_OFFSETS] = KSYM_A_OFFSETS,
+	[KSYM_S_RELATIVE_BASE] = KSYM_A_RELATIVE_BASE,
+	[KSYM_S_SEQS] = KSYM_A_SEQS,
+};
+
+/* A view of @size bytes at @va inside the scanned copy, if it fits. */
+static void scan_view(struct ksym_view *v, u64 va, size_t size,
+		      const u8 *buf, unsigned long start, size_t len)
+{
+	if (!va || va < start || va - start > len || size > len - (va - start))
+		return;
+	v->data = buf + (va - start);
+	v->size = size;
+	v->va = va;
+}
+
+/* Does this candidate's table reproduce the live _stext and _etext? */
+static bool scan_hit_proves(struct ksym_live *lv,
+			    const struct ksym_scan_hit *h, const u8 *buf,
+			    unsigned long start, size_t len)
+{
+	const u64 *va = h->va;
+	struct ksym_anchor anchors[2] = {
+		{ "_stext", lv->lookup_name("_stext") },
+		{ "_etext", lv->lookup_name("_etext") },
+	};
+	struct ksym_layout l = {
+		.ptr_size = sizeof(long),
+		.big_endian = IS_ENABLED(CONFIG_CPU_BIG_ENDIAN),
+		.marker_size = 4,
+		.len_enc = KSYM_NAME_LEN > 128 ? KSYM_LEN_ULEB2 : KSYM_LEN_1BYTE,
+		.name_len = min_t(unsigned int, KSYM_NAME_LEN, KSYM_NAME_MAX),
+	};
+	struct ksym_tables t = { };
+	struct ksym_proof proof;
+	struct ksym_table *kt;
+	u32 n = h->num_syms;
+	bool ok = false;
+
+	scan_view(&t.num_syms, va[KSYM_S_NUM_SYMS], 4, buf, start, len);
+	scan_view(&t.names, va[KSYM_S_NAMES],
+		  va[KSYM_S_MARKERS] - va[KSYM_S_NAMES], buf, start, len);
+	scan_view(&t.markers, va[KSYM_S_MARKERS], 4 * DIV_ROUND_UP(n, 256),
+		  buf, start, len);
+	scan_view(&t.token_table, va[KSYM_S_TOKEN_TABLE],
+		  va[KSYM_S_TOKEN_INDEX] - va[KSYM_S_TOKEN_TABLE], buf, start,
+		  len);
+	scan_view(&t.token_index, va[KSYM_S_TOKEN_INDEX], 512, buf, start, len);
+	scan_view(&t.offsets, va[KSYM_S_OFFSETS], 4UL * n, buf, start, len);
+	scan_view(&t.relative_base, va[KSYM_S_RELATIVE_BASE], sizeof(long),
+		  buf, start, len);
+	/* the decoder proves the mode by names and addresses, not by seqs */
+	kt = kzalloc(sizeof(*kt), GFP_KERNEL);
+	if (kt && !ksym_open(kt, &t, &l, NULL))
+		ok = !ksym_prove_mode(kt, anchors, 2, &proof, NULL);
+	kfree(kt);
+	return ok;
+}
+
 static void path_scan(struct ksym_live *lv)
 {
-	static const enum ksym_array map[KSYM_S_NR] = {
-		[KSYM_S_NUM_SYMS] = KSYM_A_NUM_SYMS,
-		[KSYM_S_NAMES] = KSYM_A_NAMES,
-		[KSYM_S_MARKERS] = KSYM_A_MARKERS,
-		[KSYM_S_TOKEN_TABLE] = KSYM_A_TOKEN_TABLE,
-		[KSYM_S_TOKEN_INDEX] = KSYM_A_TOKEN_INDEX,
-		[KSYM_S_OFFSETS] = KSYM_A_OFFSETS,
-		[KSYM_S_RELATIVE_BASE] = KSYM_A_RELATIVE_BASE,
-		[KSYM_S_SEQS] = KSYM_A_SEQS,
-	};
 	struct ksym_path_result *p = &lv->path[KSYM_PATH_SCAN];
 	/* .rodata lies between the end of text and the init text */
 	unsigned long start = lv->lookup_name("_etext");
 	unsigned long end = lv->lookup_name("_sinittext");
-	struct ksym_scan_hit hits[4];
+	struct ksym_scan_hit *hits;
+	unsigned int nh, a, h, proven = 0, chosen = 0;
 	size_t len, off, chunk;
-	unsigned int nh, a;
 	u8 *buf;
 
 	p->status = -ENOENT;
@@ -360,9 +417,10 @@ static void path_scan(struct ksym_live *lv)
 	}
 	len = end - start;
 	buf = kvmalloc(len, GFP_KERNEL);
-	if (!buf) {
+	hits = kcalloc(KSYM_SCAN_HITS, sizeof(*hits), GFP_KERNEL);
+	if (!buf || !hits) {
 		snprintf(p->note, sizeof(p->note), "no memory for %zu MiB", len >> 20);
-		return;
+		goto out;
 	}
 	/* unmapped holes read as zeros */
 	for (off = 0; off < len; off += chunk) {
@@ -372,19 +430,37 @@ static void path_scan(struct ksym_live *lv)
 		cond_resched();
 	}
 	nh = ksym_scan(buf, len, start, IS_ENABLED(CONFIG_CPU_BIG_ENDIAN),
-		       sizeof(long), hits, ARRAY_SIZE(hits));
-	kvfree(buf);
+		       sizeof(long), hits, KSYM_SCAN_HITS);
 	if (!nh) {
 		snprintf(p->note, sizeof(p->note),
 			 "no candidate in %zu MiB after _etext", len >> 20);
-		return;
+		goto out;
+	}
+	/*
+	 * Other kallsyms tables can sit in .rodata too (the KUnit fixtures
+	 * do): keep the candidate whose table reproduces this kernel's
+	 * _stext and _etext.
+	 */
+	for (h = 0; h < nh; h++) {
+		if (scan_hit_proves(lv, &hits[h], buf, start, len)) {
+			if (!proven++)
+				chosen = h;
+		}
+	}
+	if (!proven) {
+		snprintf(p->note, sizeof(p->note),
+			 "%u candidate(s), none reproduces _stext and _etext", nh);
+		goto out;
 	}
 	for (a = 0; a < KSYM_S_NR; a++)
-		p->addr[map[a]] = hits[0].va[a];
+		p->addr[scan_map[a]] = hits[chosen].va[a];
 	p->status = 0;
 	snprintf(p->note, sizeof(p->note),
-		 "%u candidate(s) in %zu MiB after _etext: digit run, token index, markers, names walk; %s order",
-		 nh, len >> 20, hits[0].old_order ? "6.1-6.3" : "6.4+");
+		 "%u candidate(s) in %zu MiB after _etext, %u proven by _stext/_etext; %s order",
+		 nh, len >> 20, proven, hits[chosen].old_order ? "6.1-6.3" : "6.4+");
+out:
+	kfree(hits);
+	kvfree(buf);
 }
 
 /* ---- putting the paths together ---- */

@@ -16,6 +16,9 @@
 #                   set to that boot's _text (tests the parameter path and
 #                   the KASLR shift)
 #   --no-poweroff   the guest never powers off (tests the timeout)
+#   --kunit-module  also build ksym_verify_kunit.ko, load it in the guest
+#                   and parse its KUnit results with kunit.py (the kernel
+#                   needs CONFIG_KUNIT; used with TREE=)
 #
 # With no ARCH/KVER, every entry of the matrix runs.  Kernels (image and
 # headers, unpacked with dpkg -x, never installed) and busybox are cached
@@ -35,7 +38,7 @@ top=$(cd "$here/.." && pwd)
 
 out=$top/build/qemu
 arches=() kvers=() show_report=0 extra_args="" from_capture=0 nopoweroff=0
-tree=""
+tree="" kunit_module=0
 for arg in "$@"; do
 	case $arg in
 	ARCH=*) arches+=("${arg#ARCH=}") ;;
@@ -45,6 +48,7 @@ for arg in "$@"; do
 	TREE=*) tree=$(cd "${arg#TREE=}" && pwd) || ksym_die "no directory ${arg#TREE=}" ;;
 	--params-from-capture) from_capture=1 ;;
 	--no-poweroff) nopoweroff=1 ;;
+	--kunit-module) kunit_module=1 ;;
 	-o) ;;
 	-h|--help) sed -n '3,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) if [ "${prev:-}" = -o ]; then out=$arg; else ksym_die "unknown argument $arg"; fi ;;
@@ -216,12 +220,32 @@ build_module() {
 	"${mk[@]}" modules >"$dir/build.log" 2>&1 && [ -f "$dir/ksym_verify.ko" ]
 }
 
-make_initramfs() { # ARCH KO OUT
-	local arch=$1 ko=$2 img=$3 r
+# build_kunit_module ARCH KDIR DIR: ksym_verify_kunit.ko, in the layout
+# kunit/Makefile.kunit describes
+build_kunit_module() {
+	local arch=$1 kdir=$2 dir=$3 f
+	local -a mk=(make -s -C "$kdir" M="$dir" W=1)
+
+	rm -rf "$dir" && mkdir -p "$dir/kunit"
+	for f in decoder.c decoder.h ksym_compat.h scan.c scan.h ksym_live.c ksym_live.h; do
+		cp "$top/$f" "$dir/"
+	done
+	cp "$top"/kunit/*.c "$top"/kunit/*.h "$dir/kunit/"
+	cp "$top/kunit/Makefile.kunit" "$dir/Kbuild"
+	"$here/gen-kunit-fixtures.sh" "$dir/ksym_fixtures.c" \
+		$(ls -d "$top"/build/fixtures/*-all* | grep -v large) || return 1
+	[ "$arch" = arm64 ] && mk+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+	"${mk[@]}" CONFIG_KSYM_VERIFY_KUNIT_TEST=m modules >"$dir/build.log" 2>&1 &&
+		[ -f "$dir/ksym_verify_kunit.ko" ]
+}
+
+make_initramfs() { # ARCH KO OUT [KUNIT-KO]
+	local arch=$1 ko=$2 img=$3 kko=${4:-} r
 	r=$(mktemp -d)
 	mkdir -p "$r"/{bin,proc,sys,dev,tmp}
 	cp "$(busybox_for "$arch")" "$r/bin/busybox" || return 1
 	cp "$ko" "$r/ksym_verify.ko"
+	[ -n "$kko" ] && cp "$kko" "$r/ksym_verify_kunit.ko"
 	cp "$here/guest-init" "$r/init"
 	chmod +x "$r/init"
 	(cd "$r" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$img"
@@ -307,8 +331,17 @@ for arch in "${arches[@]}"; do
 			sed 's/^/    # /' "$d/module/build.log" | tail -n 20
 			why="module build against $K_DIR failed"
 		fi
+		kko=""
+		if [ -z "$why" ] && [ $kunit_module = 1 ]; then
+			if build_kunit_module "$arch" "$K_DIR" "$d/kunit-module"; then
+				kko=$d/kunit-module/ksym_verify_kunit.ko
+			else
+				tail -n 20 "$d/kunit-module/build.log" | sed 's/^/    # /'
+				why="ksym_verify_kunit.ko build failed"
+			fi
+		fi
 		if [ -z "$why" ]; then
-			make_initramfs "$arch" "$d/module/ksym_verify.ko" "$d/initramfs.gz" ||
+			make_initramfs "$arch" "$d/module/ksym_verify.ko" "$d/initramfs.gz" "$kko" ||
 				why="initramfs failed"
 		fi
 		if [ -z "$why" ]; then
@@ -360,6 +393,16 @@ for arch in "${arches[@]}"; do
 				{ [ -z "$extra" ] || [[ $extra == *"["* ]]; } && echo 1)" \
 				symbols_equal_proc_kallsyms \
 				"$n decoded lines; first difference: $(diff <(head -n "$n" "$d/kallsyms") "$d/symbols" | head -n 3 | tr '\n' ' ')"
+			if [ -n "$kko" ]; then
+				kpy=$(ls "$KSYM_CACHE"/src-full/*/tools/testing/kunit/kunit.py 2>/dev/null | tail -n 1)
+				for s in ksym_decoder ksym_live; do
+					extract "kunit-$s" "$d/serial.log" "$d/kunit-$s.ktap"
+					sum=$(python3 "$kpy" parse "$d/kunit-$s.ktap" 2>&1 | grep -E 'Ran [0-9]+ tests' | tail -n 1 | sed 's/^\[[0-9:]*\] //')
+					echo "    # $s (module): ${sum:-no parsable result}"
+					check "$(echo "$sum" | grep -qE 'Ran [0-9]+ tests: passed: [0-9]+(, skipped: [0-9]+)?$' && echo 1)" \
+						"kunit_module_$s" "${sum:-no result}"
+				done
+			fi
 			if [ "$kver" = tree ]; then
 				if [ ! -s "$tree/System.map" ]; then
 					check 0 symbols_match_system_map "no System.map in $tree"

@@ -14,7 +14,8 @@
 #      parameters from an earlier boot, shifted by the measured KASLR offset;
 #      and the landmark scan alone (paths=scan) on three layouts
 #   5. scripts/check-tree on a small kernel built from linux-source-6.12,
-#      checked against its System.map too
+#      checked against its System.map too, with ksym_verify_kunit.ko loaded
+#   6. the KUnit suites through kunit.py on 6.12 and 7.x, x86_64 and arm64
 #
 # The last line is "N passed, N failed"; the exit status is the verdict.
 set -uo pipefail
@@ -109,13 +110,19 @@ for k in x86_64:6.1 arm64:6.12 x86_64:7; do
 done
 
 echo "# === check-tree on a small kernel built from Debian's linux-source-6.12"
+echo "# (also loads ksym_verify_kunit.ko there and parses its KUnit results)"
 if tree=$("$here/build-kernel.sh" LINE=6.12 ARCH=x86_64) &&
-   "$here/check-tree" "$tree" -o "$B/check-tree" >"$B/check-tree.log" 2>&1; then
+   "$here/check-tree" "$tree" -o "$B/check-tree" --kunit-module \
+	>"$B/check-tree.log" 2>&1; then
 	verdict 1 check_tree_6.12 ""
 else
 	verdict 0 check_tree_6.12 "see $B/check-tree.log"
 fi
-grep -E 'sysmap:|^check-tree:' "$B/check-tree.log" | tail -n 3 | sed 's/^/# /'
+grep -E 'sysmap:|^check-tree:|\(module\)' "$B/check-tree.log" | tail -n 4 | sed 's/^/# /'
+
+echo "# === KUnit through kunit.py: linux-source-6.12 and 7.x, x86_64 and arm64"
+"$here/kunit.sh" 2>&1 | tee "$B/test-kunit.log"
+tally "$B/test-kunit.log"
 
 echo "# === kunit.py parse reads every guest's ktap file"
 kunitpy=$(ls "${KSYM_CACHE:-$HOME/.cache/ksym_verify}"/src-full/*/tools/testing/kunit/kunit.py 2>/dev/null | tail -n 1)

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite for the running kernel's own kallsyms tables: find them as
+ * the module does (ksym_live.c), decode them with decoder.c, and check
+ * every symbol against the kernel's lookups.  A locate path that this
+ * kernel does not offer is a skip with its reason, never a pass.
+ */
+#include <kunit/test.h>
+#include <linux/slab.h>
+
+#include "../ksym_live.h"
+
+/* One run for the whole suite: it walks every symbol several times. */
+static struct ksym_live *lv;
+static int run_ret;
+
+static int ksym_live_suite_init(struct kunit_suite *suite)
+{
+	lv = kzalloc(sizeof(*lv), GFP_KERNEL);
+	if (!lv)
+		return -ENOMEM;
+	lv->max_mismatches = 16;
+	lv->paths = BIT(KSYM_PATH_NAME) | BIT(KSYM_PATH_VMCOREINFO) |
+		    BIT(KSYM_PATH_SCAN);
+	run_ret = ksym_live_run(lv);
+	return 0;
+}
+
+static void ksym_live_suite_exit(struct kunit_suite *suite)
+{
+	if (lv) {
+		ksym_live_free(lv);
+		kfree(lv);
+		lv = NULL;
+	}
+}
+
+static void report_findings(struct kunit *test, enum ksym_class cls)
+{
+	unsigned int i;
+
+	for (i = 0; i < lv->nr_mm; i++)
+		if (lv->mm[i].cls == cls)
+			kunit_info(test, "#%u %s: %s\n", lv->mm[i].index,
+				   lv->mm[i].name, lv->mm[i].detail);
+}
+
+static void expect_class_clean(struct kunit *test, enum ksym_class cls)
+{
+	KUNIT_ASSERT_EQ(test, run_ret, 0);
+	KUNIT_ASSERT_TRUE_MSG(test, lv->decoded, "tables did not decode: %s",
+			      lv->err.msg);
+	report_findings(test, cls);
+	KUNIT_EXPECT_EQ_MSG(test, lv->counts[cls], 0ULL, "%s mismatches",
+			    ksym_class_name(cls));
+}
+
+static void check_path(struct kunit *test, enum ksym_path p)
+{
+	const struct ksym_path_result *r = &lv->path[p];
+	unsigned int a;
+
+	KUNIT_ASSERT_EQ(test, run_ret, 0);
+	if (r->status == -ENOENT)
+		kunit_skip(test, "%s: %s", ksym_path_name(p), r->note);
+	KUNIT_ASSERT_EQ_MSG(test, r->status, 0, "%s", r->note);
+	/* what this path found is what the run used */
+	for (a = 0; a < KSYM_NR_ARRAYS; a++)
+		if (r->addr[a])
+			KUNIT_EXPECT_EQ_MSG(test, r->addr[a], lv->addr[a],
+					    "%s by %s", ksym_array_name(a),
+					    ksym_path_name(p));
+}
+
+static void ksym_locate_by_name(struct kunit *test)
+{
+	check_path(test, KSYM_PATH_NAME);
+}
+
+static void ksym_locate_by_vmcoreinfo(struct kunit *test)
+{
+	check_path(test, KSYM_PATH_VMCOREINFO);
+}
+
+static void ksym_locate_by_scan(struct kunit *test)
+{
+	check_path(test, KSYM_PATH_SCAN);
+}
+
+static void ksym_locate_agree(struct kunit *test)
+{
+	expect_class_clean(test, KSYM_C_LOCATE);
+}
+
+static void ksym_structure(struct kunit *test)
+{
+	expect_class_clean(test, KSYM_C_STRUCTURE);
+	KUNIT_EXPECT_GT(test, lv->kt->n, 0U);
+}
+
+static void ksym_address_mode(struct kunit *test)
+{
+	expect_class_clean(test, KSYM_C_MODE);
+	KUNIT_EXPECT_NE(test, (int)lv->proof.mode, (int)KSYM_ADDR_UNKNOWN);
+	kunit_info(test, "mode %s\n", ksym_mode_name(lv->proof.mode));
+}
+
+static void ksym_name_to_addr(struct kunit *test)
+{
+	expect_class_clean(test, KSYM_C_NAME_TO_ADDR);
+	KUNIT_EXPECT_EQ(test, lv->checked, lv->kt->n);
+}
+
+static void ksym_addr_to_name(struct kunit *test)
+{
+	expect_class_clean(test, KSYM_C_ADDR_TO_NAME);
+}
+
+static void ksym_num_syms_vs_walk(struct kunit *test)
+{
+	expect_class_clean(test, KSYM_C_ORDER);
+	KUNIT_EXPECT_EQ(test, lv->on_each_count, lv->kt->n);
+}
+
+static struct kunit_case ksym_live_cases[] = {
+	KUNIT_CASE(ksym_locate_by_name),
+	KUNIT_CASE(ksym_locate_by_vmcoreinfo),
+	KUNIT_CASE(ksym_locate_by_scan),
+	KUNIT_CASE(ksym_locate_agree),
+	KUNIT_CASE(ksym_structure),
+	KUNIT_CASE(ksym_address_mode),
+	KUNIT_CASE(ksym_name_to_addr),
+	KUNIT_CASE(ksym_addr_to_name),
+	KUNIT_CASE(ksym_num_syms_vs_walk),
+	{}
+};
+
+static struct kunit_suite ksym_live_suite = {
+	.name = "ksym_live",
+	.suite_init = ksym_live_suite_init,
+	.suite_exit = ksym_live_suite_exit,
+	.test_cases = ksym_live_cases,
+};
+
+kunit_test_suite(ksym_live_suite);

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kunit.sh - run the ksym_decoder and ksym_live KUnit suites through the
+# kernel's own kunit.py, on Debian's linux-source of each LINE, for each ARCH.
+#
+# Usage: scripts/kunit.sh [LINE=6.12|7]... [ARCH=x86_64|arm64]... [--place TREE]
+#
+#   --place TREE   only place ksym_verify into the kernel source tree TREE
+#                  (lib/ksym_verify/ with symlinks, plus a Kconfig and a
+#                  Makefile hook) and print the kunit.py command to run
+#
+# Without --place, each LINE's source is unpacked once into the cache, a
+# hard-linked copy gets the hook, and kunit.py builds and boots the kernel
+# under QEMU (build directories cached under $KSYM_CACHE/kunit-build).
+# Prints each run's KUnit summary; the last line is "N passed, N failed"
+# over the runs.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+
+lines=() arches=() place=""
+while [ $# -gt 0 ]; do
+	case $1 in
+	LINE=*) lines+=("${1#LINE=}") ;;
+	ARCH=*) arches+=("${1#ARCH=}") ;;
+	--place) place=$2; shift ;;
+	-h|--help) sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) ksym_die "unknown argument $1" ;;
+	esac
+	shift
+done
+[ ${#lines[@]} -gt 0 ] || lines=(6.12 7)
+[ ${#arches[@]} -gt 0 ] || arches=(x86_64 arm64)
+
+# fixtures as C, from the real generators (make fixtures makes them)
+fixtures_c() {
+	local c=$top/build/kunit/ksym_fixtures.c
+	local -a fx
+
+	if [ ! -f "$top/build/fixtures/.stamp" ]; then
+		"$here/gen-fixtures.sh" -o "$top/build/fixtures" >&2 || return 1
+		touch "$top/build/fixtures/.stamp"
+	fi
+	mapfile -t fx < <(ls -d "$top"/build/fixtures/*-all* | grep -v large)
+	mkdir -p "$(dirname "$c")"
+	"$here/gen-kunit-fixtures.sh" "$c" "${fx[@]}" || return 1
+	echo "$c"
+}
+
+# place_into TREE: lib/ksym_verify/ and the two hook lines
+place_into() {
+	local tree=$1 d=$1/lib/ksym_verify f c
+
+	c=$(fixtures_c) || ksym_die "generating the KUnit fixtures failed"
+	rm -rf "$d" && mkdir -p "$d"
+	for f in decoder.c decoder.h ksym_compat.h scan.c scan.h ksym_live.c \
+		 ksym_live.h kunit; do
+		ln -s "$top/$f" "$d/$f"
+	done
+	ln -s "$c" "$d/ksym_fixtures.c"
+	ln -s "$top/kunit/Makefile.kunit" "$d/Makefile"
+	grep -q 'lib/ksym_verify/kunit/Kconfig' "$tree/lib/Kconfig.debug" ||
+		echo 'source "lib/ksym_verify/kunit/Kconfig"' >>"$tree/lib/Kconfig.debug"
+	grep -q '^obj-y += ksym_verify/' "$tree/lib/Makefile" ||
+		echo 'obj-y += ksym_verify/' >>"$tree/lib/Makefile"
+}
+
+if [ -n "$place" ]; then
+	place_into "$place"
+	echo "placed; now, in $place:"
+	echo "  ./tools/testing/kunit/kunit.py run --kunitconfig=lib/ksym_verify/kunit --arch=x86_64"
+	echo "  ./tools/testing/kunit/kunit.py run --kunitconfig=lib/ksym_verify/kunit --arch=arm64 --cross_compile=aarch64-linux-gnu-"
+	exit 0
+fi
+
+pass=0 fail=0
+for line in "${lines[@]}"; do
+	read -r pkg ver < <(ksym_newest_source "$line")
+	src=$KSYM_CACHE/src-full/$pkg-$ver
+	if [ ! -f "$src/.complete" ]; then
+		deb=$(ksym_download "$(ksym_suite "$line")" amd64 "$pkg=$ver")
+		ksym_log "extract: all of $pkg $ver (about 1.5 GB)"
+		rm -rf "$src" && mkdir -p "$src"
+		dpkg-deb --fsys-tarfile "$deb" |
+			tar -xO --wildcards './usr/src/linux-source-*.tar.xz' |
+			xz -dc -T0 | tar -x -C "$src" --strip-components=1 ||
+			ksym_die "extracting $deb failed"
+		touch "$src/.complete"
+	fi
+	# a hard-linked copy, so the hook never touches the shared source
+	kt=$KSYM_CACHE/kunit-src/$pkg-$ver
+	if [ ! -f "$kt/.complete" ]; then
+		ksym_log "copy: $pkg $ver source (hard links) for the KUnit hook"
+		rm -rf "$kt" && mkdir -p "$(dirname "$kt")"
+		cp -al "$src" "$kt" || ksym_die "cp -al failed"
+		# the hook edits must not write through the links
+		for f in lib/Kconfig.debug lib/Makefile; do
+			cp --remove-destination "$src/$f" "$kt/$f"
+		done
+		touch "$kt/.complete"
+	fi
+	place_into "$kt"
+	for arch in "${arches[@]}"; do
+		bd=$KSYM_CACHE/kunit-build/$pkg-$ver-$arch
+		mkdir -p "$(dirname "$bd")"
+		log=$top/build/kunit/$line-$arch.log
+		args=(run --kunitconfig=lib/ksym_verify/kunit --arch="$arch"
+		      --build_dir="$bd" --jobs="$(nproc)" --timeout=1800)
+		[ "$arch" = arm64 ] && args+=(--cross_compile=aarch64-linux-gnu-)
+		ksym_log "kunit.py: $pkg $ver, $arch (cold build: a few minutes)"
+		( cd "$kt" && python3 tools/testing/kunit/kunit.py "${args[@]}" ) \
+			>"$log" 2>&1
+		rc=$?
+		summary=$(grep -E 'Ran [0-9]+ tests' "$log" | tail -n 1 | sed 's/^\[[0-9:]*\] //')
+		echo "# $pkg $ver $arch: ${summary:-no summary (see $log)}"
+		grep -E '\[(FAILED|SKIPPED|CRASHED)\]' "$log" | head -n 20 | sed 's/^/#   /'
+		if [ $rc = 0 ] && [ -n "$summary" ]; then
+			pass=$((pass + 1)); echo "ok - kunit_${line}_$arch"
+		else
+			fail=$((fail + 1)); echo "not ok - kunit_${line}_$arch # kunit.py exited $rc; see $log"
+		fi
+	done
+done
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]

@@ -52,6 +52,15 @@ function emit_pcpu(off, type, name) {
 		emit(pcpu_base + off, type, name)
 }
 
+function emit_percpu_section() {
+	emit_pcpu(0, "D", "__per_cpu_start")
+	emit_pcpu(0, "D", "fixed_percpu_data")
+	emit_pcpu(16, "D", "cpu_number")
+	emit_pcpu(64, "d", "runqueues")
+	emit_pcpu(4096, "D", "current_task")
+	emit_pcpu(12288, "D", "__per_cpu_end")
+}
+
 BEGIN {
 	if (bits != 32 && bits != 64) {
 		print "gen-symbols.awk: bits must be 32 or 64" > "/dev/stderr"
@@ -69,14 +78,9 @@ BEGIN {
 	split("do_ sys_ vfs_ ext4_ tcp_v4_ __x64_sys_ mm_ sched_ irq_ pci_", pre, " ")
 	split("read write open close alloc free lookup insert remove flush", mid, " ")
 
-	if (percpu == "zero") {
-		emit_pcpu(0, "D", "__per_cpu_start")
-		emit_pcpu(0, "D", "fixed_percpu_data")
-		emit_pcpu(16, "D", "cpu_number")
-		emit_pcpu(64, "d", "runqueues")
-		emit_pcpu(4096, "D", "current_task")
-		emit_pcpu(12288, "D", "__per_cpu_end")
-	}
+	# at 0 they come first, as in nm -n
+	if (percpu == "zero")
+		emit_percpu_section()
 
 	# below _text: kept only with --all-symbols
 	emit(-8192, "T", "__below_text")
@@ -143,14 +147,8 @@ BEGIN {
 	emit(data + 576, "a", "abs_local_dropped")
 	emit(data + 640, "A", "abs_global_dropped")
 
-	if (percpu != "zero") {
-		emit_pcpu(0, "D", "__per_cpu_start")
-		emit_pcpu(0, "D", "fixed_percpu_data")
-		emit_pcpu(16, "D", "cpu_number")
-		emit_pcpu(64, "d", "runqueues")
-		emit_pcpu(4096, "D", "current_task")
-		emit_pcpu(12288, "D", "__per_cpu_end")
-	}
+	if (percpu != "zero")
+		emit_percpu_section()
 
 	init = pcpu_base + 131072
 	emit(init, "T", "_sinittext")

@@ -257,6 +257,12 @@ static void path_vmcoreinfo(struct ksym_live *lv)
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
+		/* the KASLR offset, recorded for reading captures later */
+		if (!strncmp(line, "KERNELOFFSET=", 13) &&
+		    !kstrtoul(line + 13, 16, &v)) {
+			lv->kaslr_offset = v;
+			lv->has_kaslr_offset = true;
+		}
 		if (strncmp(line, "SYMBOL(", 7))
 			continue;
 		for (a = 0; a < KSYM_NR_ARRAYS; a++) {

@@ -88,6 +88,8 @@ struct ksym_live {
 	char seqs_how[96];
 	char order[160];
 	unsigned int align;
+	u64 kaslr_offset;		/* KERNELOFFSET= of VMCOREINFO */
+	bool has_kaslr_offset;
 
 	/* the copy and its decoder */
 	u8 *snap;

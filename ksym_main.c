@@ -100,6 +100,10 @@ static int report_show(struct seq_file *m, void *v)
 	seq_printf(m, "verdict: %s\n", ksym_live_pass(lv) ? "PASS" : "FAIL");
 	seq_printf(m, "kernel: %s %s\n", init_utsname()->release,
 		   init_utsname()->machine);
+	if (lv->has_kaslr_offset)
+		seq_printf(m, "kaslr_offset: 0x%llx\n", lv->kaslr_offset);
+	else
+		seq_puts(m, "kaslr_offset: unknown (no KERNELOFFSET in VMCOREINFO)\n");
 	seq_printf(m, "layout.order: %s\n", lv->order);
 	seq_printf(m, "layout.mode: %s\n", ksym_mode_name(lv->proof.mode));
 	seq_printf(m, "layout.mode_proof: anchors %s and %s;", lv->anchors[0].name,

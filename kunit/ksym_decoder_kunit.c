@@ -27,17 +27,10 @@ static void fx_desc(const struct ksym_fixture *fx, char *desc)
 	strscpy(desc, fx->name, KUNIT_PARAM_DESC_SIZE);
 }
 
-/* ksym_fixtures[] is sized at generation time; its count is a variable */
-static const void *fx_gen(const void *prev, char *desc)
-{
-	const struct ksym_fixture *fx = prev;
+/* generated data, found through -I$(src): ksym_fixtures[] */
+#include "ksym_fixtures.c"
 
-	fx = fx ? fx + 1 : ksym_fixtures;
-	if (fx >= ksym_fixtures + ksym_nr_fixtures)
-		return NULL;
-	fx_desc(fx, desc);
-	return fx;
-}
+KUNIT_ARRAY_PARAM(ksym_fx, ksym_fixtures, fx_desc);
 
 static void fx_setup(struct kunit *test, struct fx_ctx *c)
 {
@@ -328,21 +321,21 @@ static void ksym_corrupt_wrong_anchor(struct kunit *test)
 }
 
 static struct kunit_case ksym_decoder_cases[] = {
-	KUNIT_CASE_PARAM(ksym_prove_mode_case, fx_gen),
-	KUNIT_CASE_PARAM(ksym_decode_all, fx_gen),
-	KUNIT_CASE_PARAM(ksym_lookup_name_all, fx_gen),
-	KUNIT_CASE_PARAM(ksym_lookup_addr_all, fx_gen),
-	KUNIT_CASE_PARAM(ksym_corrupt_len_zero, fx_gen),
-	KUNIT_CASE_PARAM(ksym_corrupt_marker_shift, fx_gen),
-	KUNIT_CASE_PARAM(ksym_corrupt_marker_zero, fx_gen),
-	KUNIT_CASE_PARAM(ksym_corrupt_names_truncated, fx_gen),
-	KUNIT_CASE_PARAM(ksym_corrupt_seqs_swap, fx_gen),
-	KUNIT_CASE_PARAM(ksym_corrupt_seqs_range, fx_gen),
-	KUNIT_CASE_PARAM(ksym_corrupt_offsets_unsorted, fx_gen),
-	KUNIT_CASE_PARAM(ksym_corrupt_token_index_past, fx_gen),
-	KUNIT_CASE_PARAM(ksym_corrupt_token_nul, fx_gen),
-	KUNIT_CASE_PARAM(ksym_corrupt_num_syms, fx_gen),
-	KUNIT_CASE_PARAM(ksym_corrupt_wrong_anchor, fx_gen),
+	KUNIT_CASE_PARAM(ksym_prove_mode_case, ksym_fx_gen_params),
+	KUNIT_CASE_PARAM(ksym_decode_all, ksym_fx_gen_params),
+	KUNIT_CASE_PARAM(ksym_lookup_name_all, ksym_fx_gen_params),
+	KUNIT_CASE_PARAM(ksym_lookup_addr_all, ksym_fx_gen_params),
+	KUNIT_CASE_PARAM(ksym_corrupt_len_zero, ksym_fx_gen_params),
+	KUNIT_CASE_PARAM(ksym_corrupt_marker_shift, ksym_fx_gen_params),
+	KUNIT_CASE_PARAM(ksym_corrupt_marker_zero, ksym_fx_gen_params),
+	KUNIT_CASE_PARAM(ksym_corrupt_names_truncated, ksym_fx_gen_params),
+	KUNIT_CASE_PARAM(ksym_corrupt_seqs_swap, ksym_fx_gen_params),
+	KUNIT_CASE_PARAM(ksym_corrupt_seqs_range, ksym_fx_gen_params),
+	KUNIT_CASE_PARAM(ksym_corrupt_offsets_unsorted, ksym_fx_gen_params),
+	KUNIT_CASE_PARAM(ksym_corrupt_token_index_past, ksym_fx_gen_params),
+	KUNIT_CASE_PARAM(ksym_corrupt_token_nul, ksym_fx_gen_params),
+	KUNIT_CASE_PARAM(ksym_corrupt_num_syms, ksym_fx_gen_params),
+	KUNIT_CASE_PARAM(ksym_corrupt_wrong_anchor, ksym_fx_gen_params),
 	{}
 };
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # gen-kunit-fixtures.sh - write the fixtures made by gen-fixtures.sh as C
-# (kunit/ksym_fixtures.h), for the ksym_decoder KUnit suite.
+# data (types in kunit/ksym_fixtures.h), which ksym_decoder_kunit.c
+# includes, so that KUNIT_ARRAY_PARAM sees the array's size.
 #
 # Usage: scripts/gen-kunit-fixtures.sh OUT.c FIXTURE_DIR...
 set -euo pipefail
@@ -29,7 +30,7 @@ views="kallsyms_num_syms kallsyms_names kallsyms_markers kallsyms_token_table ka
 		i=$((i + 1))
 	done
 	echo
-	echo "const struct ksym_fixture ksym_fixtures[] = {"
+	echo "static const struct ksym_fixture ksym_fixtures[] = {"
 	i=0
 	for d in "$@"; do
 		m=$d/meta
@@ -73,6 +74,4 @@ views="kallsyms_num_syms kallsyms_names kallsyms_markers kallsyms_token_table ka
 		i=$((i + 1))
 	done
 	echo "};"
-	echo
-	echo "const unsigned int ksym_nr_fixtures = ARRAY_SIZE(ksym_fixtures);"
 } >"$out"

@@ -73,8 +73,19 @@ if [ -n "$place" ]; then
 	place_into "$place"
 	echo "placed; now, in $place:"
 	echo "  ./tools/testing/kunit/kunit.py run --kunitconfig=lib/ksym_verify/kunit --arch=x86_64"
+	echo "    (with Debian 12's QEMU and a 7.x tree: --qemu_config=lib/ksym_verify/kunit/qemu_x86_64.py instead of --arch)"
 	echo "  ./tools/testing/kunit/kunit.py run --kunitconfig=lib/ksym_verify/kunit --arch=arm64 --cross_compile=aarch64-linux-gnu-"
 	exit 0
+fi
+
+# KVM does not run guests on this kind of machine (see qemu-tcg-wrapper)
+if [ "${KSYM_KUNIT_KVM:-0}" != 1 ]; then
+	wrap=$top/build/kunit/bin
+	mkdir -p "$wrap"
+	for q in qemu-system-x86_64 qemu-system-aarch64; do
+		ln -sf "$here/qemu-tcg-wrapper" "$wrap/$q"
+	done
+	export PATH="$wrap:$PATH"
 fi
 
 pass=0 fail=0
@@ -108,9 +119,14 @@ for line in "${lines[@]}"; do
 		bd=$KSYM_CACHE/kunit-build/$pkg-$ver-$arch
 		mkdir -p "$(dirname "$bd")"
 		log=$top/build/kunit/$line-$arch.log
-		args=(run --kunitconfig=lib/ksym_verify/kunit --arch="$arch"
-		      --build_dir="$bd" --jobs="$(nproc)" --timeout=1800)
-		[ "$arch" = arm64 ] && args+=(--cross_compile=aarch64-linux-gnu-)
+		args=(run --kunitconfig=lib/ksym_verify/kunit --build_dir="$bd"
+		      --jobs="$(nproc)" --timeout=900)
+		if [ "$arch" = arm64 ]; then
+			args+=(--arch=arm64 --cross_compile=aarch64-linux-gnu-)
+		else
+			# Debian 12's qboot.rom does not boot 7.x: use SeaBIOS
+			args+=(--qemu_config=lib/ksym_verify/kunit/qemu_x86_64.py)
+		fi
 		ksym_log "kunit.py: $pkg $ver, $arch (cold build: a few minutes)"
 		( cd "$kt" && python3 tools/testing/kunit/kunit.py "${args[@]}" ) \
 			>"$log" 2>&1

@@ -146,3 +146,23 @@ ksym_kernel_scripts() {
 	touch "$dir/.complete"
 	echo "$dir"
 }
+
+# ksym_full_source LINE: the whole linux-source of LINE, unpacked once into
+# $KSYM_CACHE/src-full/<package>-<version>; print its path.
+ksym_full_source() {
+	local line=$1 pkg ver src deb
+
+	read -r pkg ver < <(ksym_newest_source "$line")
+	src=$KSYM_CACHE/src-full/$pkg-$ver
+	if [ ! -f "$src/.complete" ]; then
+		deb=$(ksym_download "$(ksym_suite "$line")" amd64 "$pkg=$ver")
+		ksym_log "extract: all of $pkg $ver (about 1.5 GB)"
+		rm -rf "$src" && mkdir -p "$src"
+		dpkg-deb --fsys-tarfile "$deb" |
+			tar -xO --wildcards './usr/src/linux-source-*.tar.xz' |
+			xz -dc -T0 | tar -x -C "$src" --strip-components=1 ||
+			ksym_die "extracting $deb failed"
+		touch "$src/.complete"
+	fi
+	echo "$src"
+}

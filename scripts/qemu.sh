@@ -24,7 +24,8 @@
 # headers, unpacked with dpkg -x, never installed) and busybox are cached
 # under $KSYM_CACHE/kernels; each guest's report, ktap, stats, symbols,
 # /proc/kallsyms and dmesg are kept in OUTDIR/<arch>-<kver>/ (default
-# build/qemu) and its /proc/kallsyms also in the kernel's cache directory.
+# build/qemu) and its /proc/kallsyms, runtime _text and KASLR offset (from
+# VMCOREINFO, via the report) also in the kernel's cache directory.
 #
 # Output is KTAP, one subtest per kernel, then "N passed, N failed".  The
 # exit status is non-zero on any failure, a boot that did not come back, a
@@ -138,6 +139,10 @@ kernel_fetch() {
 	fi
 	K_DIR=$root/root/usr/src/$hdr
 	K_HOW="Debian's headers"
+	# Debian ships a one-line placeholder System.map: say so, never read it
+	if grep -qs 'The real System.map is in' "$root/root/boot/System.map-$K_REL"; then
+		echo "    # boot/System.map-$K_REL is Debian's placeholder (the real one is in the -dbg package); ground truth is the guest's /proc/kallsyms"
+	fi
 	# sid's kbuild host tools may need a newer glibc than this machine's
 	if [[ $("$K_DIR/scripts/kconfig/conf" --help 2>&1) == *GLIBC_* ]]; then
 		prepare_from_source "$arch" "$kver" "$root" || return 1
@@ -151,27 +156,16 @@ kernel_fetch() {
 # version's linux-source with Debian's .config, release string and
 # Module.symvers, built by this machine's compiler.  Sets K_DIR and K_HOW.
 prepare_from_source() {
-	local arch=$1 kver=$2 root=$3 pkg ver src o kv
+	local arch=$1 kver=$2 root=$3 pkg src o kv
 	local -a mk
 
-	read -r pkg ver < <(ksym_newest_source "$kver")
-	src=$KSYM_CACHE/src-full/$pkg-$ver
-	if [ ! -f "$src/.complete" ]; then
-		local deb
-		deb=$(ksym_download "$(ksym_suite "$kver")" amd64 "$pkg=$ver")
-		ksym_log "extract: all of $pkg $ver (about 1.5 GB)"
-		rm -rf "$src" && mkdir -p "$src"
-		dpkg-deb --fsys-tarfile "$deb" |
-			tar -xO --wildcards './usr/src/linux-source-*.tar.xz' |
-			xz -dc -T0 | tar -x -C "$src" --strip-components=1 ||
-			ksym_die "extracting $deb failed"
-		touch "$src/.complete"
-	fi
+	src=$(ksym_full_source "$kver") || return 1
+	pkg=$(basename "$src")
 	o=$root/prepared
 	mk=(make -s -C "$src" O="$o" -j"$(nproc)")
 	[ "$arch" = arm64 ] && mk+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 	if [ ! -f "$o/.complete" ]; then
-		ksym_log "prepare: $K_REL build tree from $pkg $ver with Debian's .config"
+		ksym_log "prepare: $K_REL build tree from $pkg with Debian's .config"
 		rm -rf "$o" && mkdir -p "$o"
 		cp "$K_DIR/.config" "$o/.config"
 		kv=$(make -s -C "$src" kernelversion)
@@ -191,7 +185,7 @@ prepare_from_source() {
 		touch "$o/.complete"
 	fi
 	K_DIR=$o
-	K_HOW="a tree prepared from $pkg $ver with Debian's .config and Module.symvers (the packaged kbuild tools need a newer glibc)"
+	K_HOW="a tree prepared from $pkg with Debian's .config and Module.symvers (the packaged kbuild tools need a newer glibc)"
 }
 
 # busybox_for ARCH: a static busybox for the guest
@@ -421,6 +415,9 @@ for arch in "${arches[@]}"; do
 				cp "$d/kallsyms" "$KSYM_CACHE/kernels/$K_REL/captured/proc-kallsyms"
 				awk '$3 == "_text" {print $1; exit}' "$d/kallsyms" \
 					>"$KSYM_CACHE/kernels/$K_REL/captured/runtime-_text"
+				# link address = runtime address - this
+				sed -n 's/^kaslr_offset: //p' "$d/report" \
+					>"$KSYM_CACHE/kernels/$K_REL/captured/kaslr-offset"
 			fi
 			grep -E '^(layout\.(order|mode)|num_syms|ms\.total|quirk)' "$d/report" |
 				sed 's/^/    # /'

@@ -22,25 +22,16 @@ for a in "$@"; do
 	*) ksym_die "usage: $0 [LINE=6.12] [ARCH=x86_64|arm64]" ;;
 	esac
 done
-read -r pkg ver < <(ksym_newest_source "$line")
-src=$KSYM_CACHE/src-full/$pkg-$ver
-if [ ! -f "$src/.complete" ]; then
-	deb=$(ksym_download "$(ksym_suite "$line")" amd64 "$pkg=$ver")
-	ksym_log "extract: all of $pkg $ver (about 1.5 GB)"
-	rm -rf "$src" && mkdir -p "$src"
-	dpkg-deb --fsys-tarfile "$deb" |
-		tar -xO --wildcards './usr/src/linux-source-*.tar.xz' |
-		xz -dc -T0 | tar -x -C "$src" --strip-components=1
-	touch "$src/.complete"
-fi
+src=$(ksym_full_source "$line")
+pv=$(basename "$src")
 frag=$here/kernel-small.config
 key=$(cat "$frag" | md5sum | cut -c1-8)
-o=$KSYM_CACHE/trees/$pkg-$ver-$arch-$key
+o=$KSYM_CACHE/trees/$pv-$arch-$key
 mk=(make -s -C "$src" O="$o" -j"$(nproc)")
 [ "$arch" = arm64 ] && mk+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 if [ ! -f "$o/.complete" ]; then
 	rm -rf "$o" && mkdir -p "$o"
-	ksym_log "build: $pkg $ver for $arch, allnoconfig + kernel-small.config (a few minutes)"
+	ksym_log "build: $pv for $arch, allnoconfig + kernel-small.config (a few minutes)"
 	"${mk[@]}" allnoconfig >"$o/build.log" 2>&1
 	"$src/scripts/kconfig/merge_config.sh" -m -O "$o" "$o/.config" "$frag" \
 		>>"$o/build.log" 2>&1

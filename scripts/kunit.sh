@@ -90,22 +90,12 @@ fi
 
 pass=0 fail=0
 for line in "${lines[@]}"; do
-	read -r pkg ver < <(ksym_newest_source "$line")
-	src=$KSYM_CACHE/src-full/$pkg-$ver
-	if [ ! -f "$src/.complete" ]; then
-		deb=$(ksym_download "$(ksym_suite "$line")" amd64 "$pkg=$ver")
-		ksym_log "extract: all of $pkg $ver (about 1.5 GB)"
-		rm -rf "$src" && mkdir -p "$src"
-		dpkg-deb --fsys-tarfile "$deb" |
-			tar -xO --wildcards './usr/src/linux-source-*.tar.xz' |
-			xz -dc -T0 | tar -x -C "$src" --strip-components=1 ||
-			ksym_die "extracting $deb failed"
-		touch "$src/.complete"
-	fi
+	src=$(ksym_full_source "$line") || exit 1
+	pv=$(basename "$src")
 	# a hard-linked copy, so the hook never touches the shared source
-	kt=$KSYM_CACHE/kunit-src/$pkg-$ver
+	kt=$KSYM_CACHE/kunit-src/$pv
 	if [ ! -f "$kt/.complete" ]; then
-		ksym_log "copy: $pkg $ver source (hard links) for the KUnit hook"
+		ksym_log "copy: $pv source (hard links) for the KUnit hook"
 		rm -rf "$kt" && mkdir -p "$(dirname "$kt")"
 		cp -al "$src" "$kt" || ksym_die "cp -al failed"
 		# the hook edits must not write through the links
@@ -116,7 +106,7 @@ for line in "${lines[@]}"; do
 	fi
 	place_into "$kt"
 	for arch in "${arches[@]}"; do
-		bd=$KSYM_CACHE/kunit-build/$pkg-$ver-$arch
+		bd=$KSYM_CACHE/kunit-build/$pv-$arch
 		mkdir -p "$(dirname "$bd")"
 		log=$top/build/kunit/$line-$arch.log
 		args=(run --kunitconfig=lib/ksym_verify/kunit --build_dir="$bd"
@@ -127,12 +117,12 @@ for line in "${lines[@]}"; do
 			# Debian 12's qboot.rom does not boot 7.x: use SeaBIOS
 			args+=(--qemu_config=lib/ksym_verify/kunit/qemu_x86_64.py)
 		fi
-		ksym_log "kunit.py: $pkg $ver, $arch (cold build: a few minutes)"
+		ksym_log "kunit.py: $pv, $arch (cold build: a few minutes)"
 		( cd "$kt" && python3 tools/testing/kunit/kunit.py "${args[@]}" ) \
 			>"$log" 2>&1
 		rc=$?
 		summary=$(grep -E 'Ran [0-9]+ tests' "$log" | tail -n 1 | sed 's/^\[[0-9:]*\] //')
-		echo "# $pkg $ver $arch: ${summary:-no summary (see $log)}"
+		echo "# $pv $arch: ${summary:-no summary (see $log)}"
 		grep -E '\[(FAILED|SKIPPED|CRASHED)\]' "$log" | head -n 20 | sed 's/^/#   /'
 		if [ $rc = 0 ] && [ -n "$summary" ]; then
 			pass=$((pass + 1)); echo "ok - kunit_${line}_$arch"

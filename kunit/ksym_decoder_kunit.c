@@ -65,20 +65,28 @@ static int fx_open(struct fx_ctx *c, enum ksym_addr_mode mode,
 	return ksym_open(c->kt, &c->t, &l, err);
 }
 
+/* Open with the mode unknown and prove it from the anchor moved by @delta. */
+static int prove_from_anchor(struct kunit *test, struct fx_ctx *c, u64 delta,
+			     struct ksym_proof *proof, struct ksym_error *err)
+{
+	struct ksym_anchor a;
+
+	fx_setup(test, c);
+	a.name = c->fx->anchor_name;
+	a.addr = c->fx->anchor_addr + delta;
+	KUNIT_ASSERT_EQ_MSG(test, fx_open(c, KSYM_ADDR_UNKNOWN, err), 0,
+			    "%s", err->msg);
+	return ksym_prove_mode(c->kt, &a, 1, proof, err);
+}
+
 /* The mode proven from the anchor is the one the generator flags imply. */
 static void ksym_prove_mode_case(struct kunit *test)
 {
-	struct ksym_anchor a;
 	struct ksym_proof proof;
 	struct ksym_error err;
 	struct fx_ctx c;
 
-	fx_setup(test, &c);
-	a.name = c.fx->anchor_name;
-	a.addr = c.fx->anchor_addr;
-	KUNIT_ASSERT_EQ_MSG(test, fx_open(&c, KSYM_ADDR_UNKNOWN, &err), 0,
-			    "%s", err.msg);
-	KUNIT_ASSERT_EQ_MSG(test, ksym_prove_mode(c.kt, &a, 1, &proof, &err),
+	KUNIT_ASSERT_EQ_MSG(test, prove_from_anchor(test, &c, 0, &proof, &err),
 			    0, "%s", err.msg);
 	KUNIT_EXPECT_STREQ(test, ksym_mode_name(proof.mode),
 			   ksym_mode_name(c.fx->layout.mode));
@@ -309,14 +317,10 @@ static void ksym_corrupt_wrong_anchor(struct kunit *test)
 {
 	struct ksym_proof proof;
 	struct ksym_error err;
-	struct ksym_anchor a;
 	struct fx_ctx c;
 
-	fx_setup(test, &c);
-	a.name = c.fx->anchor_name;
-	a.addr = c.fx->anchor_addr + 0x1000;
-	KUNIT_ASSERT_EQ(test, fx_open(&c, KSYM_ADDR_UNKNOWN, &err), 0);
-	KUNIT_EXPECT_NE(test, ksym_prove_mode(c.kt, &a, 1, &proof, &err), 0);
+	KUNIT_EXPECT_NE(test, prove_from_anchor(test, &c, 0x1000, &proof, &err),
+			0);
 	KUNIT_EXPECT_EQ_MSG(test, err.code, KSYM_E_MODE_NONE, "%s", err.msg);
 }
 

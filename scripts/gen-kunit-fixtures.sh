@@ -18,12 +18,13 @@ views="kallsyms_num_syms kallsyms_names kallsyms_markers kallsyms_token_table ka
 	i=0
 	for d in "$@"; do
 		echo
-		echo "static const u8 fx${i}_rodata[] ="
-		od -An -v -to1 "$d/rodata.bin" | tr -s ' ' '\n' | grep -v '^$' |
-			awk '{ printf "%s\\%s", (NR % 24 == 1 ? "\t\"" : ""), $1
-			       if (NR % 24 == 0) print "\"" }
-			     END { if (NR % 24) print "\""; }'
-		echo ";"
+		# an initializer list: sparse limits string literals to 8191 bytes
+		echo "static const u8 fx${i}_rodata[] = {"
+		od -An -v -tx1 "$d/rodata.bin" | tr -s ' ' '\n' | grep -v '^$' |
+			awk '{ printf "%s0x%s,", (NR % 12 == 1 ? "\t" : " "), $1
+			       if (NR % 12 == 0) print "" }
+			     END { if (NR % 12) print "" }'
+		echo "};"
 		echo "static const struct ksym_fx_sym fx${i}_syms[] = {"
 		awk '{ printf "\t{ 0x%sULL, '\''%s'\'', \"%s\" },\n", $1, $2, $3 }' "$d/expected.txt"
 		echo "};"
@@ -49,7 +50,7 @@ views="kallsyms_num_syms kallsyms_names kallsyms_markers kallsyms_token_table ka
 		echo "	{"
 		echo "		.name = \"$(basename "$d")\","
 		echo "		.rodata = fx${i}_rodata,"
-		echo "		.rodata_size = sizeof(fx${i}_rodata) - 1,"
+		echo "		.rodata_size = sizeof(fx${i}_rodata),"
 		echo "		.rodata_va = $(get rodata_va)ULL,"
 		echo "		.views = {"
 		for v in $views; do

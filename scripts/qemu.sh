@@ -229,6 +229,7 @@ build_kunit_module() {
 	"$here/gen-kunit-fixtures.sh" "$dir/ksym_fixtures.c" \
 		$(ls -d "$top"/build/fixtures/*-all* | grep -v large) || return 1
 	[ "$arch" = arm64 ] && mk+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+	command -v sparse >/dev/null && mk+=(C=1)
 	"${mk[@]}" CONFIG_KSYM_VERIFY_KUNIT_TEST=m modules >"$dir/build.log" 2>&1 &&
 		[ -f "$dir/ksym_verify_kunit.ko" ]
 }
@@ -388,6 +389,9 @@ for arch in "${arches[@]}"; do
 				symbols_equal_proc_kallsyms \
 				"$n decoded lines; first difference: $(diff <(head -n "$n" "$d/kallsyms") "$d/symbols" | head -n 3 | tr '\n' ' ')"
 			if [ -n "$kko" ]; then
+				warn=$(grep -ciE 'warning|error' "$d/kunit-module/build.log")
+				check "$([ "$warn" = 0 ] && echo 1)" kunit_module_build_w1_sparse_clean \
+					"$warn warnings: $(grep -iE 'warning|error' "$d/kunit-module/build.log" | head -n 2 | tr '\n' ' ')"
 				kpy=$(ls "$KSYM_CACHE"/src-full/*/tools/testing/kunit/kunit.py 2>/dev/null | tail -n 1)
 				for s in ksym_decoder ksym_live; do
 					extract "kunit-$s" "$d/serial.log" "$d/kunit-$s.ktap"

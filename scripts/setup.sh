@@ -13,7 +13,7 @@ pkgs=(
 	sparse debian-archive-keyring
 	linux-headers-6.12-amd64
 	qemu-system-x86 qemu-system-arm busybox-static cpio gzip
-	flex bison bc libelf-dev libssl-dev python3
+	flex bison bc libelf-dev libssl-dev openssl python3
 )
 
 sudo=

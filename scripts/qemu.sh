@@ -377,6 +377,12 @@ for arch in "${arches[@]}"; do
 			ins=$(grep -a '==KSYM-INSMOD' "$d/serial.log" | tr -d '\r' | awk '{print $2}')
 			check "$([ "$ins" = 0 ] && echo 1)" insmod_fail_on_mismatch \
 				"insmod exited $ins: $(grep -a 'ksym_verify: FAIL' "$d/dmesg" | head -n 1)"
+			rerun=$(grep -a '==KSYM-RERUN' "$d/serial.log" | tr -d '\r' | awk '{print $2}')
+			unl=$(grep -a '==KSYM-UNLOADED' "$d/serial.log" | tr -d '\r' | awk '{print $2}')
+			oops=$(grep -cE 'BUG:|Oops|WARNING:|Call Trace|general protection' "$d/dmesg")
+			check "$([ "$rerun" = 0 ] && [ "$unl" = 1 ] && [ "$oops" = 0 ] && echo 1)" \
+				rerun_and_unload_while_open \
+				"re-run status ${rerun:-none}, still loaded: $([ "$unl" = 1 ] && echo no || echo yes), $oops oops/warning lines in dmesg"
 			check "$(grep -q "^verdict: PASS" "$d/report" && echo 1)" report_verdict \
 				"$(grep '^verdict' "$d/report")"
 			n=$(wc -l <"$d/symbols")

@@ -32,7 +32,7 @@ while getopts "o:l:h" opt; do
 	case $opt in
 	o) out=$OPTARG ;;
 	l) lines+=("$OPTARG") ;;
-	h) sed -n '3,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	h) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;;
 	*) exit 2 ;;
 	esac
 done

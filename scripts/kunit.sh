@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
 	LINE=*) lines+=("${1#LINE=}") ;;
 	ARCH=*) arches+=("${1#ARCH=}") ;;
 	--place) place=$2; shift ;;
-	-h|--help) sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;;
 	*) ksym_die "unknown argument $1" ;;
 	esac
 	shift

@@ -51,7 +51,7 @@ for arg in "$@"; do
 	--no-poweroff) nopoweroff=1 ;;
 	--kunit-module) kunit_module=1 ;;
 	-o) ;;
-	-h|--help) sed -n '3,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;;
 	*) if [ "${prev:-}" = -o ]; then out=$arg; else ksym_die "unknown argument $arg"; fi ;;
 	esac
 	prev=$arg

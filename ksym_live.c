@@ -362,23 +362,26 @@ static void scan_view(struct ksym_view *v, u64 va, size_t size,
 	v->va = va;
 }
 
+/* What this kernel's build fixes about the layout; the rest is proven. */
+static void live_layout(struct ksym_layout *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->mode = KSYM_ADDR_UNKNOWN;
+	l->ptr_size = sizeof(long);
+	l->big_endian = IS_ENABLED(CONFIG_CPU_BIG_ENDIAN);
+	l->marker_size = 4;
+	/* 73bbb94466fd brought 2-byte lengths together with KSYM_NAME_LEN 512 */
+	l->len_enc = KSYM_NAME_LEN > 128 ? KSYM_LEN_ULEB2 : KSYM_LEN_1BYTE;
+	l->name_len = min_t(unsigned int, KSYM_NAME_LEN, KSYM_NAME_MAX);
+}
+
 /* Does this candidate's table reproduce the live _stext and _etext? */
 static bool scan_hit_proves(struct ksym_live *lv,
 			    const struct ksym_scan_hit *h, const u8 *buf,
 			    unsigned long start, size_t len)
 {
 	const u64 *va = h->va;
-	struct ksym_anchor anchors[2] = {
-		{ "_stext", lv->lookup_name("_stext") },
-		{ "_etext", lv->lookup_name("_etext") },
-	};
-	struct ksym_layout l = {
-		.ptr_size = sizeof(long),
-		.big_endian = IS_ENABLED(CONFIG_CPU_BIG_ENDIAN),
-		.marker_size = 4,
-		.len_enc = KSYM_NAME_LEN > 128 ? KSYM_LEN_ULEB2 : KSYM_LEN_1BYTE,
-		.name_len = min_t(unsigned int, KSYM_NAME_LEN, KSYM_NAME_MAX),
-	};
+	struct ksym_layout l;
 	struct ksym_tables t = { };
 	struct ksym_proof proof;
 	struct ksym_table *kt;
@@ -398,9 +401,10 @@ static bool scan_hit_proves(struct ksym_live *lv,
 	scan_view(&t.relative_base, va[KSYM_S_RELATIVE_BASE], sizeof(long),
 		  buf, start, len);
 	/* the decoder proves the mode by names and addresses, not by seqs */
+	live_layout(&l);
 	kt = kzalloc(sizeof(*kt), GFP_KERNEL);
 	if (kt && !ksym_open(kt, &t, &l, NULL))
-		ok = !ksym_prove_mode(kt, anchors, 2, &proof, NULL);
+		ok = !ksym_prove_mode(kt, lv->anchors, 2, &proof, NULL);
 	kfree(kt);
 	return ok;
 }
@@ -748,13 +752,7 @@ static int decode(struct ksym_live *lv, u32 n, size_t names_len)
 	unsigned int nc, c, o;
 	int ret = -EINVAL;
 
-	lv->l.mode = KSYM_ADDR_UNKNOWN;
-	lv->l.ptr_size = sizeof(long);
-	lv->l.big_endian = IS_ENABLED(CONFIG_CPU_BIG_ENDIAN);
-	lv->l.marker_size = 4;
-	/* 73bbb94466fd brought 2-byte lengths together with KSYM_NAME_LEN 512 */
-	lv->l.len_enc = KSYM_NAME_LEN > 128 ? KSYM_LEN_ULEB2 : KSYM_LEN_1BYTE;
-	lv->l.name_len = min_t(unsigned int, KSYM_NAME_LEN, KSYM_NAME_MAX);
+	live_layout(&lv->l);
 
 	if (lv->addr[KSYM_A_SEQS]) {
 		nc = 1;
@@ -1043,6 +1041,11 @@ int ksym_live_run(struct ksym_live *lv)
 	ret = find_kernel_funcs(lv);
 	if (ret)
 		return ret;
+	/* what the mode proof (and the scan's choice) must reproduce */
+	lv->anchors[0].name = "_stext";
+	lv->anchors[0].addr = lv->lookup_name("_stext");
+	lv->anchors[1].name = "_etext";
+	lv->anchors[1].addr = lv->lookup_name("_etext");
 
 	t0 = ktime_get_ns();
 	if (lv->paths & BIT(KSYM_PATH_NAME))
@@ -1083,10 +1086,6 @@ int ksym_live_run(struct ksym_live *lv)
 	lv->rec_off = kvcalloc(n, sizeof(u32), GFP_KERNEL);
 	if (!lv->rec_off)
 		return -ENOMEM;
-	lv->anchors[0].name = "_stext";
-	lv->anchors[0].addr = lv->lookup_name("_stext");
-	lv->anchors[1].name = "_etext";
-	lv->anchors[1].addr = lv->lookup_name("_etext");
 
 	t0 = ktime_get_ns();
 	ret = decode(lv, n, names_len);
@@ -1110,16 +1109,19 @@ int ksym_live_run(struct ksym_live *lv)
 	return 0;
 }
 
-bool ksym_live_pass(const struct ksym_live *lv)
+u64 ksym_live_failures(const struct ksym_live *lv)
 {
+	u64 sum = 0;
 	unsigned int c;
 
-	if (!lv->decoded)
-		return false;
 	for (c = 0; c < KSYM_NR_FAIL_CLASSES; c++)
-		if (lv->counts[c])
-			return false;
-	return true;
+		sum += lv->counts[c];
+	return sum;
+}
+
+bool ksym_live_pass(const struct ksym_live *lv)
+{
+	return lv->decoded && !ksym_live_failures(lv);
 }
 
 void ksym_live_free(struct ksym_live *lv)

@@ -121,5 +121,7 @@ const char *ksym_path_name(enum ksym_path p);
 int ksym_live_run(struct ksym_live *lv);
 void ksym_live_free(struct ksym_live *lv);
 bool ksym_live_pass(const struct ksym_live *lv);
+/* findings in the failing classes, all added up */
+u64 ksym_live_failures(const struct ksym_live *lv);
 
 #endif /* KSYM_LIVE_H */

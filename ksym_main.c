@@ -153,9 +153,7 @@ static int report_show(struct seq_file *m, void *v)
 	if (lv->err.code)
 		seq_printf(m, "decoder_error: %s\n", lv->err.msg);
 	seq_printf(m, "\nmismatches (first %u of %llu):\n", lv->nr_mm,
-		   lv->counts[KSYM_C_LOCATE] + lv->counts[KSYM_C_STRUCTURE] +
-		   lv->counts[KSYM_C_MODE] + lv->counts[KSYM_C_NAME_TO_ADDR] +
-		   lv->counts[KSYM_C_ADDR_TO_NAME] + lv->counts[KSYM_C_ORDER]);
+		   ksym_live_failures(lv));
 	for (i = 0; i < lv->nr_mm; i++) {
 		const struct ksym_mismatch *mm = &lv->mm[i];
 

@@ -34,7 +34,12 @@ TEST_SRC := tests/fixture.c tests/fixture.h
 FIXTURE_DEPS := scripts/gen-fixtures.sh scripts/gen-symbols.awk \
 	scripts/expected.awk scripts/lib.sh
 
-.PHONY: all check fixtures fuzz bench clean qemu test modules
+KSYMDUMP_SRC := ksymdump/ksymdump.c ksymdump/locate.c ksymdump/kimage.c \
+	decoder.c scan.c
+KSYMDUMP_HDR := ksymdump/locate.h ksymdump/kimage.h $(DECODER)
+KSYMDUMP_LIBS := -lz -llzma -lzstd -llz4 -lbz2
+
+.PHONY: all check fixtures fuzz bench clean qemu test modules ksymdump
 
 all:
 	@echo "targets: qemu test check modules fixtures fuzz bench clean (see the README)"
@@ -63,6 +68,16 @@ $(B)/fixtures/.stamp: $(FIXTURE_DEPS)
 fixtures:
 	scripts/gen-fixtures.sh -o $(B)/fixtures
 	touch $(B)/fixtures/.stamp
+
+ksymdump: $(B)/ksymdump
+
+$(B)/ksymdump: $(KSYMDUMP_SRC) $(KSYMDUMP_HDR)
+	@mkdir -p $(B)
+	cc $(HOSTCFLAGS) -O2 -g -o $@ $(KSYMDUMP_SRC) $(KSYMDUMP_LIBS)
+
+$(B)/ksymdump-san: $(KSYMDUMP_SRC) $(KSYMDUMP_HDR)
+	@mkdir -p $(B)
+	cc $(HOSTCFLAGS) -O1 -g $(SAN) -o $@ $(KSYMDUMP_SRC) $(KSYMDUMP_LIBS)
 
 $(B)/fuzz_decoder: tests/fuzz_decoder.c tests/fuzz_input.h $(DECODER)
 	@mkdir -p $(B)

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A kernel image in memory, whatever it came as: an ELF vmlinux, an x86
+ * bzImage, an EFI zboot image, a compressed file, an arm64 Image, or raw
+ * bytes (a memory dump).  Compressed layers are unpacked with Debian's
+ * libraries; what is left is a set of segments, each a run of file bytes
+ * with the virtual address it is mapped at.
+ */
+#ifndef KSYMDUMP_KIMAGE_H
+#define KSYMDUMP_KIMAGE_H
+
+#include "../ksym_compat.h"
+
+#define KIMG_MAX_SEGS	64
+#define KIMG_MAX_LAYERS	4
+
+enum kimg_kind {
+	KIMG_RAW,	/* no header: a dump, or objcopy -O binary */
+	KIMG_ELF,	/* vmlinux, stripped or not */
+	KIMG_ARM64,	/* arm64 Image: starts at _text */
+};
+
+struct kimg_seg {
+	u64 va;
+	size_t off;	/* in kimage.data */
+	size_t size;
+};
+
+struct kimage {
+	const u8 *data;		/* the innermost layer */
+	size_t size;
+	u8 *owned[KIMG_MAX_LAYERS];
+	unsigned int nr_owned;
+	char how[256];		/* "bzImage > zstd > ELF64 LE x86_64" */
+	enum kimg_kind kind;
+	bool big_endian;
+	bool endian_known;
+	unsigned int ptr_size;	/* 0: not known */
+	u16 machine;		/* ELF e_machine, or EM_AARCH64 for an Image */
+	struct kimg_seg seg[KIMG_MAX_SEGS];
+	unsigned int nr_seg;
+	/* ELF symbol table, if the file has one */
+	const u8 *symtab;
+	size_t sym_count;
+	const char *strtab;
+	size_t strtab_size;
+	/* _text by the format (first executable PT_LOAD), when it says */
+	u64 text_va;
+	bool has_text_va;
+	u64 image_size;		/* arm64 header: _end - _text; 0 unknown */
+};
+
+#define KIMG_EM_386	3
+#define KIMG_EM_X86_64	62
+#define KIMG_EM_AARCH64	183
+
+/*
+ * Unpack @buf (@len bytes, owned by the caller and kept alive) into @img.
+ * No layer may unpack to more than @max_out bytes.  On failure returns
+ * -EINVAL (malformed) or -ENOMEM and writes why into @why.
+ */
+int kimage_open(struct kimage *img, const u8 *buf, size_t len,
+		size_t max_out, char *why, size_t why_len);
+void kimage_close(struct kimage *img);
+
+/* Treat the innermost layer as raw bytes mapped at @base (one segment). */
+void kimage_set_base(struct kimage *img, u64 base);
+
+/* @size bytes at @va inside one segment, or NULL. */
+const u8 *kimage_at(const struct kimage *img, u64 va, size_t size);
+
+/* Offset of @va in the innermost layer, or (size_t)-1. */
+size_t kimage_offset(const struct kimage *img, u64 va);
+
+/* Value of ELF symbol @name; false if there is no symbol table or no such. */
+bool kimage_sym(const struct kimage *img, const char *name, u64 *va);
+
+#endif /* KSYMDUMP_KIMAGE_H */

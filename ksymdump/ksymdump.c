@@ -1,0 +1,686 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ksymdump - decode the kallsyms table of a kernel image in userspace, with
+ * the decoder (decoder.c) and the landmark scan (scan.c) that the
+ * ksym_verify module uses.  See the README ("ksymdump") and --help.
+ */
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "locate.h"
+
+static const char usage_text[] =
+"usage: ksymdump [options] IMAGE\n"
+"\n"
+"Decode the kallsyms table of a kernel image and print it as /proc/kallsyms\n"
+"text (address type name, in kallsyms order).  IMAGE is an ELF vmlinux\n"
+"(with or without symbols), an x86 bzImage, an EFI zboot image, an arm64\n"
+"Image, a gzip/xz/lzma/zstd/lz4/bzip2 file of any of these, or raw bytes\n"
+"(a memory dump, objcopy -O binary).  Without ELF symbols the table is\n"
+"found by a landmark scan; every candidate must be proven by the decoder.\n"
+"\n"
+"  -j, --json              the table as JSON (with the layout)\n"
+"  -s, --stats             the layout, how it was found and proven, counts,\n"
+"                          bytes per array, compression; no symbol list\n"
+"  -V, --verify FILE       compare with FILE, a System.map or /proc/kallsyms\n"
+"                          text; print a summary and the first mismatches;\n"
+"                          the exit status is the verdict\n"
+"      --verify-as KIND    sysmap: every decoded symbol must be in FILE at\n"
+"                          its address; kallsyms: FILE must list the same\n"
+"                          symbols in the same order (default: kallsyms if\n"
+"                          FILE's name says so or it has [module] lines)\n"
+"  -m, --max-mismatches N  mismatches to print (default 20)\n"
+"  -b, --base ADDR         virtual address of the first byte of a raw input\n"
+"                          or an Image (default: derived where possible)\n"
+"  -a, --anchor NAME=ADDR  a symbol address known from elsewhere, to prove\n"
+"                          the address mode (up to 4)\n"
+"  -n, --no-symbols        ignore the ELF symbol table, scan instead\n"
+"      --big-endian, --little-endian\n"
+"                          byte order of raw input (default: both tried)\n"
+"      --ptr-size 4|8      pointer size of raw input (default: both tried)\n"
+"      --max-size BYTES    largest decompressed layer (default 2 GiB)\n"
+"  -h, --help\n"
+"\n"
+"Exit status: 0 ok (and --verify matched), 1 --verify found mismatches,\n"
+"2 usage (bad option, unusable --verify file such as Debian's placeholder\n"
+"System.map), 3 no kallsyms table found, 4 a table or layer is corrupt,\n"
+"5 the input could not be read.\n";
+
+struct options {
+	struct kd_opts kd;
+	const char *file;
+	const char *verify;
+	int verify_as;		/* -1 guess, 0 sysmap, 1 kallsyms */
+	bool json, stats;
+	unsigned int max_mm;
+	size_t max_size;
+	char anchor_names[KSYM_MAX_ANCHORS][KSYM_NAME_MAX + 1];
+};
+
+static __printf(1, 2)
+int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("ksymdump: usage: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n(ksymdump --help for the options)\n", stderr);
+	return KD_USAGE;
+}
+
+static bool parse_u64(const char *s, u64 *v)
+{
+	char *end;
+
+	if (!*s)
+		return false;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return !errno && !*end;
+}
+
+static u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* ---- output ---- */
+
+static char *put_hex(char *p, u64 v, unsigned int digits)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned int i;
+
+	for (i = digits; i-- > 0; v >>= 4)
+		p[i] = hex[v & 15];
+	return p + digits;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	putc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = *s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20 || ch >= 0x7f)
+			fprintf(f, "\\u%04x", ch);
+		else
+			putc(ch, f);
+	}
+	putc('"', f);
+}
+
+/* Walk every symbol in table order; @fn returns non-zero to stop. */
+static int each_symbol(struct ksym_table *kt,
+		       int (*fn)(void *, const struct ksym_sym *), void *data,
+		       struct ksym_error *err)
+{
+	struct ksym_sym s;
+	u32 i, off = 0;
+	int ret;
+
+	for (i = 0; i < kt->n; i++) {
+		ret = ksym_decode_at(kt, i, &off, kt->scratch[0], &s, err);
+		if (!ret)
+			ret = ksym_address(kt, i, &s.addr, err);
+		if (ret)
+			return ret;
+		ret = fn(data, &s);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+struct out_ctx {
+	FILE *f;
+	unsigned int digits;
+	bool json;
+	bool first;
+};
+
+static int print_sym(void *data, const struct ksym_sym *s)
+{
+	struct out_ctx *o = data;
+	char line[KSYM_NAME_MAX + 32], *p = line;
+
+	if (o->json) {
+		fprintf(o->f, "%s\n    {\"address\": \"", o->first ? "" : ",");
+		p = put_hex(p, s->addr, o->digits);
+		fwrite(line, 1, p - line, o->f);
+		fprintf(o->f, "\", \"type\": \"%c\", \"name\": ", s->type);
+		json_str(o->f, s->name);
+		putc('}', o->f);
+		o->first = false;
+		return 0;
+	}
+	p = put_hex(p, s->addr, o->digits);
+	*p++ = ' ';
+	*p++ = s->type;
+	*p++ = ' ';
+	memcpy(p, s->name, s->name_len);
+	p += s->name_len;
+	*p++ = '\n';
+	fwrite(line, 1, p - line, o->f);
+	return 0;
+}
+
+static void print_layout_json(FILE *f, const struct options *op,
+			      const struct kimage *img,
+			      const struct kd_result *r)
+{
+	const struct ksym_table *kt = r->kt;
+	unsigned int a;
+
+	fputs("{\n  \"file\": ", f);
+	json_str(f, op->file);
+	fputs(",\n  \"input\": ", f);
+	json_str(f, img->how);
+	fputs(",\n  \"located\": ", f);
+	json_str(f, r->located);
+	fprintf(f, ",\n  \"mode\": \"%s\",\n  \"mode_proof\": ",
+		ksym_mode_name(kt->l.mode));
+	json_str(f, r->mode_how);
+	fprintf(f, ",\n  \"ptr_size\": %u,\n  \"big_endian\": %s,\n  \"num_syms\": %u,\n  \"arrays\": {",
+		kt->l.ptr_size, kt->l.big_endian ? "true" : "false", kt->n);
+	for (a = 0; a < KD_NR; a++) {
+		if (!r->va[a])
+			continue;
+		fprintf(f, "%s\n    \"%s\": \"0x%llx\"", a ? "," : "",
+			kd_array_name(a), (unsigned long long)r->va[a]);
+	}
+	fputs("\n  },\n  \"symbols\": [", f);
+}
+
+static void print_stats(FILE *f, const struct options *op,
+			const struct kimage *img, struct kd_result *r,
+			u64 ns_load, u64 ns_locate)
+{
+	struct ksym_table *kt = r->kt;
+	const struct ksym_view *views[KD_NR] = {
+		[KSYM_S_NUM_SYMS] = &kt->t.num_syms,
+		[KSYM_S_NAMES] = &kt->t.names,
+		[KSYM_S_MARKERS] = &kt->t.markers,
+		[KSYM_S_TOKEN_TABLE] = &kt->t.token_table,
+		[KSYM_S_TOKEN_INDEX] = &kt->t.token_index,
+		[KSYM_S_OFFSETS] = &kt->t.offsets,
+		[KSYM_S_RELATIVE_BASE] = &kt->t.relative_base,
+		[KSYM_S_SEQS] = &kt->t.seqs,
+		[KD_ADDRESSES] = &kt->t.addresses,
+	};
+	struct ksym_stats st;
+	struct ksym_error err;
+	unsigned int a, i;
+	size_t total = 0;
+
+	fprintf(f, "file: %s\n", op->file);
+	fprintf(f, "input: %s (%zu bytes unpacked)\n", img->how, img->size);
+	fprintf(f, "located: %s\n", r->located);
+	fprintf(f, "base: %s\n", r->base_how);
+	fprintf(f, "anchors: %s", r->anchors_how);
+	for (i = 0; i < r->nr_anchors; i++)
+		fprintf(f, "%s %s=0x%llx", i ? "," : ":", r->anchors[i].name,
+			(unsigned long long)r->anchors[i].addr);
+	fprintf(f, "\nmode: %s\n", r->mode_how);
+	if (r->rb_how[0])
+		fprintf(f, "relative_base: %s\n", r->rb_how);
+	fprintf(f, "seqs_of_names: %s\n", r->seqs_how);
+	fprintf(f, "layout: ptr_size %u, %s-endian, %s lengths, KSYM_NAME_LEN %u\n",
+		kt->l.ptr_size, kt->l.big_endian ? "big" : "little",
+		kt->l.len_enc == KSYM_LEN_ULEB2 ? "ULEB128" : "1-byte",
+		kt->l.name_len);
+	fprintf(f, "num_syms: %u\n", kt->n);
+	for (a = 0; a < KD_NR; a++) {
+		size_t off;
+
+		if (!views[a]->data)
+			continue;
+		off = kimage_offset(img, views[a]->va);
+		fprintf(f, "array %-24s va 0x%llx", kd_array_name(a),
+			(unsigned long long)views[a]->va);
+		if (off != (size_t)-1)
+			fprintf(f, " offset 0x%zx", off);
+		fprintf(f, " bytes %zu\n", views[a]->size);
+		total += views[a]->size;
+	}
+	fprintf(f, "bytes_total: %zu (%.1f per symbol)\n", total,
+		kt->n ? (double)total / kt->n : 0.0);
+	if (!ksym_stats(kt, &st, &err)) {
+		fprintf(f, "names: %llu token bytes + %llu length bytes for %llu characters (type letters included): ratio %.2f\n",
+			(unsigned long long)st.comp_bytes,
+			(unsigned long long)st.prefix_bytes,
+			(unsigned long long)st.plain_bytes,
+			st.comp_bytes ? (double)st.plain_bytes / st.comp_bytes : 0.0);
+		fprintf(f, "records: %u with a 2-byte length, longest %u token bytes, longest name %u\n",
+			st.big_records, st.max_record, st.max_name);
+		fprintf(f, "tokens: %u non-empty, %u used\n", st.tokens_nonempty,
+			st.tokens_used);
+	}
+	fprintf(f, "ms_load: %.2f\nms_locate_and_validate: %.2f\n",
+		ns_load / 1e6, ns_locate / 1e6);
+}
+
+/* ---- --verify ---- */
+
+struct ref_sym {
+	u64 addr;
+	char type;
+	bool module;
+	const char *name;
+	u32 next;		/* hash chain, 1-based */
+};
+
+struct ref {
+	char *text;
+	struct ref_sym *s;
+	size_t n, nr_vmlinux;
+	u32 *bucket;
+	size_t nb;
+	bool has_modules;
+};
+
+static u32 hash_name(const char *s)
+{
+	u32 h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static int ref_load(struct ref *ref, const char *path, char *why, size_t wl)
+{
+	FILE *f = fopen(path, "r");
+	size_t cap = 0, len = 0, i;
+	char *line, *save, *a, *t, *nm, *mod, *end;
+	long sz;
+
+	memset(ref, 0, sizeof(*ref));
+	if (!f)
+		return snprintf(why, wl, "%s: %s", path, strerror(errno)), KD_USAGE;
+	if (fseek(f, 0, SEEK_END) || (sz = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
+		fclose(f);
+		return snprintf(why, wl, "%s: cannot size it", path), KD_USAGE;
+	}
+	ref->text = malloc(sz + 1);
+	if (!ref->text || fread(ref->text, 1, sz, f) != (size_t)sz) {
+		fclose(f);
+		return snprintf(why, wl, "%s: cannot read it", path), KD_USAGE;
+	}
+	fclose(f);
+	ref->text[sz] = 0;
+	if (strstr(ref->text, "The real System.map is in"))
+		return snprintf(why, wl,
+				"%s is Debian's placeholder System.map (%ld bytes: \"The real System.map is in the linux-image-<version>-dbg package\"), not a symbol list; there is nothing to verify against",
+				path, sz), KD_USAGE;
+	for (line = strtok_r(ref->text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		a = strtok(line, " \t");
+		t = a ? strtok(NULL, " \t") : NULL;
+		nm = t ? strtok(NULL, " \t\r") : NULL;
+		mod = nm ? strtok(NULL, " \t\r") : NULL;
+		if (!nm || strlen(t) != 1)
+			continue;
+		if (len == cap) {
+			struct ref_sym *p;
+
+			cap = cap ? 2 * cap : 65536;
+			p = realloc(ref->s, cap * sizeof(*p));
+			if (!p)
+				return snprintf(why, wl, "out of memory"), KD_IO;
+			ref->s = p;
+		}
+		errno = 0;
+		ref->s[len].addr = strtoull(a, &end, 16);
+		if (*end || errno)
+			continue;
+		ref->s[len].type = t[0];
+		ref->s[len].name = nm;
+		ref->s[len].module = mod && mod[0] == '[';
+		ref->has_modules |= ref->s[len].module;
+		if (!ref->s[len].module)
+			ref->nr_vmlinux++;
+		len++;
+	}
+	ref->n = len;
+	if (ref->nr_vmlinux < 2)
+		return snprintf(why, wl, "%s holds %zu symbol lines: not a System.map or kallsyms list",
+				path, ref->nr_vmlinux), KD_USAGE;
+	for (i = 0; i < len && !ref->s[i].addr; i++)
+		;
+	if (i == len)
+		return snprintf(why, wl, "%s: every address is 0 (read /proc/kallsyms as root, with kernel.kptr_restrict=0)",
+				path), KD_USAGE;
+	for (ref->nb = 1; ref->nb < 2 * len; ref->nb <<= 1)
+		;
+	ref->bucket = calloc(ref->nb, sizeof(u32));
+	if (!ref->bucket)
+		return snprintf(why, wl, "out of memory"), KD_IO;
+	for (i = len; i-- > 0;) {
+		u32 h = hash_name(ref->s[i].name) & (ref->nb - 1);
+
+		ref->s[i].next = ref->bucket[h];
+		ref->bucket[h] = i + 1;
+	}
+	return KD_OK;
+}
+
+static void ref_free(struct ref *ref)
+{
+	free(ref->text);
+	free(ref->s);
+	free(ref->bucket);
+}
+
+struct verify_ctx {
+	struct ref *ref;
+	bool exact;
+	unsigned int digits;
+	u32 index;
+	u64 checked, bad, type_only;
+	unsigned int max_mm;
+	bool percpu_abs;	/* absolute per-CPU values: 'A' in kallsyms */
+};
+
+static __printf(2, 3)
+void mismatch(struct verify_ctx *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (v->bad++ >= v->max_mm)
+		return;
+	printf("mismatch: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static int verify_sym(void *data, const struct ksym_sym *s)
+{
+	struct verify_ctx *v = data;
+	const struct ref_sym *r;
+	u32 i = v->index++, k;
+	int w = v->digits;
+
+	v->checked++;
+	if (v->exact) {
+		if (i >= v->ref->n || v->ref->s[i].module) {
+			mismatch(v, "#%u %0*llx %c %s: the reference ends before it",
+				 i, w, (unsigned long long)s->addr, s->type, s->name);
+			return 0;
+		}
+		r = &v->ref->s[i];
+		if (r->addr != s->addr || r->type != s->type ||
+		    strcmp(r->name, s->name))
+			mismatch(v, "#%u decoded %0*llx %c %s, reference %0*llx %c %s",
+				 i, w, (unsigned long long)s->addr, s->type,
+				 s->name, w, (unsigned long long)r->addr,
+				 r->type, r->name);
+		return 0;
+	}
+	/* System.map: the name at this address, with the same type */
+	for (k = v->ref->bucket[hash_name(s->name) & (v->ref->nb - 1)]; k;
+	     k = v->ref->s[k - 1].next) {
+		r = &v->ref->s[k - 1];
+		if (r->addr == s->addr && !strcmp(r->name, s->name))
+			break;
+	}
+	if (!k) {
+		mismatch(v, "#%u %0*llx %c %s is not in the reference at that address",
+			 i, w, (unsigned long long)s->addr, s->type, s->name);
+		return 0;
+	}
+	/* kallsyms marks absolute per-CPU values 'A'; System.map does not */
+	if (r->type != s->type && s->type != 'A')
+		mismatch(v, "#%u %s: type %c, the reference says %c", i,
+			 s->name, s->type, r->type);
+	return 0;
+}
+
+static int do_verify(const struct options *op, struct kd_result *r)
+{
+	struct verify_ctx v = { .max_mm = op->max_mm };
+	struct ref ref;
+	struct ksym_error err;
+	char why[512];
+	const char *base = strrchr(op->verify, '/');
+	int ret;
+
+	ret = ref_load(&ref, op->verify, why, sizeof(why));
+	if (ret) {
+		fprintf(stderr, "ksymdump: --verify %s\n", why);
+		ref_free(&ref);
+		return ret;
+	}
+	base = base ? base + 1 : op->verify;
+	v.ref = &ref;
+	v.exact = op->verify_as >= 0 ? op->verify_as :
+		  ref.has_modules || strstr(base, "kallsyms");
+	v.digits = 2 * r->kt->l.ptr_size;
+	printf("verify: %s %s against %s as %s\n", op->file,
+	       "decoded", op->verify,
+	       v.exact ? "/proc/kallsyms text (same symbols, same order)" :
+	       "System.map (every decoded symbol at its address)");
+	ret = each_symbol(r->kt, verify_sym, &v, &err);
+	if (ret) {
+		fprintf(stderr, "ksymdump: %s: corrupt: check %s at symbol %u: %s\n",
+			op->file, err.check, err.index, err.msg);
+		ref_free(&ref);
+		return KD_CORRUPT;
+	}
+	if (v.exact && ref.nr_vmlinux > r->kt->n)
+		mismatch(&v, "the reference has %zu more vmlinux symbols after the last decoded one (the first: %s)",
+			 ref.nr_vmlinux - r->kt->n, ref.s[r->kt->n].name);
+	if (v.bad > v.max_mm)
+		printf("mismatch: ... %llu more\n",
+		       (unsigned long long)(v.bad - v.max_mm));
+	printf("verify: %llu decoded symbols, %zu in the reference (%zu vmlinux), %llu mismatches: %s\n",
+	       (unsigned long long)v.checked, ref.n, ref.nr_vmlinux,
+	       (unsigned long long)v.bad, v.bad ? "FAIL" : "PASS");
+	ref_free(&ref);
+	return v.bad ? KD_MISMATCH : KD_OK;
+}
+
+/* ---- main ---- */
+
+enum {
+	OPT_BE = 256, OPT_LE, OPT_PSZ, OPT_MAX_SIZE, OPT_VERIFY_AS,
+};
+
+static const struct option long_opts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "stats", no_argument, NULL, 's' },
+	{ "verify", required_argument, NULL, 'V' },
+	{ "verify-as", required_argument, NULL, OPT_VERIFY_AS },
+	{ "max-mismatches", required_argument, NULL, 'm' },
+	{ "base", required_argument, NULL, 'b' },
+	{ "anchor", required_argument, NULL, 'a' },
+	{ "no-symbols", no_argument, NULL, 'n' },
+	{ "big-endian", no_argument, NULL, OPT_BE },
+	{ "little-endian", no_argument, NULL, OPT_LE },
+	{ "ptr-size", required_argument, NULL, OPT_PSZ },
+	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int parse_args(int argc, char **argv, struct options *op)
+{
+	u64 v;
+	char *eq;
+	int c;
+
+	memset(op, 0, sizeof(*op));
+	op->kd.big_endian = -1;
+	op->verify_as = -1;
+	op->max_mm = 20;
+	op->max_size = (size_t)2 << 30;
+	while ((c = getopt_long(argc, argv, "jsV:m:b:a:nh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			op->json = true;
+			break;
+		case 's':
+			op->stats = true;
+			break;
+		case 'V':
+			op->verify = optarg;
+			break;
+		case OPT_VERIFY_AS:
+			if (!strcmp(optarg, "sysmap"))
+				op->verify_as = 0;
+			else if (!strcmp(optarg, "kallsyms"))
+				op->verify_as = 1;
+			else
+				return usage_error("--verify-as takes sysmap or kallsyms, not \"%s\"", optarg);
+			break;
+		case 'm':
+			if (!parse_u64(optarg, &v) || v > 1000000)
+				return usage_error("--max-mismatches: \"%s\" is not a count", optarg);
+			op->max_mm = (unsigned int)v;
+			break;
+		case 'b':
+			if (!parse_u64(optarg, &v))
+				return usage_error("--base: \"%s\" is not an address", optarg);
+			op->kd.has_base = true;
+			op->kd.base = v;
+			break;
+		case 'a':
+			eq = strchr(optarg, '=');
+			if (!eq || eq == optarg || eq - optarg > KSYM_NAME_MAX ||
+			    !parse_u64(eq + 1, &v))
+				return usage_error("--anchor takes NAME=ADDR, not \"%s\"", optarg);
+			if (op->kd.nr_anchors >= KSYM_MAX_ANCHORS)
+				return usage_error("at most %d --anchor options", KSYM_MAX_ANCHORS);
+			memcpy(op->anchor_names[op->kd.nr_anchors], optarg, eq - optarg);
+			op->kd.anchors[op->kd.nr_anchors].name =
+				op->anchor_names[op->kd.nr_anchors];
+			op->kd.anchors[op->kd.nr_anchors++].addr = v;
+			break;
+		case 'n':
+			op->kd.no_symbols = true;
+			break;
+		case OPT_BE:
+		case OPT_LE:
+			op->kd.big_endian = c == OPT_BE;
+			break;
+		case OPT_PSZ:
+			if (!parse_u64(optarg, &v) || (v != 4 && v != 8))
+				return usage_error("--ptr-size takes 4 or 8, not \"%s\"", optarg);
+			op->kd.ptr_size = (unsigned int)v;
+			break;
+		case OPT_MAX_SIZE:
+			if (!parse_u64(optarg, &v) || v < 4096 || v > SIZE_MAX / 2)
+				return usage_error("--max-size: \"%s\" is not a size of at least 4096", optarg);
+			op->max_size = v;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(0);
+		default:
+			return usage_error("unknown option");
+		}
+	}
+	if (optind != argc - 1)
+		return usage_error(optind < argc ? "one IMAGE only" : "no IMAGE given");
+	if ((op->json || op->stats) && op->verify)
+		return usage_error("--verify does not combine with --json or --stats");
+	if (op->json && op->stats)
+		return usage_error("--json and --stats: pick one");
+	op->file = argv[optind];
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct options op;
+	struct kimage img;
+	struct kd_result r;
+	struct ksym_error err;
+	struct stat sb;
+	char why[512];
+	u64 t0, t1, t2;
+	void *map;
+	int fd, ret;
+
+	ret = parse_args(argc, argv, &op);
+	if (ret)
+		return ret;
+	t0 = now_ns();
+	fd = open(op.file, O_RDONLY);
+	if (fd < 0 || fstat(fd, &sb)) {
+		fprintf(stderr, "ksymdump: %s: %s\n", op.file, strerror(errno));
+		return KD_IO;
+	}
+	if (!S_ISREG(sb.st_mode) || !sb.st_size) {
+		fprintf(stderr, "ksymdump: %s: not a regular, non-empty file\n",
+			op.file);
+		return KD_IO;
+	}
+	map = mmap(NULL, sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED) {
+		fprintf(stderr, "ksymdump: %s: mmap: %s\n", op.file, strerror(errno));
+		return KD_IO;
+	}
+	ret = kimage_open(&img, map, sb.st_size, op.max_size, why, sizeof(why));
+	if (ret) {
+		fprintf(stderr, "ksymdump: %s: %s: %s\n", op.file,
+			ret == -ENOMEM ? "out of memory" : "corrupt", why);
+		return ret == -ENOMEM ? KD_IO : KD_CORRUPT;
+	}
+	t1 = now_ns();
+	ret = kd_locate(&img, &op.kd, &r);
+	t2 = now_ns();
+	if (ret) {
+		fprintf(stderr, "ksymdump: %s (%s): %s\n", op.file, img.how, r.why);
+		kimage_close(&img);
+		return ret;
+	}
+
+	if (op.verify) {
+		ret = do_verify(&op, &r);
+	} else if (op.stats) {
+		print_stats(stdout, &op, &img, &r, t1 - t0, t2 - t1);
+		ret = KD_OK;
+	} else {
+		struct out_ctx o = {
+			.f = stdout, .digits = 2 * r.kt->l.ptr_size,
+			.json = op.json, .first = true,
+		};
+
+		if (op.json)
+			print_layout_json(stdout, &op, &img, &r);
+		ret = each_symbol(r.kt, print_sym, &o, &err);
+		if (ret) {
+			fprintf(stderr, "ksymdump: %s: corrupt: check %s at symbol %u: %s\n",
+				op.file, err.check, err.index, err.msg);
+			ret = KD_CORRUPT;
+		} else if (op.json) {
+			fputs("\n  ]\n}\n", stdout);
+		}
+	}
+	if (fflush(stdout) && !ret) {
+		fprintf(stderr, "ksymdump: writing the output: %s\n", strerror(errno));
+		ret = KD_IO;
+	}
+	kd_result_free(&r);
+	kimage_close(&img);
+	munmap(map, sb.st_size);
+	return ret;
+}

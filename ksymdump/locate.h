@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ksymdump's locator: find the kallsyms arrays in a kernel image, with its
+ * ELF symbol table or by the landmark scan (scan.c), derive the base and
+ * relocations the image lacks, and prove the table with decoder.c.
+ */
+#ifndef KSYMDUMP_LOCATE_H
+#define KSYMDUMP_LOCATE_H
+
+#include "../decoder.h"
+#include "../scan.h"
+#include "kimage.h"
+
+/* The arrays: scan.h's, plus kallsyms_addresses. */
+#define KD_ADDRESSES	KSYM_S_NR
+#define KD_NR		(KSYM_S_NR + 1)
+
+/* Exit statuses of ksymdump, also the kinds of failure. */
+enum kd_status {
+	KD_OK = 0,
+	KD_MISMATCH = 1,	/* --verify found differences */
+	KD_USAGE = 2,		/* bad command line, or an unusable --verify file */
+	KD_NOT_FOUND = 3,	/* no kallsyms table in the input */
+	KD_CORRUPT = 4,		/* a table (or a layer) is there but broken */
+	KD_IO = 5,		/* the input could not be read */
+};
+
+struct kd_opts {
+	bool no_symbols;	/* never use the ELF symbol table */
+	bool has_base;		/* --base: address of the first byte */
+	u64 base;
+	int big_endian;		/* -1: from the input, else 0 or 1 */
+	unsigned int ptr_size;	/* 0: from the input, else 4 or 8 */
+	struct ksym_anchor anchors[KSYM_MAX_ANCHORS];
+	unsigned int nr_anchors;
+};
+
+struct kd_result {
+	int status;		/* enum kd_status */
+	char why[512];		/* the failure, when status != KD_OK */
+	struct ksym_error err;	/* the decoder's, for a corrupt table */
+
+	/* the proven table */
+	struct ksym_table *kt;
+	u32 *rec_off;
+	struct ksym_proof proof;
+	u64 va[KD_NR];		/* where each array is; 0 = absent */
+	struct ksym_anchor anchors[KSYM_MAX_ANCHORS];
+	unsigned int nr_anchors;
+	unsigned int nr_reloc_anchors;	/* from arm64 relocations */
+	u32 anchor_index[KSYM_MAX_ANCHORS];
+	char anchor_name[KSYM_MAX_ANCHORS][KSYM_NAME_MAX + 1];
+	u64 base;		/* of a raw input or Image: its first byte */
+	u8 rb_fixed[8];		/* relative_base after relocation */
+	bool self_located;	/* its own kallsyms_names symbol is here */
+
+	/* how it was found and proven, for --stats */
+	char located[160];
+	char anchors_how[160];
+	char mode_how[200];
+	char base_how[240];
+	char rb_how[200];
+	char seqs_how[96];
+	unsigned int candidates;
+	unsigned int proven;
+};
+
+/*
+ * Find and prove the table in @img (whose segments may be rebased).  On
+ * success returns 0 and @r holds an open, validated table; otherwise
+ * returns the kd_status and @r->why says which check failed and where.
+ */
+int kd_locate(struct kimage *img, const struct kd_opts *o,
+	      struct kd_result *r);
+void kd_result_free(struct kd_result *r);
+const char *kd_array_name(unsigned int a);
+
+#endif /* KSYMDUMP_LOCATE_H */

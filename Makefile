@@ -14,7 +14,10 @@
 #                 "N passed, N failed"
 #   make fixtures regenerate build/fixtures only
 #   make fuzz     libFuzzer over the decoder for FUZZ_SECONDS (default 60)
-#   make bench    decoder figures on the largest fixture
+#   make bench    decoder figures on the largest fixture; ksymdump figures
+#                 (unpack, scan, locate, decode, peak memory) on every
+#                 Debian vmlinuz in the cache
+#   make ksymdump build/ksymdump (userspace; see the README)
 #   make clean
 #
 # Variables: KDIR (kernel build tree, default the running kernel's),
@@ -39,7 +42,7 @@ KSYMDUMP_SRC := ksymdump/ksymdump.c ksymdump/locate.c ksymdump/kimage.c \
 KSYMDUMP_HDR := ksymdump/locate.h ksymdump/kimage.h $(DECODER)
 KSYMDUMP_LIBS := -lz -llzma -lzstd -llz4 -lbz2
 
-.PHONY: all check fixtures fuzz bench clean qemu test modules ksymdump
+.PHONY: all check fixtures fuzz fuzz-locate bench clean qemu test modules ksymdump
 
 all:
 	@echo "targets: qemu test check modules fixtures fuzz bench clean (see the README)"
@@ -84,6 +87,12 @@ $(B)/fuzz_decoder: tests/fuzz_decoder.c tests/fuzz_input.h $(DECODER)
 	clang $(HOSTCFLAGS) -O1 -g -fsanitize=fuzzer $(SAN) -o $@ \
 		tests/fuzz_decoder.c decoder.c scan.c
 
+$(B)/fuzz_locate: tests/fuzz_locate.c $(KSYMDUMP_SRC) $(KSYMDUMP_HDR)
+	@mkdir -p $(B)
+	clang $(HOSTCFLAGS) -O1 -g -fsanitize=fuzzer $(SAN) -o $@ \
+		tests/fuzz_locate.c $(filter-out ksymdump/ksymdump.c,$(KSYMDUMP_SRC)) \
+		$(KSYMDUMP_LIBS)
+
 $(B)/fuzz_seed: tests/fuzz_seed.c tests/fuzz_input.h $(TEST_SRC) $(DECODER)
 	@mkdir -p $(B)
 	cc $(HOSTCFLAGS) -O1 -o $@ tests/fuzz_seed.c tests/fixture.c decoder.c
@@ -97,12 +106,42 @@ fuzz: $(B)/fuzz_decoder $(B)/fuzz_seed $(B)/fixtures/.stamp
 		2>$(B)/fuzz.log || { tail -n 40 $(B)/fuzz.log; exit 1; }
 	@grep -E '^(stat::number_of_executed_units|Done)' $(B)/fuzz.log || true
 
+# the locator: seeds are fixtures as raw bytes (option byte 6: --base and
+# an anchor), gzip-wrapped, and behind an arm64 Image header
+fuzz-locate: $(B)/fuzz_locate $(B)/fixtures/.stamp
+	rm -rf $(B)/fuzz-locate-seeds && mkdir -p $(B)/fuzz-locate-seeds $(B)/fuzz-locate-corpus
+	for d in $$(ls -d $(B)/fixtures/*/ | grep -v large | sed 's:/$$::'); do \
+		n=$$(basename $$d); \
+		{ printf '\006'; cat $$d/rodata.bin; } >$(B)/fuzz-locate-seeds/$$n.raw; \
+		{ printf '\006'; gzip -c $$d/rodata.bin; } >$(B)/fuzz-locate-seeds/$$n.gz; \
+		{ printf '\000'; head -c 56 /dev/zero; printf 'ARM\144'; head -c 4 /dev/zero; \
+		  cat $$d/rodata.bin; } >$(B)/fuzz-locate-seeds/$$n.image; \
+	done
+	$(B)/fuzz_locate -max_total_time=$(FUZZ_SECONDS) -timeout=20 \
+		-rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 \
+		-artifact_prefix=$(B)/locate- $(B)/fuzz-locate-corpus $(B)/fuzz-locate-seeds \
+		2>$(B)/fuzz-locate.log || { tail -n 40 $(B)/fuzz-locate.log; exit 1; }
+	@grep -E '^(stat::number_of_executed_units|Done)' $(B)/fuzz-locate.log || true
+
 $(B)/bench_decoder: tests/bench_decoder.c $(TEST_SRC) $(DECODER)
 	@mkdir -p $(B)
 	cc $(HOSTCFLAGS) -O2 -o $@ tests/bench_decoder.c tests/fixture.c decoder.c
 
-bench: $(B)/bench_decoder $(B)/fixtures/.stamp
+$(B)/bench_locate: tests/bench_locate.c $(KSYMDUMP_SRC) $(KSYMDUMP_HDR)
+	@mkdir -p $(B)
+	cc $(HOSTCFLAGS) -O2 -o $@ tests/bench_locate.c \
+		$(filter-out ksymdump/ksymdump.c,$(KSYMDUMP_SRC)) $(KSYMDUMP_LIBS)
+
+KSYM_CACHE ?= $(HOME)/.cache/ksym_verify
+BENCH_IMAGES ?= $(wildcard $(KSYM_CACHE)/kernels/*/root/boot/vmlinuz-* \
+	$(KSYM_CACHE)/kernels/*/root/usr/lib/modules/*/vmlinuz)
+
+# one process per image, so that each peak memory figure is its own
+bench: $(B)/bench_decoder $(B)/bench_locate $(B)/fixtures/.stamp
 	$(B)/bench_decoder $(BENCH_FIXTURE) 5
+	@if [ -z "$(strip $(BENCH_IMAGES))" ]; then \
+		echo "ksymdump benchmark: no Debian kernel in $(KSYM_CACHE) yet (make qemu fetches them)"; \
+	else for f in $(BENCH_IMAGES); do $(B)/bench_locate 3 $$f || exit 1; done; fi
 
 clean:
 	rm -rf $(B)

@@ -31,6 +31,9 @@ typedef __INT64_TYPE__ s64;
 #ifndef __printf
 #define __printf(...)
 #endif
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 #ifndef fallthrough
 #define fallthrough __attribute__((__fallthrough__))
 #endif

@@ -243,7 +243,7 @@ static const struct codec *codec_at(const u8 *p, size_t len)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(codecs) / sizeof(codecs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(codecs); i++)
 		if (len >= codecs[i].mlen &&
 		    !memcmp(p, codecs[i].magic, codecs[i].mlen))
 			return &codecs[i];
@@ -310,7 +310,8 @@ static int elf_open(struct kimage *img, char *why, size_t wl)
 
 	if (phnum && (phent < (e64 ? 56U : 32U) || phoff > len ||
 		      (u64)phnum * phent > len - phoff))
-		return fail(why, wl, "ELF program headers at 0x%llx (%u x %u) are outside the %zu-byte file",
+		return fail(why, wl,
+			"ELF program headers at 0x%llx (%u x %u) are outside the %zu-byte file",
 			    (unsigned long long)phoff, phnum, phent, len);
 	for (i = 0; i < phnum; i++) {
 		const u8 *p = d + phoff + (u64)i * phent;
@@ -322,7 +323,8 @@ static int elf_open(struct kimage *img, char *why, size_t wl)
 		va = e64 ? get(p + 16, 8, be) : get(p + 8, 4, be);
 		fsz = e64 ? get(p + 32, 8, be) : get(p + 16, 4, be);
 		if (off > len || fsz > len - off)
-			return fail(why, wl, "PT_LOAD %u: 0x%llx bytes at 0x%llx are outside the %zu-byte file",
+			return fail(why, wl,
+				"PT_LOAD %u: 0x%llx bytes at 0x%llx are outside the %zu-byte file",
 				    i, (unsigned long long)fsz,
 				    (unsigned long long)off, len);
 		if ((flags & 1) && !img->has_text_va) {	/* PF_X */
@@ -454,13 +456,15 @@ int kimage_open(struct kimage *img, const u8 *buf, size_t len,
 			u64 plen = get(d + 0x24c, 4, false);
 
 			if (off > n || plen > n - off)
-				return fail(why, wl, "bzImage payload (0x%llx bytes at 0x%llx) is outside the %zu-byte file",
+				return fail(why, wl,
+					"bzImage payload (0x%llx bytes at 0x%llx) is outside the %zu-byte file",
 					    (unsigned long long)plen,
 					    (unsigned long long)off, n);
 			add_how(img, "bzImage");
 			c = codec_at(d + off, plen);
 			if (!c)
-				return fail(why, wl, "bzImage payload at 0x%llx: unknown compression %02x %02x %02x %02x",
+				return fail(why, wl,
+					"bzImage payload at 0x%llx: unknown compression %02x %02x %02x %02x",
 					    (unsigned long long)off,
 					    plen > 0 ? d[off] : 0, plen > 1 ? d[off + 1] : 0,
 					    plen > 2 ? d[off + 2] : 0, plen > 3 ? d[off + 3] : 0);
@@ -473,8 +477,11 @@ int kimage_open(struct kimage *img, const u8 *buf, size_t len,
 		if (n >= 0x40 && !memcmp(d, "MZ", 2) && !memcmp(d + 4, "zimg", 4)) {
 			u64 off = get(d + 8, 4, false), plen = get(d + 12, 4, false);
 
-			if (off > n || plen > n - off || !(c = codec_at(d + off, plen)))
-				return fail(why, wl, "EFI zboot payload at 0x%llx is outside the file or of unknown compression",
+			c = off <= n && plen <= n - off ?
+			    codec_at(d + off, plen) : NULL;
+			if (!c)
+				return fail(why, wl,
+					"EFI zboot payload at 0x%llx is outside the file or of unknown compression",
 					    (unsigned long long)off);
 			add_how(img, "EFI zboot");
 			ret = unpack(img, c, d + off, plen, max_out, why, wl);

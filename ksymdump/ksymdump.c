@@ -195,7 +195,8 @@ static void print_layout_json(FILE *f, const struct options *op,
 	fprintf(f, ",\n  \"mode\": \"%s\",\n  \"mode_proof\": ",
 		ksym_mode_name(kt->l.mode));
 	json_str(f, r->mode_how);
-	fprintf(f, ",\n  \"ptr_size\": %u,\n  \"big_endian\": %s,\n  \"num_syms\": %u,\n  \"arrays\": {",
+	fprintf(f,
+		",\n  \"ptr_size\": %u,\n  \"big_endian\": %s,\n  \"num_syms\": %u,\n  \"arrays\": {",
 		kt->l.ptr_size, kt->l.big_endian ? "true" : "false", kt->n);
 	for (a = 0; a < KD_NR; a++) {
 		if (!r->va[a])
@@ -260,12 +261,14 @@ static void print_stats(FILE *f, const struct options *op,
 	fprintf(f, "bytes_total: %zu (%.1f per symbol)\n", total,
 		kt->n ? (double)total / kt->n : 0.0);
 	if (!ksym_stats(kt, &st, &err)) {
-		fprintf(f, "names: %llu token bytes + %llu length bytes for %llu characters (type letters included): ratio %.2f\n",
+		fprintf(f,
+			"names: %llu token bytes + %llu length bytes for %llu characters (type letters included): ratio %.2f\n",
 			(unsigned long long)st.comp_bytes,
 			(unsigned long long)st.prefix_bytes,
 			(unsigned long long)st.plain_bytes,
 			st.comp_bytes ? (double)st.plain_bytes / st.comp_bytes : 0.0);
-		fprintf(f, "records: %u with a 2-byte length, longest %u token bytes, longest name %u\n",
+		fprintf(f,
+			"records: %u with a 2-byte length, longest %u token bytes, longest name %u\n",
 			st.big_records, st.max_record, st.max_name);
 		fprintf(f, "tokens: %u non-empty, %u used\n", st.tokens_nonempty,
 			st.tokens_used);
@@ -312,7 +315,8 @@ static int ref_load(struct ref *ref, const char *path, char *why, size_t wl)
 	memset(ref, 0, sizeof(*ref));
 	if (!f)
 		return snprintf(why, wl, "%s: %s", path, strerror(errno)), KD_USAGE;
-	if (fseek(f, 0, SEEK_END) || (sz = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
+	sz = fseek(f, 0, SEEK_END) ? -1 : ftell(f);
+	if (sz < 0 || fseek(f, 0, SEEK_SET)) {
 		fclose(f);
 		return snprintf(why, wl, "%s: cannot size it", path), KD_USAGE;
 	}
@@ -358,12 +362,14 @@ static int ref_load(struct ref *ref, const char *path, char *why, size_t wl)
 	}
 	ref->n = len;
 	if (ref->nr_vmlinux < 2)
-		return snprintf(why, wl, "%s holds %zu symbol lines: not a System.map or kallsyms list",
+		return snprintf(why, wl,
+			"%s holds %zu symbol lines: not a System.map or kallsyms list",
 				path, ref->nr_vmlinux), KD_USAGE;
 	for (i = 0; i < len && !ref->s[i].addr; i++)
 		;
 	if (i == len)
-		return snprintf(why, wl, "%s: every address is 0 (read /proc/kallsyms as root, with kernel.kptr_restrict=0)",
+		return snprintf(why, wl,
+			"%s: every address is 0 (read /proc/kallsyms as root, with kernel.kptr_restrict=0)",
 				path), KD_USAGE;
 	for (ref->nb = 1; ref->nb < 2 * len; ref->nb <<= 1)
 		;
@@ -397,7 +403,7 @@ struct verify_ctx {
 };
 
 static __printf(2, 3)
-void mismatch(struct verify_ctx *v, const char *fmt, ...)
+void report_mismatch(struct verify_ctx *v, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -420,17 +426,17 @@ static int verify_sym(void *data, const struct ksym_sym *s)
 	v->checked++;
 	if (v->exact) {
 		if (i >= v->ref->n || v->ref->s[i].module) {
-			mismatch(v, "#%u %0*llx %c %s: the reference ends before it",
-				 i, w, (unsigned long long)s->addr, s->type, s->name);
+			report_mismatch(v, "#%u %0*llx %c %s: the reference ends before it",
+					i, w, (unsigned long long)s->addr, s->type, s->name);
 			return 0;
 		}
 		r = &v->ref->s[i];
 		if (r->addr != s->addr || r->type != s->type ||
 		    strcmp(r->name, s->name))
-			mismatch(v, "#%u decoded %0*llx %c %s, reference %0*llx %c %s",
-				 i, w, (unsigned long long)s->addr, s->type,
-				 s->name, w, (unsigned long long)r->addr,
-				 r->type, r->name);
+			report_mismatch(v, "#%u decoded %0*llx %c %s, reference %0*llx %c %s",
+					i, w, (unsigned long long)s->addr, s->type,
+					s->name, w, (unsigned long long)r->addr,
+					r->type, r->name);
 		return 0;
 	}
 	/* System.map: the name at this address, with the same type */
@@ -441,14 +447,14 @@ static int verify_sym(void *data, const struct ksym_sym *s)
 			break;
 	}
 	if (!k) {
-		mismatch(v, "#%u %0*llx %c %s is not in the reference at that address",
-			 i, w, (unsigned long long)s->addr, s->type, s->name);
+		report_mismatch(v, "#%u %0*llx %c %s is not in the reference at that address",
+				i, w, (unsigned long long)s->addr, s->type, s->name);
 		return 0;
 	}
 	/* kallsyms marks absolute per-CPU values 'A'; System.map does not */
 	if (r->type != s->type && s->type != 'A')
-		mismatch(v, "#%u %s: type %c, the reference says %c", i,
-			 s->name, s->type, r->type);
+		report_mismatch(v, "#%u %s: type %c, the reference says %c", i,
+				s->name, s->type, r->type);
 	return 0;
 }
 
@@ -484,12 +490,13 @@ static int do_verify(const struct options *op, struct kd_result *r)
 		return KD_CORRUPT;
 	}
 	if (v.exact && ref.nr_vmlinux > r->kt->n)
-		mismatch(&v, "the reference has %zu more vmlinux symbols after the last decoded one (the first: %s)",
-			 ref.nr_vmlinux - r->kt->n, ref.s[r->kt->n].name);
+		report_mismatch(&v,
+				"the reference has %zu more vmlinux symbols after the last decoded one (the first: %s)",
+				ref.nr_vmlinux - r->kt->n, ref.s[r->kt->n].name);
 	if (v.bad > v.max_mm)
 		printf("mismatch: ... %llu more\n",
 		       (unsigned long long)(v.bad - v.max_mm));
-	printf("verify: %llu decoded symbols, %zu in the reference (%zu vmlinux), %llu mismatches: %s\n",
+	printf("verify: %llu decoded, reference %zu (%zu vmlinux), %llu mismatches: %s\n",
 	       (unsigned long long)v.checked, ref.n, ref.nr_vmlinux,
 	       (unsigned long long)v.bad, v.bad ? "FAIL" : "PASS");
 	ref_free(&ref);
@@ -547,11 +554,13 @@ static int parse_args(int argc, char **argv, struct options *op)
 			else if (!strcmp(optarg, "kallsyms"))
 				op->verify_as = 1;
 			else
-				return usage_error("--verify-as takes sysmap or kallsyms, not \"%s\"", optarg);
+				return usage_error("--verify-as: sysmap or kallsyms, not %s",
+						   optarg);
 			break;
 		case 'm':
 			if (!parse_u64(optarg, &v) || v > 1000000)
-				return usage_error("--max-mismatches: \"%s\" is not a count", optarg);
+				return usage_error("--max-mismatches: %s is not a count",
+						   optarg);
 			op->max_mm = (unsigned int)v;
 			break;
 		case 'b':
@@ -586,7 +595,8 @@ static int parse_args(int argc, char **argv, struct options *op)
 			break;
 		case OPT_MAX_SIZE:
 			if (!parse_u64(optarg, &v) || v < 4096 || v > SIZE_MAX / 2)
-				return usage_error("--max-size: \"%s\" is not a size of at least 4096", optarg);
+				return usage_error("--max-size: %s is not a size >= 4096",
+						   optarg);
 			op->max_size = v;
 			break;
 		case 'h':

@@ -405,7 +405,8 @@ static int arm64_derive(struct ctx *c, const struct cand *cd,
 			if (h > best) {
 				second = best;
 				best = h;
-				best_k = best_b = b;
+				best_k = b;
+				best_b = b;
 			} else if (h > second) {
 				second = h;
 			}
@@ -877,7 +878,7 @@ int kd_locate(struct kimage *img, const struct kd_opts *o,
 				used_symbols = true;
 			} else {
 				nc = scan_image(&c, cands,
-						sizeof(cands) / sizeof(cands[0]));
+						ARRAY_SIZE(cands));
 			}
 			r->candidates += nc;
 			for (i = 0; i < nc; i++) {

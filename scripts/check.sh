@@ -6,9 +6,11 @@
 #   1. fixtures from the real scripts/kallsyms.c (scripts/gen-fixtures.sh)
 #   2. the decoder suite over every fixture, built with gcc and with clang,
 #      both under ASan+UBSan (tests/test_decoder.c, KTAP)
-#   3. checkpatch.pl --strict on the kernel C (from Debian's linux-source)
+#   3. checkpatch.pl --strict on the kernel C (from Debian's linux-source),
+#      and on ksymdump (CamelCase ignored: zlib, zstd, lz4, bzip2 names)
 #   4. the module built by Kbuild against $KDIR with W=1 and sparse (C=1)
-#   5. the libFuzzer target for $FUZZ_SECONDS (0 skips it)
+#   5. the libFuzzer targets (decoder + scan, and ksymdump's locator) for
+#      $FUZZ_SECONDS each (0 skips them)
 #
 # A step that cannot run here (no kernel headers, no clang) is reported as
 # skipped, never as passed; under CI=true it is a failure instead.
@@ -109,7 +111,8 @@ if [ -z "$checkpatch" ]; then
 else
 	out=$(cd "$top" && perl "$checkpatch" --strict --no-tree --quiet -f \
 		decoder.c decoder.h ksym_compat.h scan.c scan.h ksym_live.c ksym_live.h \
-		ksym_main.c 2>&1)
+		ksym_main.c 2>&1; perl "$checkpatch" --strict --no-tree --quiet \
+		--ignore CAMELCASE -f ksymdump/*.c ksymdump/*.h tests/fuzz_locate.c 2>&1)
 	if [ -z "$out" ]; then
 		result ok checkpatch
 	else
@@ -149,6 +152,17 @@ elif out=$(make -s -C "$top" B="$B" FUZZ_SECONDS="$FUZZ_SECONDS" fuzz 2>&1); the
 else
 	echo "$out" | tail -n 30 | sed 's/^/# /'
 	result fail fuzz "the fuzzer found a crash"
+fi
+if [ "$FUZZ_SECONDS" = 0 ]; then
+	result skip fuzz_locate "FUZZ_SECONDS=0"
+elif ! command -v clang >/dev/null; then
+	result skip fuzz_locate "clang not installed"
+elif out=$(make -s -C "$top" B="$B" FUZZ_SECONDS="$FUZZ_SECONDS" fuzz-locate 2>&1); then
+	echo "$out" | tail -n 2 | sed 's/^/# /'
+	result ok fuzz_locate
+else
+	echo "$out" | tail -n 30 | sed 's/^/# /'
+	result fail fuzz_locate "the fuzzer found a crash in ksymdump's locator"
 fi
 
 echo "1..$step"

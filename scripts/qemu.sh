@@ -7,7 +7,7 @@
 #
 # Usage: scripts/qemu.sh [ARCH=x86_64|arm64] [KVER=6.1|6.12|7] [-o OUTDIR]
 #                        [--report] [ARGS="param=value ..."]
-#                        [--params-from-capture] [--no-poweroff]
+#                        [--params-from-capture] [--no-poweroff] [--nokaslr]
 #   --report        also print each guest's report
 #   ARGS=...        extra ksym_verify.ko parameters (e.g. corrupt=name)
 #   --params-from-capture
@@ -16,6 +16,9 @@
 #                   set to that boot's _text (tests the parameter path and
 #                   the KASLR shift)
 #   --no-poweroff   the guest never powers off (tests the timeout)
+#   --nokaslr       boot with nokaslr; the guest's /proc/kallsyms is kept as
+#                   captured/proc-kallsyms-nokaslr (link addresses: the
+#                   ground truth that ksymdump's tests compare vmlinuz with)
 #   --kunit-module  also build ksym_verify_kunit.ko, load it in the guest
 #                   and parse its KUnit results with kunit.py (the kernel
 #                   needs CONFIG_KUNIT; used with TREE=)
@@ -39,6 +42,7 @@ top=$(cd "$here/.." && pwd)
 
 out=$top/build/qemu
 arches=() kvers=() show_report=0 extra_args="" from_capture=0 nopoweroff=0
+nokaslr=0
 tree="" kunit_module=0
 for arg in "$@"; do
 	case $arg in
@@ -49,6 +53,7 @@ for arg in "$@"; do
 	TREE=*) tree=$(cd "${arg#TREE=}" && pwd) || ksym_die "no directory ${arg#TREE=}" ;;
 	--params-from-capture) from_capture=1 ;;
 	--no-poweroff) nopoweroff=1 ;;
+	--nokaslr) nokaslr=1 ;;
 	--kunit-module) kunit_module=1 ;;
 	-o) ;;
 	-h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;;
@@ -271,6 +276,7 @@ boot() { # ARCH IMAGE INITRAMFS SERIALLOG MODULE-ARGS
 		cmd+=" ksym.$a"
 	done
 	[ $nopoweroff = 1 ] && cmd+=" ksym_nopoweroff"
+	[ $nokaslr = 1 ] && cmd+=" nokaslr"
 
 	if [ "$arch" = x86_64 ]; then
 		qemu_accel "$image"
@@ -420,7 +426,10 @@ for arch in "${arches[@]}"; do
 						"$(tail -n 1 "$d/sysmap.log")"
 				fi
 			fi
-			if [ -s "$d/kallsyms" ] && [ "$kver" != tree ]; then
+			if [ -s "$d/kallsyms" ] && [ "$kver" != tree ] && [ $nokaslr = 1 ]; then
+				mkdir -p "$KSYM_CACHE/kernels/$K_REL/captured"
+				cp "$d/kallsyms" "$KSYM_CACHE/kernels/$K_REL/captured/proc-kallsyms-nokaslr"
+			elif [ -s "$d/kallsyms" ] && [ "$kver" != tree ]; then
 				mkdir -p "$KSYM_CACHE/kernels/$K_REL/captured"
 				cp "$d/kallsyms" "$KSYM_CACHE/kernels/$K_REL/captured/proc-kallsyms"
 				awk '$3 == "_text" {print $1; exit}' "$d/kallsyms" \

@@ -16,6 +16,10 @@
 #   5. scripts/check-tree on a small kernel built from linux-source-6.12,
 #      checked against its System.map too, with ksym_verify_kunit.ko loaded
 #   6. the KUnit suites through kunit.py on 6.12 and 7.x, x86_64 and arm64
+#   7. ksymdump: the six Debian kernels booted with nokaslr (their
+#      /proc/kallsyms is the ground truth), then scripts/ksymdump-test.sh:
+#      fixtures, each vmlinuz without symbols, source-built kernels against
+#      System.map, and the runs that must fail
 #
 # The last line is "N passed, N failed"; the exit status is the verdict.
 set -uo pipefail
@@ -137,6 +141,13 @@ for k in "$B"/qemu/*/ktap; do
 	verdict "$(echo "$out" | grep -q 'Ran 6 tests: passed: 6$' && echo 1)" \
 		"ktap_parse_$name" "kunit.py: $out"
 done
+
+echo "# === ksymdump: ground truth from nokaslr boots, then scripts/ksymdump-test.sh"
+"$here/qemu.sh" -o "$B/qemu-nokaslr" --nokaslr 2>&1 | tee "$B/test-qemu-nokaslr.log" |
+	grep -E '^(not )?ok|passed'
+tally "$B/test-qemu-nokaslr.log"
+B="$B" "$here/ksymdump-test.sh" 2>&1 | tee "$B/test-ksymdump.log"
+tally "$B/test-ksymdump.log"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ksymdump-test.sh - ksymdump against independent ground truth.
+#
+#   1. every fixture (the real scripts/kallsyms.c of 6.1, 6.12 and 7.x, all
+#      flag combinations, x86_64/i386/arm64) as raw bytes, with --base and
+#      --anchor: the output must equal the fixture's expected.txt;
+#   2. the six Debian kernels of the QEMU matrix: each package's vmlinuz,
+#      with --no-symbols, against the /proc/kallsyms that scripts/qemu.sh
+#      --nokaslr captured from that kernel: every line must match;
+#   3. kernels built from source (the KUnit kernels of 6.12 and 7.x for
+#      x86_64 and arm64, and the check-tree kernel): vmlinux with and
+#      without its symbols, the stripped vmlinux.bin or the arm64 Image,
+#      a raw objcopy -O binary image, and the bzImage or Image.gz, each
+#      against the tree's System.map;
+#   4. runs that must fail, each with its own exit status and message:
+#      Debian's placeholder System.map, a KASLR-shifted /proc/kallsyms, a
+#      System.map with one address changed, a corrupted and a truncated
+#      image, a file with no table, a missing file, bad options;
+#   5. --json parses and lists every symbol; --help exits 0.
+#
+# ksymdump is built with ASan and UBSan for these runs.  Usage:
+#   scripts/ksymdump-test.sh [-B BUILD_DIR]
+# Prints "ok"/"not ok" lines and ends with "N passed, N failed".
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+B=${B:-$top/build}
+[ "${1:-}" = -B ] && B=$2
+case "${1:-}" in -h|--help)
+	awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"
+	exit 0 ;;
+esac
+pass=0 fail=0
+t=$B/ksymdump-test
+rm -rf "$t" && mkdir -p "$t"
+
+verdict() { # OK? NAME WHY
+	if [ "$1" = 1 ]; then
+		pass=$((pass + 1)); echo "ok - $2"
+	else
+		fail=$((fail + 1)); echo "not ok - $2 # $3"
+	fi
+}
+
+make -s -C "$top" B="$B" "$B/ksymdump-san" >"$t/build.log" 2>&1 ||
+	{ cat "$t/build.log"; verdict 0 build "see $t/build.log"; echo "$pass passed, $fail failed"; exit 1; }
+kd=$B/ksymdump-san
+export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
+
+# run NAME EXPECTED-STATUS GREP-PATTERN ksymdump-ARGS...: status and
+# message (stdout or stderr) must both be as expected
+run() {
+	local name=$1 want=$2 pat=$3 rc
+	shift 3
+	"$kd" "$@" >"$t/$name.out" 2>"$t/$name.err"
+	rc=$?
+	if [ $rc = "$want" ] && grep -qE "$pat" "$t/$name.out" "$t/$name.err" &&
+	   ! grep -q 'Sanitizer' "$t/$name.err"; then
+		verdict 1 "$name" ""
+		grep -hE "$pat" "$t/$name.out" "$t/$name.err" | head -n 1 | cut -c1-300 | sed 's/^/# /'
+	else
+		verdict 0 "$name" "exit $rc (want $want); $(head -c 400 "$t/$name.err" "$t/$name.out" | tr '\n' ' ')"
+	fi
+}
+
+echo "# === 1. fixtures as raw bytes, --base and --anchor"
+fx_pass=0 fx_fail=0
+for d in "$B"/fixtures/*/; do
+	d=${d%/}
+	[ -f "$d/meta" ] || continue
+	va=$(awk '$1 == "rodata_va" { print $2 }' "$d/meta")
+	an=$(awk '$1 == "anchor" { print $2 "=" $3 }' "$d/meta")
+	bits=$(awk '$1 == "bits" { print $2 }' "$d/meta")
+	# expected.txt pads every address to 16 digits
+	if "$kd" --base "$va" --anchor "$an" --ptr-size $((bits / 8)) \
+		"$d/rodata.bin" >"$t/fx.out" 2>"$t/fx.err" &&
+	   awk '{ a = $1; while (length(a) < 16) a = "0" a; print a, $2, $3 }' \
+		"$t/fx.out" | cmp -s - "$d/expected.txt"; then
+		fx_pass=$((fx_pass + 1))
+	else
+		fx_fail=$((fx_fail + 1))
+		echo "# fixture $(basename "$d"): $(head -c 200 "$t/fx.err")"
+	fi
+done
+verdict "$([ $fx_fail = 0 ] && [ $fx_pass -gt 60 ] && echo 1)" \
+	"fixtures_raw_scan ($fx_pass fixtures)" "$fx_fail of $((fx_pass + fx_fail)) differ"
+
+echo "# === 2. Debian vmlinuz, no symbols, against /proc/kallsyms of a nokaslr boot"
+for k in "$KSYM_CACHE"/kernels/*/; do
+	k=${k%/}
+	rel=$(basename "$k")
+	[ "$rel" != "${rel%-dbg}" ] && continue
+	img=$(ls "$k"/root/boot/vmlinuz-* "$k"/root/usr/lib/modules/*/vmlinuz 2>/dev/null | head -n 1)
+	cap=$k/captured/proc-kallsyms-nokaslr
+	[ -n "$img" ] || continue
+	if [ ! -s "$cap" ]; then
+		verdict 0 "debian_vmlinuz_$rel" "no $cap (scripts/qemu.sh --nokaslr captures it)"
+		continue
+	fi
+	run "debian_vmlinuz_$rel" 0 'verify: .* 0 mismatches: PASS' \
+		--no-symbols --verify "$cap" --verify-as kallsyms "$img"
+	"$kd" --stats --no-symbols "$img" 2>/dev/null |
+		grep -E '^(input|located|base|mode):' | cut -c1-200 | sed 's/^/#   /'
+done
+
+echo "# === 3. kernels built from source, against their System.map"
+for tree in "$KSYM_CACHE"/kunit-build/*/ "$KSYM_CACHE"/trees/*/; do
+	tree=${tree%/}
+	[ -s "$tree/System.map" ] && [ -f "$tree/vmlinux" ] || continue
+	name=$(basename "$tree")
+	sm=$tree/System.map
+	text=$(awk '$3 == "_text" { print $1; exit }' "$sm")
+	run "src_${name}_vmlinux" 0 ' 0 mismatches: PASS' --verify "$sm" "$tree/vmlinux"
+	run "src_${name}_vmlinux_no_symbols" 0 ' 0 mismatches: PASS' \
+		--no-symbols --verify "$sm" "$tree/vmlinux"
+	for f in arch/x86/boot/compressed/vmlinux.bin arch/arm64/boot/Image \
+		 arch/x86/boot/bzImage arch/arm64/boot/Image.gz; do
+		[ -f "$tree/$f" ] || continue
+		run "src_${name}_$(basename "$f")" 0 ' 0 mismatches: PASS' \
+			--verify "$sm" "$tree/$f"
+	done
+	if [ -f "$tree/arch/x86/boot/bzImage" ] && [ -n "$text" ]; then
+		objcopy -O binary "$tree/vmlinux" "$t/raw.bin"
+		run "src_${name}_objcopy_raw" 0 ' 0 mismatches: PASS' \
+			--base "0x$text" --verify "$sm" "$t/raw.bin"
+		rm -f "$t/raw.bin"
+	fi
+done
+
+echo "# === 4. runs that must fail"
+k=$(ls -d "$KSYM_CACHE"/kernels/6.12*-amd64 | head -n 1)
+img=$(ls "$k"/root/boot/vmlinuz-* | head -n 1)
+run placeholder_system_map 2 "placeholder System.map" \
+	--verify "$(ls "$k"/root/boot/System.map-*)" "$img"
+if [ -s "$k/captured/proc-kallsyms" ] &&
+   [ "$(awk '$3 == "_text" { print $1; exit }' "$k/captured/proc-kallsyms")" != ffffffff81000000 ]; then
+	run kaslr_shifted_kallsyms 1 'mismatch: #0 .*FAIL|: FAIL' \
+		--verify "$k/captured/proc-kallsyms" "$img"
+fi
+tree=$(ls -d "$KSYM_CACHE"/trees/*/ 2>/dev/null | head -n 1)
+tree=${tree%/}
+if [ -n "$tree" ]; then
+	# one address of a decoded symbol moved by 0x10
+	perl -pe 's/^([0-9a-f]+)( \S start_kernel)$/sprintf("%016x", hex($1) + 16) . $2/e' \
+		"$tree/System.map" >"$t/System.map-moved"
+	run moved_symbol_in_system_map 1 'start_kernel is not in the reference' \
+		--verify "$t/System.map-moved" "$tree/vmlinux"
+	# corrupt one record length in names of the stripped image
+	cp "$tree/arch/x86/boot/compressed/vmlinux.bin" "$t/corrupt.bin"
+	off=$("$kd" --stats "$t/corrupt.bin" | awk '$2 == "kallsyms_offsets" { print $6 }')
+	if [ -n "$off" ]; then
+		# swap two offsets far apart: the address order breaks
+		perl -e 'open(F, "+<", $ARGV[0]) or die; my $o = hex($ARGV[1]) + 4000;
+			 seek(F, $o, 0); read(F, my $a, 4); seek(F, $o + 400, 0);
+			 read(F, my $b, 4); seek(F, $o, 0); print F $b;
+			 seek(F, $o + 400, 0); print F $a; close(F)' "$t/corrupt.bin" "$off"
+		run corrupt_offsets 4 'corrupt: check addr.nondecreasing failed at symbol [0-9]+' \
+			"$t/corrupt.bin"
+	else
+		verdict 0 corrupt_offsets "no kallsyms_offsets in --stats"
+	fi
+	head -c 3000000 "$tree/arch/x86/boot/compressed/vmlinux.bin" >"$t/truncated.bin"
+	run truncated_elf 4 'corrupt: .*outside the 3000000-byte file' "$t/truncated.bin"
+	head -c 2000000 "$tree/arch/x86/boot/bzImage" >"$t/truncated-bzImage"
+	run truncated_bzimage 4 'corrupt: bzImage payload' "$t/truncated-bzImage"
+fi
+head -c 1000000 /dev/urandom >"$t/random.bin"
+run no_table 3 'not found: .*landmark scan found no table' "$t/random.bin"
+run missing_file 5 'No such file' "$t/does-not-exist"
+run bad_option 2 'usage: unknown option' --frobnicate "$img"
+run bad_anchor 2 'usage: --anchor takes NAME=ADDR' --anchor _text "$img"
+run no_image 2 'usage: no IMAGE given'
+run help 0 '^Exit status' --help
+
+echo "# === 5. --json"
+"$kd" --json "$img" >"$t/out.json" 2>"$t/json.err"
+n=$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(len(d["symbols"]) if d["num_syms"] == len(d["symbols"]) else -1)' "$t/out.json" 2>&1)
+m=$("$kd" "$img" | wc -l)
+verdict "$([ "$n" = "$m" ] && [ "$m" -gt 1000 ] && echo 1)" json_lists_every_symbol \
+	"json: $n symbols, text output: $m lines"
+
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target for ksymdump's locator: any bytes as a kernel image
+ * (containers, decompression, ELF, arm64 Image, raw scan), then the
+ * decoder over whatever was proven.  The first input byte picks options.
+ */
+#include <stdlib.h>
+
+#include "../ksymdump/locate.h"
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	struct kd_opts o = { .big_endian = -1 };
+	struct kimage img;
+	struct kd_result r;
+	struct ksym_sym s;
+	char why[256];
+	u32 i, off = 0;
+
+	if (size < 1)
+		return 0;
+	o.no_symbols = data[0] & 1;
+	if (data[0] & 2) {
+		o.has_base = true;
+		o.base = 0xffffffff82000000ULL;
+	}
+	if (data[0] & 4) {
+		o.anchors[0].name = "_text";
+		o.anchors[0].addr = 0xffffffff81000000ULL;
+		o.nr_anchors = 1;
+	}
+	if (kimage_open(&img, data + 1, size - 1, 16 << 20, why, sizeof(why)))
+		return 0;
+	if (!kd_locate(&img, &o, &r)) {
+		for (i = 0; i < r.kt->n; i++) {
+			if (ksym_decode_at(r.kt, i, &off, r.kt->scratch[0], &s,
+					   NULL) ||
+			    ksym_address(r.kt, i, &s.addr, NULL))
+				abort();	/* validated tables decode */
+		}
+		kd_result_free(&r);
+	}
+	kimage_close(&img);
+	return 0;
+}

@@ -14,6 +14,8 @@ pkgs=(
 	linux-headers-6.12-amd64
 	qemu-system-x86 qemu-system-arm busybox-static cpio gzip
 	flex bison bc libelf-dev libssl-dev openssl python3
+	# ksymdump: the kernel's compressors, and objcopy for its tests
+	zlib1g-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev binutils
 )
 
 sudo=

@@ -69,16 +69,6 @@ struct ctx {
 	char base_note[240];	/* why an Image's base is not known */
 };
 
-static u64 get(const u8 *p, unsigned int size, bool be)
-{
-	u64 v = 0;
-	unsigned int i;
-
-	for (i = 0; i < size; i++)
-		v = (v << 8) | p[be ? i : size - 1 - i];
-	return v;
-}
-
 const char *kd_array_name(unsigned int a)
 {
 	return a < KD_NR ? array_names[a] : "?";
@@ -104,7 +94,7 @@ static void build_views(struct ctx *c, const struct cand *cd,
 {
 	const u64 *va = cd->va;
 	const u8 *p = kimage_at(c->img, va[KSYM_S_NUM_SYMS], 4);
-	u64 n = p ? get(p, 4, c->be) : 0;
+	u64 n = p ? kimage_get(p, 4, c->be) : 0;
 
 	memset(&a->t, 0, sizeof(a->t));
 	a->n = (u32)n;
@@ -166,12 +156,12 @@ static const struct rela_run *rela(struct ctx *c)
 	if (c->be || c->img->machine != KIMG_EM_AARCH64 || size < 24)
 		return &c->rela;
 	while (i + 24 <= size) {
-		if (get(d + i + 8, 8, false) != R_AARCH64_RELATIVE) {
+		if (kimage_get(d + i + 8, 8, false) != R_AARCH64_RELATIVE) {
 			i += 8;
 			continue;
 		}
 		for (j = i; j + 24 <= size &&
-		     get(d + j + 8, 8, false) == R_AARCH64_RELATIVE; j += 24)
+		     kimage_get(d + j + 8, 8, false) == R_AARCH64_RELATIVE; j += 24)
 			;
 		if ((j - i) / 24 > c->rela.count) {
 			c->rela.p = d + i;
@@ -195,11 +185,11 @@ static int arm64_fix_rb(struct ctx *c, const struct cand *cd,
 	size_t i;
 
 	if (!a->t.relative_base.data || c->img->machine != KIMG_EM_AARCH64 ||
-	    c->be || get(a->t.relative_base.data, 8, false))
+	    c->be || kimage_get(a->t.relative_base.data, 8, false))
 		return 0;
 	rr = rela(c);
 	for (i = 0; i < rr->count; i++)
-		if (get(rr->p + 24 * i, 8, false) == va)
+		if (kimage_get(rr->p + 24 * i, 8, false) == va)
 			break;
 	if (i == rr->count) {
 		snprintf(r->rb_how, sizeof(r->rb_how),
@@ -211,7 +201,7 @@ static int arm64_fix_rb(struct ctx *c, const struct cand *cd,
 	a->t.relative_base.data = r->rb_fixed;
 	snprintf(r->rb_how, sizeof(r->rb_how),
 		 "0x%llx, the addend of the R_AARCH64_RELATIVE entry that targets it (it reads 0 in the unrelocated image)",
-		 (unsigned long long)get(r->rb_fixed, 8, false));
+		 (unsigned long long)kimage_get(r->rb_fixed, 8, false));
 	return attempt_open(a, NULL);
 }
 
@@ -252,6 +242,24 @@ static const struct addr_idx *find_addr(const struct addr_idx *v, size_t n,
 	return NULL;
 }
 
+/* The best and second best vote, and the best one's K and base. */
+struct tally {
+	u32 best, second;
+	u64 k, b;
+};
+
+static void tally(struct tally *t, u32 hits, u64 k, u64 b)
+{
+	if (hits > t->best) {
+		t->second = t->best;
+		t->best = hits;
+		t->k = k;
+		t->b = b;
+	} else if (hits > t->second) {
+		t->second = hits;
+	}
+}
+
 /* How many of @ptrs land on a symbol start when shifted by @k. */
 static u32 vote(const u64 *ptrs, u32 np, const struct addr_idx *v, u32 n,
 		u64 k, struct kd_result *r)
@@ -290,7 +298,7 @@ static u32 pointer_sample(struct ctx *c, u64 *ptrs, const char **what)
 	if (rr->count >= VOTE_SAMPLE / 8) {
 		step = rr->count > VOTE_SAMPLE ? rr->count / VOTE_SAMPLE : 1;
 		for (i = 0; i < rr->count && np < VOTE_SAMPLE; i += step)
-			ptrs[np++] = get(rr->p + 24 * i + 16, 8, false);
+			ptrs[np++] = kimage_get(rr->p + 24 * i + 16, 8, false);
 		*what = "R_AARCH64_RELATIVE addends";
 		return np;
 	}
@@ -299,7 +307,7 @@ static u32 pointer_sample(struct ctx *c, u64 *ptrs, const char **what)
 	if (!hi)
 		return 0;
 	for (i = 0; i + 8 <= size; i += 8) {
-		w = get(d + i, 8, false);
+		w = kimage_get(d + i, 8, false);
 		if ((w >> 48) == 0xffff && (w >> 32) != 0xffffffff)
 			hi[nw++] = (u32)(w >> 32);
 	}
@@ -316,7 +324,7 @@ static u32 pointer_sample(struct ctx *c, u64 *ptrs, const char **what)
 	free(hi);
 	step = best_run > VOTE_SAMPLE ? best_run / VOTE_SAMPLE : 1;
 	for (i = 0, nw = 0; i + 8 <= size && np < VOTE_SAMPLE; i += 8) {
-		w = get(d + i, 8, false);
+		w = kimage_get(d + i, 8, false);
 		if ((u32)(w >> 32) == best_hi && (w >> 48) == 0xffff &&
 		    !(nw++ % step))
 			ptrs[np++] = w;
@@ -344,11 +352,12 @@ static int arm64_derive(struct ctx *c, const struct cand *cd,
 {
 	const struct rela_run *rr = rela(c);
 	bool rb = a->t.relative_base.data &&
-		  !get(a->t.relative_base.data, 8, false);
+		  !kimage_get(a->t.relative_base.data, 8, false);
 	u64 off_rb = cd->va[KSYM_S_RELATIVE_BASE], lo = ~0ULL, hi = 0;
-	u64 k, b, best_k = 0, best_b = 0, span, first, last;
+	u64 k, b, span, first, last;
 	u64 ptrs[VOTE_SAMPLE];
-	u32 h, best = 0, second = 0, np, i;
+	struct tally t = { 0 };
+	u32 np, i;
 	enum ksym_addr_mode keep = a->kt->l.mode;
 	const char *what = "";
 	struct addr_idx *v;
@@ -367,7 +376,7 @@ static int arm64_derive(struct ctx *c, const struct cand *cd,
 	for (i = 0; i < a->n; i++) {
 		v[i].index = i;
 		if (rb)
-			v[i].addr = get(a->t.offsets.data + 4ULL * i, 4, false);
+			v[i].addr = kimage_get(a->t.offsets.data + 4ULL * i, 4, false);
 		else if (ksym_address(a->kt, i, &v[i].addr, NULL))
 			v[i].addr = 0;
 	}
@@ -376,19 +385,11 @@ static int arm64_derive(struct ctx *c, const struct cand *cd,
 
 	if (rb) {
 		for (e = 0; e < rr->count; e++) {
-			b = get(rr->p + 24 * e, 8, false) - off_rb;
+			b = kimage_get(rr->p + 24 * e, 8, false) - off_rb;
 			if (b & (ARM64_SEGMENT_ALIGN - 1))
 				continue;
-			k = get(rr->p + 24 * e + 16, 8, false);
-			h = vote(ptrs, np, v, a->n, k, NULL);
-			if (h > best) {
-				second = best;
-				best = h;
-				best_k = k;
-				best_b = b;
-			} else if (h > second) {
-				second = h;
-			}
+			k = kimage_get(rr->p + 24 * e + 16, 8, false);
+			tally(&t, vote(ptrs, np, v, a->n, k, NULL), k, b);
 		}
 	} else {
 		for (i = 0; i < np; i++) {
@@ -399,28 +400,22 @@ static int arm64_derive(struct ctx *c, const struct cand *cd,
 		first = hi > span ? (hi - span + ARM64_SEGMENT_ALIGN) &
 				    ~(ARM64_SEGMENT_ALIGN - 1) : 0;
 		last = lo & ~(ARM64_SEGMENT_ALIGN - 1);
-		for (b = first; b <= last && last - first < (1ULL << 32);
-		     b += ARM64_SEGMENT_ALIGN) {
-			h = vote(ptrs, np, v, a->n, b, NULL);
-			if (h > best) {
-				second = best;
-				best = h;
-				best_k = b;
-				best_b = b;
-			} else if (h > second) {
-				second = h;
-			}
+		/* at most 64K candidates (a 4 GiB window) */
+		for (e = 0; first <= last && e <= (last - first) / ARM64_SEGMENT_ALIGN &&
+		     e < 65536; e++) {
+			b = first + e * ARM64_SEGMENT_ALIGN;
+			tally(&t, vote(ptrs, np, v, a->n, b, NULL), b, b);
 		}
 	}
-	if (best < 16 || second * 4 > best) {
+	if (t.best < 16 || t.second * 4 > t.best) {
 		free(v);
 		snprintf(r->base_how, sizeof(r->base_how),
 			 "not derivable: the best load address puts %u of %u sampled %s on a symbol, the next best %u",
-			 best, np, what, second);
+			 t.best, np, what, t.second);
 		return -ENOENT;
 	}
 	r->nr_anchors = 0;
-	vote(ptrs, np, v, a->n, best_k, r);
+	vote(ptrs, np, v, a->n, t.k, r);
 	free(v);
 	/* name the anchors; a name that is not unique cannot be one */
 	for (i = 0; i < r->nr_anchors; i++) {
@@ -440,18 +435,18 @@ static int arm64_derive(struct ctx *c, const struct cand *cd,
 		r->anchors[i].name = r->anchor_name[i];
 	}
 	r->nr_reloc_anchors = r->nr_anchors;
-	*base = best_b;
+	*base = t.b;
 	if (rb) {
 		for (i = 0; i < 8; i++)
-			r->rb_fixed[i] = (u8)(best_k >> (8 * i));
+			r->rb_fixed[i] = (u8)(t.k >> (8 * i));
 		a->t.relative_base.data = r->rb_fixed;
 		snprintf(r->rb_how, sizeof(r->rb_how),
 			 "0x%llx, the addend of the R_AARCH64_RELATIVE entry that targets it (it reads 0 in the unrelocated image)",
-			 (unsigned long long)best_k);
+			 (unsigned long long)t.k);
 	}
 	snprintf(r->base_how, sizeof(r->base_how),
 		 "0x%llx, derived: %u of %u sampled %s are symbol addresses under it, %u under the next best",
-		 (unsigned long long)best_b, best, np, what, second);
+		 (unsigned long long)t.b, t.best, np, what, t.second);
 	return 0;
 }
 
@@ -630,7 +625,7 @@ static int attempt_run(struct ctx *c, struct cand *cd, struct attempt *a,
 		if (ret)
 			return ret;
 	} else if (a->t.relative_base.data &&
-		   !get(a->t.relative_base.data, c->psz, c->be)) {
+		   !kimage_get(a->t.relative_base.data, c->psz, c->be)) {
 		a->t.relative_base.data = r->rb_fixed;
 		ret = attempt_open(a, err);
 		if (ret)

@@ -112,7 +112,8 @@ else
 	out=$(cd "$top" && perl "$checkpatch" --strict --no-tree --quiet -f \
 		decoder.c decoder.h ksym_compat.h scan.c scan.h ksym_live.c ksym_live.h \
 		ksym_main.c 2>&1; perl "$checkpatch" --strict --no-tree --quiet \
-		--ignore CAMELCASE -f ksymdump/*.c ksymdump/*.h tests/fuzz_locate.c 2>&1)
+		--ignore CAMELCASE -f ksymdump/*.c ksymdump/*.h tests/fuzz_locate.c \
+		tests/bench_locate.c 2>&1)
 	if [ -z "$out" ]; then
 		result ok checkpatch
 	else

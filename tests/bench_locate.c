@@ -99,7 +99,7 @@ static int bench(const char *file, int runs)
 	       img.how, img.size / 1e6, r.kt->n, (unsigned long long)sum);
 	printf("  unpack %.1f ms; landmark scan alone %.1f ms (%u hits, %.0f MB/s)\n",
 	       t_unpack, t_scan, nh, img.size / 1e3 / t_scan);
-	printf("  locate + prove + validate %.1f ms; decode every symbol %.1f ms (%.1fM symbols/s)\n",
+	printf("  locate + prove + validate %.1f ms; decode all %.1f ms (%.1fM symbols/s)\n",
 	       t_locate, t_decode, r.kt->n / t_decode / 1e3);
 	printf("  locate + decode %.1f ms: %.2fM symbols/s end to end after unpacking\n",
 	       t_locate + t_decode, r.kt->n / (t_locate + t_decode) / 1e3);

@@ -14,6 +14,7 @@
 #                 "N passed, N failed"
 #   make fixtures regenerate build/fixtures only
 #   make fuzz     libFuzzer over the decoder for FUZZ_SECONDS (default 60)
+#   make fuzz-locate  libFuzzer over ksymdump's unpacking and locator
 #   make bench    decoder figures on the largest fixture; ksymdump figures
 #                 (unpack, scan, locate, decode, peak memory) on every
 #                 Debian vmlinuz in the cache
@@ -45,7 +46,7 @@ KSYMDUMP_LIBS := -lz -llzma -lzstd -llz4 -lbz2
 .PHONY: all check fixtures fuzz fuzz-locate bench clean qemu test modules ksymdump
 
 all:
-	@echo "targets: qemu test check modules fixtures fuzz bench clean (see the README)"
+	@echo "targets: qemu test check modules ksymdump fixtures fuzz fuzz-locate bench clean (see the README)"
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 

@@ -133,7 +133,7 @@ else
 	cp "$top"/Kbuild "$top"/*.c "$top"/*.h "$kb/"
 	out=$(make -s -C "$KDIR" M="$kb" W=1 C=1 modules 2>&1)
 	if [ $? -eq 0 ] && [ -f "$kb/ksym_verify.ko" ] &&
-	   ! echo "$out" | grep -qiE 'warning|error'; then
+	   ! grep -qiE 'warning|error' <<<"$out"; then
 		echo "# built ksym_verify.ko against $KDIR"
 		result ok kbuild_w1_sparse
 	else

@@ -95,7 +95,7 @@ for k in "$KSYM_CACHE"/kernels/*/; do
 	k=${k%/}
 	rel=$(basename "$k")
 	[ "$rel" != "${rel%-dbg}" ] && continue
-	img=$(ls "$k"/root/boot/vmlinuz-* "$k"/root/usr/lib/modules/*/vmlinuz 2>/dev/null | head -n 1)
+	img=$(ksym_first "$k"/root/boot/vmlinuz-* "$k"/root/usr/lib/modules/*/vmlinuz)
 	cap=$k/captured/proc-kallsyms-nokaslr
 	[ -n "$img" ] || continue
 	if [ ! -s "$cap" ]; then
@@ -133,8 +133,8 @@ for tree in "$KSYM_CACHE"/kunit-build/*/ "$KSYM_CACHE"/trees/*/; do
 done
 
 echo "# === 4. runs that must fail"
-k=$(ls -d "$KSYM_CACHE"/kernels/6.12*-amd64 | head -n 1)
-img=$(ls "$k"/root/boot/vmlinuz-* | head -n 1)
+k=$(ksym_first "$KSYM_CACHE"/kernels/6.12*-amd64)
+img=$(ksym_first "$k"/root/boot/vmlinuz-*)
 run placeholder_system_map 2 "placeholder System.map" \
 	--verify "$(ls "$k"/root/boot/System.map-*)" "$img"
 if [ -s "$k/captured/proc-kallsyms" ] &&
@@ -142,7 +142,7 @@ if [ -s "$k/captured/proc-kallsyms" ] &&
 	run kaslr_shifted_kallsyms 1 'mismatch: #0 .*FAIL|: FAIL' \
 		--verify "$k/captured/proc-kallsyms" "$img"
 fi
-tree=$(ls -d "$KSYM_CACHE"/trees/*/ 2>/dev/null | head -n 1)
+tree=$(ksym_first "$KSYM_CACHE"/trees/*/)
 tree=${tree%/}
 if [ -n "$tree" ]; then
 	# one address of a decoded symbol moved by 0x10

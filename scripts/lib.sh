@@ -19,6 +19,24 @@ ksym_die() {
 	exit 1
 }
 
+# ksym_first PATH...: print the first PATH that exists (globs expanded by
+# the caller).  No "ls | head": under pipefail that pipeline fails at
+# random when head exits first and ls gets SIGPIPE.
+ksym_first() {
+	local f
+
+	for f in "$@"; do
+		[ -e "$f" ] && { echo "$f"; return 0; }
+	done
+	return 1
+}
+
+# ksym_has TEXT PATTERN: does TEXT hold a line matching the extended
+# regex PATTERN?  Reads a here-string, so no writer can get SIGPIPE.
+ksym_has() {
+	grep -qE -- "$2" <<<"$1"
+}
+
 # ksym_apt_opts SUITE ARCH: apt options for a private configuration under
 # the cache that sees only SUITE ("bookworm" also brings bookworm-updates
 # and bookworm-security, "sid") for ARCH.  The machine's own sources and
@@ -62,8 +80,15 @@ EOF
 	fi
 	mapfile -t opts < <(ksym_apt_opts "$suite" "$arch")
 	ksym_log "apt: refreshing the private $suite/$arch list under $d"
-	apt-get "${opts[@]}" -q update >"$d/update.log" 2>&1 ||
-		ksym_die "apt-get update for $suite/$arch failed; see $d/update.log"
+	if ! apt-get "${opts[@]}" -q update >"$d/update.log" 2>&1; then
+		# an older list still names what the cache holds
+		if [ -f "$d/.updated" ]; then
+			ksym_log "apt: update of $suite/$arch failed; using the list of $(date -r "$d/.updated" +%F)"
+			return 0
+		fi
+		ksym_log "apt: apt-get update for $suite/$arch failed; see $d/update.log"
+		return 1
+	fi
 	touch "$d/.updated"
 }
 
@@ -73,7 +98,7 @@ ksym_apt() {
 	local -a opts
 
 	shift 3
-	ksym_apt_update "$suite" "$arch"
+	ksym_apt_update "$suite" "$arch" || return 1
 	mapfile -t opts < <(ksym_apt_opts "$suite" "$arch")
 	"$tool" "${opts[@]}" "$@"
 }
@@ -87,13 +112,16 @@ ksym_download() {
 	shift 2
 	mkdir -p "$dir"
 	for p in "$@"; do
-		name=${p%%=*}
-		f=$(ls "$dir/${name}_"*"_${arch}.deb" "$dir/${name}_"*"_all.deb" 2>/dev/null | head -n 1)
+		name=${p%%=*} ver='*'
+		# a named version must be that version, not any cached one
+		[ "$name" != "$p" ] && ver=${p#*=} && ver=${ver//:/%3a}
+		f=$(ksym_first "$dir/${name}_"$ver"_${arch}.deb" "$dir/${name}_"$ver"_all.deb")
 		if [ -z "$f" ]; then
 			ksym_log "download: $p ($suite/$arch)"
 			(cd "$dir" && ksym_apt "$suite" "$arch" apt-get -qq download "$p") >&2 ||
-				ksym_die "download of $p ($suite/$arch) failed"
-			f=$(ls "$dir/${name}_"*"_${arch}.deb" "$dir/${name}_"*"_all.deb" 2>/dev/null | head -n 1)
+				{ ksym_log "download of $p ($suite/$arch) failed"; return 1; }
+			f=$(ksym_first "$dir/${name}_"$ver"_${arch}.deb" "$dir/${name}_"$ver"_all.deb") ||
+				{ ksym_log "apt-get download of $p left no .deb in $dir"; return 1; }
 		fi
 		echo "$f"
 	done
@@ -107,14 +135,14 @@ ksym_newest_source() {
 	if [ "$line" = 7 ]; then
 		pkg=$(ksym_apt sid amd64 apt-cache search --names-only '^linux-source-7\.[0-9]+$' |
 			awk '{print $1}' | sort -V | tail -n 1)
-		[ -n "$pkg" ] || ksym_die "no linux-source-7.x in sid"
+		[ -n "$pkg" ] || { ksym_log "no linux-source-7.x in sid"; return 1; }
 	else
 		pkg=linux-source-$line
 	fi
 	ver=$(ksym_apt "$(ksym_suite "$line")" amd64 apt-cache policy "$pkg" |
 		awk '/Candidate:/ {print $2}')
 	[ -n "$ver" ] && [ "$ver" != "(none)" ] ||
-		ksym_die "no candidate for $pkg"
+		{ ksym_log "no candidate for $pkg"; return 1; }
 	echo "$pkg $ver"
 }
 
@@ -123,46 +151,61 @@ ksym_suite() {
 	if [ "$1" = 7 ]; then echo sid; else echo bookworm; fi
 }
 
-# ksym_kernel_scripts LINE: download (cached) the newest linux-source of
-# LINE and extract its scripts/ directory; print the extracted tree's path.
-ksym_kernel_scripts() {
-	local line=$1 pkg ver dir deb
+# ksym_source_tree KIND LINE WHAT: download (cached) the newest
+# linux-source of LINE and extract WHAT ("scripts" or "all") into
+# $KSYM_CACHE/KIND/<package>-<version>; print that directory.
+#
+# An entry is complete only once it holds what later steps read.  When the
+# archive has moved on (sid replaces versions daily) and the new version
+# cannot be had, the last complete entry of LINE is used, and said.
+ksym_source_tree() {
+	local kind=$1 line=$2 what=$3 pkg ver dir deb last
+	local -a filter=()
 
-	read -r pkg ver < <(ksym_newest_source "$line")
-	dir=$KSYM_CACHE/src/$pkg-$ver
-	if [ -f "$dir/.complete" ]; then
-		echo "$dir"
+	last=$KSYM_CACHE/$kind/last-$line
+	if read -r pkg ver < <(ksym_newest_source "$line") && [ -n "$pkg" ]; then
+		dir=$KSYM_CACHE/$kind/$pkg-$ver
+		if [ ! -f "$dir/.complete" ]; then
+			[ "$what" = scripts ] && filter=(--wildcards '*/scripts/*')
+			if deb=$(ksym_download "$(ksym_suite "$line")" amd64 "$pkg=$ver"); then
+				ksym_log "extract: $what of $pkg $ver"
+				rm -rf "$dir" && mkdir -p "$dir"
+				dpkg-deb --fsys-tarfile "$deb" |
+					tar -xO --wildcards './usr/src/linux-source-*.tar.xz' |
+					xz -dc -T0 |
+					tar -x -C "$dir" --strip-components=1 "${filter[@]}" ||
+					ksym_log "extracting $deb failed"
+				if [ -f "$dir/scripts/kallsyms.c" ] &&
+				   { [ "$what" = scripts ] || [ -f "$dir/Makefile" ]; }; then
+					echo "$pkg $ver" >"$dir/.version"
+					touch "$dir/.complete"
+					echo "$pkg-$ver" >"$last"
+				else
+					ksym_log "$dir lacks scripts/kallsyms.c or Makefile: not complete"
+				fi
+			fi
+		fi
+		if [ -f "$dir/.complete" ]; then
+			echo "$pkg-$ver" >"$last"
+			echo "$dir"
+			return 0
+		fi
+	fi
+	if [ -s "$last" ] && [ -f "$KSYM_CACHE/$kind/$(cat "$last")/.complete" ]; then
+		ksym_log "linux-source $line: the archive's newest could not be had; using the cached $(cat "$last")"
+		echo "$KSYM_CACHE/$kind/$(cat "$last")"
 		return 0
 	fi
-	mkdir -p "$dir"
-	deb=$(ksym_download "$(ksym_suite "$line")" amd64 "$pkg=$ver")
-	ksym_log "extract: scripts/ of $pkg $ver"
-	dpkg-deb --fsys-tarfile "$deb" |
-		tar -xO --wildcards './usr/src/linux-source-*.tar.xz' |
-		xz -dc -T0 |
-		tar -x -C "$dir" --strip-components=1 --wildcards '*/scripts/*' ||
-		ksym_die "extracting $deb failed"
-	echo "$pkg $ver" >"$dir/.version"
-	touch "$dir/.complete"
-	echo "$dir"
+	ksym_log "no linux-source for $line: not in the archive now, none complete in $KSYM_CACHE/$kind"
+	return 1
 }
 
-# ksym_full_source LINE: the whole linux-source of LINE, unpacked once into
-# $KSYM_CACHE/src-full/<package>-<version>; print its path.
-ksym_full_source() {
-	local line=$1 pkg ver src deb
+# ksym_kernel_scripts LINE: scripts/ of the newest linux-source of LINE
+ksym_kernel_scripts() {
+	ksym_source_tree src "$1" scripts
+}
 
-	read -r pkg ver < <(ksym_newest_source "$line")
-	src=$KSYM_CACHE/src-full/$pkg-$ver
-	if [ ! -f "$src/.complete" ]; then
-		deb=$(ksym_download "$(ksym_suite "$line")" amd64 "$pkg=$ver")
-		ksym_log "extract: all of $pkg $ver (about 1.5 GB)"
-		rm -rf "$src" && mkdir -p "$src"
-		dpkg-deb --fsys-tarfile "$deb" |
-			tar -xO --wildcards './usr/src/linux-source-*.tar.xz' |
-			xz -dc -T0 | tar -x -C "$src" --strip-components=1 ||
-			ksym_die "extracting $deb failed"
-		touch "$src/.complete"
-	fi
-	echo "$src"
+# ksym_full_source LINE: the whole linux-source of LINE (about 1.5 GB)
+ksym_full_source() {
+	ksym_source_tree src-full "$1" all
 }

@@ -93,16 +93,23 @@ tree_setup() {
 	[ -f "$tree/Module.symvers" ] || { echo "    # no Module.symvers in $tree: run make there first"; return 1; }
 }
 
-# kernel_fetch ARCH KVER: unpack image + headers into the cache; sets
-# K_REL, K_IMAGE, K_DIR (the headers' build directory), K_PKG.
-kernel_fetch() {
-	local arch=$1 kver=$2 da suite meta img hdr common kbuild root deb
-	local -a debs
+# kernel_entry_ok ROOT REL: does the cache entry ROOT hold a kernel image
+# and a headers tree for REL?  Only then may it be marked complete.
+kernel_entry_ok() {
+	local root=$1 rel=$2 h=$1/root/usr/src/linux-headers-$2
 
-	if [ "$kver" = tree ]; then
-		tree_setup "$arch"
-		return
-	fi
+	ksym_first "$root/root/boot/vmlinuz-$rel" \
+		"$root/root/usr/lib/modules/$rel/vmlinuz" >/dev/null &&
+		[ -f "$h/Makefile" ] && [ -f "$h/.config" ] &&
+		[ -f "$h/Module.symvers" ] && [ -e "$h/scripts/" ]
+}
+
+# kernel_resolve ARCH KVER: ask the archive which kernel KVER is today; sets
+# K_REL, K_IMG (the package holding the image), K_PKG, and the header
+# packages in K_DEBS_HDR, K_KBUILD
+kernel_resolve() {
+	local arch=$1 kver=$2 da suite meta img deps
+
 	da=$(deb_arch "$arch")
 	suite=$(ksym_suite "$kver")
 	case $kver in
@@ -111,38 +118,84 @@ kernel_fetch() {
 	7) meta=linux-image-$da ;;
 	*) ksym_die "KVER must be 6.1, 6.12 or 7" ;;
 	esac
-	img=$(ksym_apt "$suite" "$da" apt-cache depends "$meta" |
-		awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
-	[ -n "$img" ] || ksym_die "$meta ($suite/$da) names no kernel"
+	deps=$(ksym_apt "$suite" "$da" apt-cache depends "$meta") || return 1
+	img=$(awk '/Depends: linux-image-[0-9]/ {print $2; exit}' <<<"$deps")
+	[ -n "$img" ] || { ksym_log "$meta ($suite/$da) names no kernel"; return 1; }
 	K_REL=${img#linux-image-}
-	case $kver in 7) [[ $K_REL == 7.* ]] || ksym_die "sid's $meta is $K_REL, not 7.x" ;; esac
-	hdr=linux-headers-$K_REL
-	common=$(ksym_apt "$suite" "$da" apt-cache depends "$hdr" |
-		awk '/Depends: linux-headers-.*-common/ {print $2; exit}')
-	kbuild=$(ksym_apt "$suite" "$da" apt-cache depends "$hdr" |
-		awk '/Depends: linux-kbuild-/ {print $2; exit}')
+	case $kver in
+	7) [[ $K_REL == 7.* ]] || { ksym_log "sid's $meta is $K_REL, not 7.x"; return 1; } ;;
+	esac
+	deps=$(ksym_apt "$suite" "$da" apt-cache depends "linux-headers-$K_REL") || return 1
+	K_DEBS_HDR="linux-headers-$K_REL $(awk '/Depends: linux-headers-.*-common/ {print $2; exit}' <<<"$deps")"
+	K_KBUILD=$(awk '/Depends: linux-kbuild-/ {print $2; exit}' <<<"$deps")
 	# 7.x splits the image: linux-binary-<rel> holds the kernel
-	if ksym_apt "$suite" "$da" apt-cache depends "$img" | grep -q "linux-binary-$K_REL"; then
-		img=linux-binary-$K_REL
-	fi
+	deps=$(ksym_apt "$suite" "$da" apt-cache depends "$img") || return 1
+	ksym_has "$deps" "linux-binary-$K_REL" && img=linux-binary-$K_REL
+	K_IMG=$img
 	K_PKG=$(ksym_apt "$suite" "$da" apt-cache policy "$img" | awk '/Candidate:/ {print $2}')
-	root=$KSYM_CACHE/kernels/$K_REL
-	if [ ! -f "$root/.complete" ]; then
-		mapfile -t debs < <(ksym_download "$suite" "$da" "$img" "$hdr" "$common")
-		# the host runs the build tools: always the amd64 kbuild
-		debs+=("$(ksym_download "$suite" amd64 "$kbuild")")
-		rm -rf "$root" && mkdir -p "$root/root"
-		for deb in "${debs[@]}"; do
-			ksym_log "unpack: $(basename "$deb")"
-			dpkg -x "$deb" "$root/root" || ksym_die "dpkg -x $deb failed"
-		done
-		# the headers name their -common part (and, from 7.x, their
-		# own directory) by absolute path
-		sed -i "s|/usr/src/|$root/root/usr/src/|g" \
-			"$root/root/usr/src/$hdr/Makefile"
-		touch "$root/.complete"
+}
+
+# kernel_unpack ARCH KVER ROOT: download the resolved packages and unpack
+# them into ROOT; marks ROOT complete only when kernel_entry_ok holds
+kernel_unpack() {
+	local arch=$1 kver=$2 root=$3 da suite deb
+	local -a debs
+
+	da=$(deb_arch "$arch")
+	suite=$(ksym_suite "$kver")
+	# shellcheck disable=SC2086 # K_DEBS_HDR is a list of package names
+	debs=($(ksym_download "$suite" "$da" "$K_IMG" $K_DEBS_HDR)) || return 1
+	# the host runs the build tools: always the amd64 kbuild
+	debs+=("$(ksym_download "$suite" amd64 "$K_KBUILD")") || return 1
+	rm -rf "$root" && mkdir -p "$root/root"
+	for deb in "${debs[@]}"; do
+		ksym_log "unpack: $(basename "$deb")"
+		dpkg -x "$deb" "$root/root" || { ksym_log "dpkg -x $deb failed"; return 1; }
+	done
+	# the headers name their -common part (and, from 7.x, their own
+	# directory) by absolute path
+	sed -i "s|/usr/src/|$root/root/usr/src/|g" \
+		"$root/root/usr/src/linux-headers-$K_REL/Makefile" || return 1
+	kernel_entry_ok "$root" "$K_REL" ||
+		{ ksym_log "$root: no kernel image or headers for $K_REL in $K_IMG $K_DEBS_HDR"; return 1; }
+	echo "$K_PKG" >"$root/.package"
+	touch "$root/.complete"
+}
+
+# kernel_fetch ARCH KVER: unpack image + headers into the cache; sets
+# K_REL, K_IMAGE, K_DIR (the headers' build directory), K_PKG.  When the
+# archive's kernel cannot be had (sid replaces versions daily), the last
+# complete entry for ARCH and KVER is used, and said.
+kernel_fetch() {
+	local arch=$1 kver=$2 root last
+
+	if [ "$kver" = tree ]; then
+		tree_setup "$arch"
+		return
 	fi
-	K_DIR=$root/root/usr/src/$hdr
+	last=$KSYM_CACHE/kernels/last-$arch-$kver
+	root=""
+	if kernel_resolve "$arch" "$kver"; then
+		root=$KSYM_CACHE/kernels/$K_REL
+		if [ -f "$root/.complete" ] && ! kernel_entry_ok "$root" "$K_REL"; then
+			ksym_log "$root was marked complete but lacks its kernel or headers: fetching again"
+			rm -f "$root/.complete"
+		fi
+		[ -f "$root/.complete" ] || kernel_unpack "$arch" "$kver" "$root" || root=""
+	fi
+	if [ -n "$root" ]; then
+		mkdir -p "$KSYM_CACHE/kernels" && echo "$K_REL" >"$last"
+	elif [ -s "$last" ] && root=$KSYM_CACHE/kernels/$(cat "$last") &&
+	     [ -f "$root/.complete" ] && kernel_entry_ok "$root" "$(cat "$last")"; then
+		K_REL=$(cat "$last")
+		K_PKG=$(cat "$root/.package" 2>/dev/null || echo "?")
+		echo "    # the archive's $arch $kver kernel could not be had; using the cached $K_REL"
+	else
+		echo "    # no $arch $kver kernel: the archive's could not be had and none is cached"
+		K_REL=? K_PKG=?
+		return 1
+	fi
+	K_DIR=$root/root/usr/src/linux-headers-$K_REL
 	K_HOW="Debian's headers"
 	# Debian ships a one-line placeholder System.map: say so, never read it
 	if grep -qs 'The real System.map is in' "$root/root/boot/System.map-$K_REL"; then
@@ -152,9 +205,8 @@ kernel_fetch() {
 	if [[ $("$K_DIR/scripts/kconfig/conf" --help 2>&1) == *GLIBC_* ]]; then
 		prepare_from_source "$arch" "$kver" "$root" || return 1
 	fi
-	K_IMAGE=$(ls "$root/root/boot/vmlinuz-$K_REL" \
-		"$root/root/usr/lib/modules/$K_REL/vmlinuz" 2>/dev/null | head -n 1)
-	[ -n "$K_IMAGE" ] || ksym_die "no vmlinuz in $img"
+	K_IMAGE=$(ksym_first "$root/root/boot/vmlinuz-$K_REL" \
+		"$root/root/usr/lib/modules/$K_REL/vmlinuz")
 }
 
 # prepare_from_source ARCH KVER ROOT: a module build tree made from the same
@@ -258,9 +310,9 @@ qemu_accel() {
 		KSYM_ACCEL=tcg
 		KSYM_ACCEL_WHY="KVM not usable here"
 		if [ -w /dev/kvm ] && [ "$(uname -m)" = x86_64 ] &&
-		   timeout 20 qemu-system-x86_64 -accel kvm -m 64 -nographic \
+		   ksym_has "$(timeout 20 qemu-system-x86_64 -accel kvm -m 64 -nographic \
 			-no-reboot -kernel "$1" -append "console=ttyS0 panic=-1 rdinit=/nonexistent" \
-			-monitor none 2>/dev/null | grep -q "Linux version"; then
+			-monitor none 2>/dev/null)" "Linux version"; then
 			KSYM_ACCEL=kvm
 			KSYM_ACCEL_WHY="/dev/kvm runs a guest"
 		fi
@@ -393,7 +445,7 @@ for arch in "${arches[@]}"; do
 				"$(grep '^verdict' "$d/report")"
 			n=$(wc -l <"$d/symbols")
 			# vmlinux symbols come first in /proc/kallsyms, modules after
-			head -n "$n" "$d/kallsyms" | cmp -s - "$d/symbols"
+			cmp -s <(head -n "$n" "$d/kallsyms") "$d/symbols"
 			same=$?
 			extra=$(sed -n "$((n + 1))p" "$d/kallsyms")
 			check "$([ "$n" -gt 1000 ] && [ $same = 0 ] &&
@@ -409,7 +461,7 @@ for arch in "${arches[@]}"; do
 					extract "kunit-$s" "$d/serial.log" "$d/kunit-$s.ktap"
 					sum=$(python3 "$kpy" parse "$d/kunit-$s.ktap" 2>&1 | grep -E 'Ran [0-9]+ tests' | tail -n 1 | sed 's/^\[[0-9:]*\] //')
 					echo "    # $s (module): ${sum:-no parsable result}"
-					check "$(echo "$sum" | grep -qE 'Ran [0-9]+ tests: passed: [0-9]+(, skipped: [0-9]+)?$' && echo 1)" \
+					check "$(ksym_has "$sum" 'Ran [0-9]+ tests: passed: [0-9]+(, skipped: [0-9]+)?$' && echo 1)" \
 						"kunit_module_$s" "${sum:-no result}"
 				done
 			fi

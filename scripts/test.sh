@@ -138,7 +138,7 @@ for k in "$B"/qemu/*/ktap; do
 		continue
 	fi
 	out=$(python3 "$kunitpy" parse "$k" 2>&1 | tail -n 1)
-	verdict "$(echo "$out" | grep -q 'Ran 6 tests: passed: 6$' && echo 1)" \
+	verdict "$(grep -q 'Ran 6 tests: passed: 6$' <<<"$out" && echo 1)" \
 		"ktap_parse_$name" "kunit.py: $out"
 done
 

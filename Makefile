@@ -7,7 +7,8 @@
 #                 pick one; REPORT=1 prints the module's report)
 #   make test     everything: make check, the QEMU matrix, and runs that must
 #                 fail (the command CI runs)
-#   make modules  build ksym_verify.ko against KDIR (ARCH/CROSS_COMPILE as usual)
+#   make          (or make modules) build ksym-verify.ko, module name
+#                 ksym_verify, against KDIR (ARCH/CROSS_COMPILE as usual)
 #   make check    the host tests: fixtures from the real scripts/kallsyms.c, the
 #                 decoder suite (gcc and clang, ASan+UBSan), checkpatch,
 #                 Kbuild W=1 + sparse, a fuzz run (10 s, or FUZZ_SECONDS); ends with
@@ -43,10 +44,13 @@ KSYMDUMP_SRC := ksymdump/ksymdump.c ksymdump/locate.c ksymdump/kimage.c \
 KSYMDUMP_HDR := ksymdump/locate.h ksymdump/kimage.h $(DECODER)
 KSYMDUMP_LIBS := -lz -llzma -lzstd -llz4 -lbz2
 
-.PHONY: all check fixtures fuzz fuzz-locate bench clean qemu test modules ksymdump
+.PHONY: all help check fixtures fuzz fuzz-locate bench clean qemu test modules ksymdump
 
-all:
-	@echo "targets: qemu test check modules ksymdump fixtures fuzz fuzz-locate bench clean (see the README)"
+# plain "make" builds the module, as for any out-of-tree module
+all: modules
+
+help:
+	@sed -n '3,/^$$/s/^# \{0,1\}//p' Makefile
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 

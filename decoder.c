@@ -98,17 +98,71 @@ static void ksym_clear(struct ksym_error *err)
 	err->msg[0] = '\0';
 }
 
-static u64 rd_uint(const u8 *p, unsigned int size, bool big_endian)
+static const char *const array_names[KSYM_NR_ARRAYS] = {
+	[KSYM_A_NUM_SYMS]	= "kallsyms_num_syms",
+	[KSYM_A_NAMES]		= "kallsyms_names",
+	[KSYM_A_MARKERS]	= "kallsyms_markers",
+	[KSYM_A_TOKEN_TABLE]	= "kallsyms_token_table",
+	[KSYM_A_TOKEN_INDEX]	= "kallsyms_token_index",
+	[KSYM_A_OFFSETS]	= "kallsyms_offsets",
+	[KSYM_A_ADDRESSES]	= "kallsyms_addresses",
+	[KSYM_A_RELATIVE_BASE]	= "kallsyms_relative_base",
+	[KSYM_A_SEQS]		= "kallsyms_seqs_of_names",
+};
+
+/* the named views of struct ksym_arrays are its v[] in enum order */
+#define KSYM_ASSERT_VIEW(field, idx)					\
+	static_assert(offsetof(struct ksym_arrays, field) ==		\
+		      offsetof(struct ksym_arrays, v[idx]), #field " is v[" #idx "]")
+KSYM_ASSERT_VIEW(num_syms, KSYM_A_NUM_SYMS);
+KSYM_ASSERT_VIEW(names, KSYM_A_NAMES);
+KSYM_ASSERT_VIEW(markers, KSYM_A_MARKERS);
+KSYM_ASSERT_VIEW(token_table, KSYM_A_TOKEN_TABLE);
+KSYM_ASSERT_VIEW(token_index, KSYM_A_TOKEN_INDEX);
+KSYM_ASSERT_VIEW(offsets, KSYM_A_OFFSETS);
+KSYM_ASSERT_VIEW(addresses, KSYM_A_ADDRESSES);
+KSYM_ASSERT_VIEW(relative_base, KSYM_A_RELATIVE_BASE);
+KSYM_ASSERT_VIEW(seqs, KSYM_A_SEQS);
+static_assert(sizeof(struct ksym_arrays) ==
+	      KSYM_NR_ARRAYS * sizeof(struct ksym_view), "one view an array");
+
+const char *ksym_array_name(enum ksym_array a)
 {
-	u64 v = 0;
-	unsigned int i;
+	return (unsigned int)a < KSYM_NR_ARRAYS ? array_names[a] : "?";
+}
 
-	for (i = 0; i < size; i++) {
-		unsigned int b = big_endian ? i : size - 1 - i;
+void ksym_views_at(struct ksym_arrays *t, const u64 va[KSYM_NR_ARRAYS],
+		   u32 n, unsigned int ptr_size, ksym_at_fn at, void *ctx)
+{
+	u64 size[KSYM_NR_ARRAYS] = {
+		[KSYM_A_NUM_SYMS]	= 4,
+		[KSYM_A_MARKERS]	= 4 * (((u64)n + 255) / 256),
+		[KSYM_A_TOKEN_INDEX]	= KSYM_TOKEN_INDEX_SIZE,
+		[KSYM_A_OFFSETS]	= 4ULL * n,
+		[KSYM_A_ADDRESSES]	= (u64)ptr_size * n,
+		[KSYM_A_RELATIVE_BASE]	= ptr_size,
+		[KSYM_A_SEQS]		= 3ULL * n,
+	};
+	unsigned int a;
+	const u8 *p;
 
-		v = (v << 8) | p[b];
+	/* names and the token table run up to the array after them */
+	if (va[KSYM_A_MARKERS] > va[KSYM_A_NAMES])
+		size[KSYM_A_NAMES] = va[KSYM_A_MARKERS] - va[KSYM_A_NAMES];
+	if (va[KSYM_A_TOKEN_INDEX] > va[KSYM_A_TOKEN_TABLE])
+		size[KSYM_A_TOKEN_TABLE] = va[KSYM_A_TOKEN_INDEX] -
+					   va[KSYM_A_TOKEN_TABLE];
+	memset(t, 0, sizeof(*t));
+	for (a = 0; a < KSYM_NR_ARRAYS; a++) {
+		if (!va[a] || !size[a] || size[a] > SIZE_MAX)
+			continue;
+		p = at(ctx, va[a], (size_t)size[a]);
+		if (!p)
+			continue;
+		t->v[a].data = p;
+		t->v[a].size = (size_t)size[a];
+		t->v[a].va = va[a];
 	}
-	return v;
 }
 
 /* Element @idx of @size bytes from @v, or false if it is outside the view. */
@@ -117,7 +171,7 @@ static bool view_get(const struct ksym_view *v, u64 idx, unsigned int size,
 {
 	if (!v->data || idx >= v->size / size)
 		return false;
-	*out = rd_uint(v->data + idx * size, size, big_endian);
+	*out = ksym_get_uint(v->data + idx * size, size, big_endian);
 	return true;
 }
 
@@ -174,22 +228,22 @@ static int check_layout(const struct ksym_layout *l, struct ksym_error *err)
 }
 
 /* Are the arrays that @mode reads there, and large enough? */
-static int check_addr_views(const struct ksym_table *kt,
+static int check_addr_views(const struct ksym_decoder *kt,
 			    enum ksym_addr_mode mode, struct ksym_error *err)
 {
-	const struct ksym_tables *t = &kt->t;
-	unsigned int psz = kt->l.ptr_size;
+	const struct ksym_arrays *t = &kt->arrays;
+	unsigned int psz = kt->layout.ptr_size;
 
 	switch (mode) {
 	case KSYM_ADDR_UNKNOWN:
 		return 0;
 	case KSYM_ADDR_ABSOLUTE:
-		if (!view_has(&t->addresses, kt->n, psz))
+		if (!view_has(&t->addresses, kt->num_syms, psz))
 			return ksym_fail(err, KSYM_E_ADDR_SIZE, -EINVAL, 0,
-					 t->addresses.size, (u64)kt->n * psz,
+					 t->addresses.size, (u64)kt->num_syms * psz,
 					 "kallsyms_addresses holds %zu bytes, %u symbols need %llu",
-					 t->addresses.size, kt->n,
-					 (unsigned long long)kt->n * psz);
+					 t->addresses.size, kt->num_syms,
+					 (unsigned long long)kt->num_syms * psz);
 		return 0;
 	case KSYM_ADDR_BASE_RELATIVE:
 	case KSYM_ADDR_ABS_PERCPU:
@@ -201,12 +255,12 @@ static int check_addr_views(const struct ksym_table *kt,
 		fallthrough;
 	case KSYM_ADDR_PC_RELATIVE:
 	case KSYM_ADDR_RAW32:
-		if (!view_has(&t->offsets, kt->n, 4))
+		if (!view_has(&t->offsets, kt->num_syms, 4))
 			return ksym_fail(err, KSYM_E_ADDR_SIZE, -EINVAL, 0,
-					 t->offsets.size, (u64)kt->n * 4,
+					 t->offsets.size, (u64)kt->num_syms * 4,
 					 "kallsyms_offsets holds %zu bytes, %u symbols need %llu",
-					 t->offsets.size, kt->n,
-					 (unsigned long long)kt->n * 4);
+					 t->offsets.size, kt->num_syms,
+					 (unsigned long long)kt->num_syms * 4);
 		return 0;
 	default:
 		return ksym_fail(err, KSYM_E_LAYOUT, -EINVAL, 0, mode, 0,
@@ -214,10 +268,10 @@ static int check_addr_views(const struct ksym_table *kt,
 	}
 }
 
-static int check_tokens(struct ksym_table *kt, struct ksym_error *err)
+static int check_tokens(struct ksym_decoder *kt, struct ksym_error *err)
 {
-	const struct ksym_view *ti = &kt->t.token_index;
-	const struct ksym_view *tt = &kt->t.token_table;
+	const struct ksym_view *ti = &kt->arrays.token_index;
+	const struct ksym_view *tt = &kt->arrays.token_table;
 	unsigned int i;
 
 	if (!view_has(ti, 256, 2))
@@ -229,7 +283,7 @@ static int check_tokens(struct ksym_table *kt, struct ksym_error *err)
 		const u8 *start, *nul;
 		u64 off = 0;
 
-		view_get(ti, i, 2, kt->l.big_endian, &off);
+		view_get(ti, i, 2, kt->layout.big_endian, &off);
 		if (!tt->data || off >= tt->size)
 			return ksym_fail(err, KSYM_E_TOKEN_INDEX, -EINVAL, i,
 					 off, tt->size,
@@ -248,7 +302,7 @@ static int check_tokens(struct ksym_table *kt, struct ksym_error *err)
 	return 0;
 }
 
-int ksym_open(struct ksym_table *kt, const struct ksym_tables *t,
+int ksym_open(struct ksym_decoder *kt, const struct ksym_arrays *t,
 	      const struct ksym_layout *l, struct ksym_error *err)
 {
 	u64 n = 0, rb = 0;
@@ -259,8 +313,8 @@ int ksym_open(struct ksym_table *kt, const struct ksym_tables *t,
 	memset(kt, 0, sizeof(*kt) - sizeof(kt->scratch));
 	kt->rec_off = rec_off;
 	kt->rec_off_cap = rec_off_cap;
-	kt->t = *t;
-	kt->l = *l;
+	kt->arrays = *t;
+	kt->layout = *l;
 
 	ret = check_layout(l, err);
 	if (ret)
@@ -279,26 +333,26 @@ int ksym_open(struct ksym_table *kt, const struct ksym_tables *t,
 				 "num_syms %llu does not fit %zu bytes of names (1..%zu)",
 				 (unsigned long long)n, t->names.size,
 				 t->names.size / 2);
-	kt->n = (u32)n;
+	kt->num_syms = (u32)n;
 
 	ret = check_tokens(kt, err);
 	if (ret)
 		return ret;
 
-	if (!view_has(&t->markers, markers_needed(kt->n), l->marker_size))
+	if (!view_has(&t->markers, markers_needed(kt->num_syms), l->marker_size))
 		return ksym_fail(err, KSYM_E_MARKERS_SIZE, -EINVAL, 0,
 				 t->markers.size,
-				 (u64)markers_needed(kt->n) * l->marker_size,
+				 (u64)markers_needed(kt->num_syms) * l->marker_size,
 				 "kallsyms_markers holds %zu bytes, %u symbols need %u markers of %u bytes",
-				 t->markers.size, kt->n, markers_needed(kt->n),
+				 t->markers.size, kt->num_syms, markers_needed(kt->num_syms),
 				 l->marker_size);
 
-	if (l->seqs_size && !view_has(&t->seqs, kt->n, l->seqs_size))
+	if (l->seqs_size && !view_has(&t->seqs, kt->num_syms, l->seqs_size))
 		return ksym_fail(err, KSYM_E_SEQS_SIZE, -EINVAL, 0,
-				 t->seqs.size, (u64)kt->n * l->seqs_size,
+				 t->seqs.size, (u64)kt->num_syms * l->seqs_size,
 				 "kallsyms_seqs_of_names holds %zu bytes, %u symbols need %llu",
-				 t->seqs.size, kt->n,
-				 (unsigned long long)kt->n * l->seqs_size);
+				 t->seqs.size, kt->num_syms,
+				 (unsigned long long)kt->num_syms * l->seqs_size);
 
 	if (view_get(&t->relative_base, 0, l->ptr_size, l->big_endian, &rb))
 		kt->relative_base = rb;
@@ -307,72 +361,73 @@ int ksym_open(struct ksym_table *kt, const struct ksym_tables *t,
 }
 
 /* Parse the length prefix of record @index at @off. */
-static int parse_len(const struct ksym_table *kt, u32 index, u32 off,
+static int parse_len(const struct ksym_decoder *kt, u32 index, u32 off,
 		     u32 *hdr, u32 *len, struct ksym_error *err)
 {
-	const struct ksym_view *v = &kt->t.names;
-	u32 b0, b1;
+	const struct ksym_view *v = &kt->arrays.names;
+	const u8 *p = v->data + off;
+	int ret;
 
 	if (off >= v->size)
 		return ksym_fail(err, KSYM_E_NAMES_BOUNDS, -EINVAL, index, off,
 				 v->size,
 				 "record %u starts at %u, past the %zu-byte names array",
 				 index, off, v->size);
-	b0 = v->data[off];
-	*hdr = 1;
-	*len = b0;
-	if (kt->l.len_enc == KSYM_LEN_ULEB2 && (b0 & 0x80)) {
-		if (off + 1 >= v->size)
-			return ksym_fail(err, KSYM_E_NAMES_BOUNDS, -EINVAL,
-					 index, off + 1, v->size,
-					 "record %u: second length byte at %u is past the %zu-byte names array",
-					 index, off + 1, v->size);
-		b1 = v->data[off + 1];
-		if (b1 & 0x80)
-			return ksym_fail(err, KSYM_E_LEN_3BYTE, -EINVAL, index,
-					 b1, 0x7f,
-					 "record %u at %u: length bytes 0x%02x 0x%02x ask for a third byte",
-					 index, off, b0, b1);
-		*len = (b0 & 0x7f) | (b1 << 7);
-		*hdr = 2;
-		if (*len <= 0x7f)
-			return ksym_fail(err, KSYM_E_LEN_FORM, -EINVAL, index,
-					 *len, 0x80,
-					 "record %u at %u: 2-byte length %u fits one byte",
-					 index, off, *len);
+	ret = ksym_rec_prefix(p, v->size - off, kt->layout.len_enc, len);
+	if (ret > 0) {
+		*hdr = ret;
+		return 0;
 	}
-	if (*len == 0)
+	switch (-ret) {
+	case KSYM_E_LEN_3BYTE:
+		return ksym_fail(err, KSYM_E_LEN_3BYTE, -EINVAL, index, p[1],
+				 0x7f,
+				 "record %u at %u: length bytes 0x%02x 0x%02x ask for a third byte",
+				 index, off, p[0], p[1]);
+	case KSYM_E_LEN_FORM:
+		return ksym_fail(err, KSYM_E_LEN_FORM, -EINVAL, index, *len,
+				 0x80,
+				 "record %u at %u: 2-byte length %u fits one byte",
+				 index, off, *len);
+	case KSYM_E_LEN_ZERO:
 		return ksym_fail(err, KSYM_E_LEN_ZERO, -EINVAL, index, 0, 1,
 				 "record %u at %u has length 0", index, off);
-	if ((u64)off + *hdr + *len > v->size)
-		return ksym_fail(err, KSYM_E_NAMES_BOUNDS, -EINVAL, index,
-				 (u64)off + *hdr + *len, v->size,
-				 "record %u at %u with length %u ends at %llu, past the %zu-byte names array",
-				 index, off, *len,
-				 (unsigned long long)off + *hdr + *len,
-				 v->size);
-	return 0;
+	default:
+		break;
+	}
+	if ((p[0] & 0x80) && kt->layout.len_enc == KSYM_LEN_ULEB2 &&
+	    off + 1 >= v->size)
+		return ksym_fail(err, KSYM_E_NAMES_BOUNDS, -EINVAL,
+				 index, off + 1, v->size,
+				 "record %u: second length byte at %u is past the %zu-byte names array",
+				 index, off + 1, v->size);
+	*hdr = (p[0] & 0x80) && kt->layout.len_enc == KSYM_LEN_ULEB2 ? 2 : 1;
+	return ksym_fail(err, KSYM_E_NAMES_BOUNDS, -EINVAL, index,
+			 (u64)off + *hdr + *len, v->size,
+			 "record %u at %u with length %u ends at %llu, past the %zu-byte names array",
+			 index, off, *len,
+			 (unsigned long long)off + *hdr + *len, v->size);
 }
 
-int ksym_decode_at(struct ksym_table *kt, u32 index, u32 *off, char *buf,
+int ksym_decode_at(struct ksym_decoder *kt, u32 index, u32 *off, char *buf,
 		   struct ksym_sym *sym, struct ksym_error *err)
 {
-	const u8 *rec, *tt = kt->t.token_table.data;
+	const u8 *rec, *tt = kt->arrays.token_table.data;
 	u32 hdr, len, out = 0, i;
 	int ret;
 
 	ret = parse_len(kt, index, *off, &hdr, &len, err);
 	if (ret)
 		return ret;
-	rec = kt->t.names.data + *off + hdr;
+	rec = kt->arrays.names.data + *off + hdr;
 	for (i = 0; i < len; i++) {
 		u32 tl = kt->tok_len[rec[i]];
 
-		if (out + tl > kt->l.name_len)
+		if (out + tl > kt->layout.name_len)
 			return ksym_fail(err, KSYM_E_NAME_TOO_LONG, -EINVAL,
-					 index, out + tl, kt->l.name_len,
+					 index, out + tl, kt->layout.name_len,
 					 "record %u at %u expands past %u characters (type letter included)",
-					 index, *off, kt->l.name_len);
+					 index, *off, kt->layout.name_len);
 		memcpy(buf + out, tt + kt->tok_off[rec[i]], tl);
 		out += tl;
 	}
@@ -393,18 +448,18 @@ int ksym_decode_at(struct ksym_table *kt, u32 index, u32 *off, char *buf,
 	return 0;
 }
 
-static int index_ok(const struct ksym_table *kt, u32 index,
+static int index_ok(const struct ksym_decoder *kt, u32 index,
 		    struct ksym_error *err)
 {
-	if (index >= kt->n)
+	if (index >= kt->num_syms)
 		return ksym_fail(err, KSYM_E_INDEX, -ERANGE, index, index,
-				 kt->n, "symbol index %u, table has %u",
-				 index, kt->n);
+				 kt->num_syms, "symbol index %u, table has %u",
+				 index, kt->num_syms);
 	return 0;
 }
 
 /* Byte offset of record @index, through the markers. */
-static int seek_record(const struct ksym_table *kt, u32 index, u32 *off,
+static int seek_record(const struct ksym_decoder *kt, u32 index, u32 *off,
 		       struct ksym_error *err)
 {
 	u32 hdr, len, i;
@@ -415,18 +470,18 @@ static int seek_record(const struct ksym_table *kt, u32 index, u32 *off,
 		*off = kt->rec_off[index];
 		return 0;
 	}
-	if (!view_get(&kt->t.markers, index >> 8, kt->l.marker_size,
-		      kt->l.big_endian, &m))
+	if (!view_get(&kt->arrays.markers, index >> 8, kt->layout.marker_size,
+		      kt->layout.big_endian, &m))
 		return ksym_fail(err, KSYM_E_MARKERS_SIZE, -EINVAL, index,
-				 index >> 8, markers_needed(kt->n),
+				 index >> 8, markers_needed(kt->num_syms),
 				 "marker %u for symbol %u is outside the markers array",
 				 index >> 8, index);
-	if (m >= kt->t.names.size)
+	if (m >= kt->arrays.names.size)
 		return ksym_fail(err, KSYM_E_MARKER_OFFSET, -EINVAL, index, m,
-				 kt->t.names.size,
+				 kt->arrays.names.size,
 				 "marker %u = %llu is past the %zu-byte names array",
 				 index >> 8, (unsigned long long)m,
-				 kt->t.names.size);
+				 kt->arrays.names.size);
 	*off = (u32)m;
 	for (i = index & ~0xffU; i < index; i++) {
 		ret = parse_len(kt, i, *off, &hdr, &len, err);
@@ -437,7 +492,7 @@ static int seek_record(const struct ksym_table *kt, u32 index, u32 *off,
 	return 0;
 }
 
-int ksym_get(struct ksym_table *kt, u32 index, char *buf,
+int ksym_get(struct ksym_decoder *kt, u32 index, char *buf,
 	     struct ksym_sym *sym, struct ksym_error *err)
 {
 	u32 off;
@@ -448,15 +503,15 @@ int ksym_get(struct ksym_table *kt, u32 index, char *buf,
 		ret = seek_record(kt, index, &off, err);
 	if (!ret)
 		ret = ksym_decode_at(kt, index, &off, buf, sym, err);
-	if (!ret && kt->l.mode != KSYM_ADDR_UNKNOWN)
+	if (!ret && kt->layout.mode != KSYM_ADDR_UNKNOWN)
 		ret = ksym_address(kt, index, &sym->addr, err);
 	return ret;
 }
 
-int ksym_address(const struct ksym_table *kt, u32 index, u64 *addr,
+int ksym_address(const struct ksym_decoder *kt, u32 index, u64 *addr,
 		 struct ksym_error *err)
 {
-	const struct ksym_layout *l = &kt->l;
+	const struct ksym_layout *l = &kt->layout;
 	u64 raw, a;
 	s64 off;
 	int ret;
@@ -465,13 +520,13 @@ int ksym_address(const struct ksym_table *kt, u32 index, u64 *addr,
 	if (ret)
 		return ret;
 	if (l->mode == KSYM_ADDR_ABSOLUTE) {
-		if (!view_get(&kt->t.addresses, index, l->ptr_size,
+		if (!view_get(&kt->arrays.addresses, index, l->ptr_size,
 			      l->big_endian, &raw))
 			goto short_view;
 		*addr = raw;
 		return 0;
 	}
-	if (!view_get(&kt->t.offsets, index, 4, l->big_endian, &raw))
+	if (!view_get(&kt->arrays.offsets, index, 4, l->big_endian, &raw))
 		goto short_view;
 	off = (s32)(u32)raw;
 	switch (l->mode) {
@@ -482,7 +537,7 @@ int ksym_address(const struct ksym_table *kt, u32 index, u64 *addr,
 		a = off >= 0 ? (u64)off : kt->relative_base - 1 - off;
 		break;
 	case KSYM_ADDR_PC_RELATIVE:
-		a = kt->t.offsets.va + 4ULL * index + off;
+		a = kt->arrays.offsets.va + 4ULL * index + off;
 		break;
 	case KSYM_ADDR_RAW32:
 		a = (u32)raw;
@@ -496,7 +551,7 @@ int ksym_address(const struct ksym_table *kt, u32 index, u64 *addr,
 	return 0;
 
 short_view:
-	return ksym_fail(err, KSYM_E_ADDR_SIZE, -EINVAL, index, index, kt->n,
+	return ksym_fail(err, KSYM_E_ADDR_SIZE, -EINVAL, index, index, kt->num_syms,
 			 "address of symbol %u is outside the %s array", index,
 			 l->mode == KSYM_ADDR_ABSOLUTE ? "addresses" : "offsets");
 }
@@ -524,27 +579,27 @@ static int key_cmp(const char *a, u32 alen, const char *b, u32 blen)
 	return alen < blen ? -1 : alen > blen;
 }
 
-static bool read_seq(const struct ksym_table *kt, u32 j, u64 *s)
+static bool read_seq(const struct ksym_decoder *kt, u32 j, u64 *s)
 {
 	/* 3-byte entries are big-endian by construction (19bd8981dc2e) */
-	return view_get(&kt->t.seqs, j, kt->l.seqs_size,
-			kt->l.seqs_size == 3 ? true : kt->l.big_endian, s);
+	return view_get(&kt->arrays.seqs, j, kt->layout.seqs_size,
+			kt->layout.seqs_size == 3 ? true : kt->layout.big_endian, s);
 }
 
-static int validate_seqs(struct ksym_table *kt, struct ksym_error *err)
+static int validate_seqs(struct ksym_decoder *kt, struct ksym_error *err)
 {
-	enum ksym_seqs_order ord = kt->l.seqs_order;
+	enum ksym_seqs_order ord = kt->layout.seqs_order;
 	struct ksym_sym cur, prev = { 0 };
 	u32 j, klen, pklen = 0;
 	u64 s = 0, ps = 0;
 	int ret, c;
 
-	for (j = 0; j < kt->n; j++) {
-		if (!read_seq(kt, j, &s) || s >= kt->n)
+	for (j = 0; j < kt->num_syms; j++) {
+		if (!read_seq(kt, j, &s) || s >= kt->num_syms)
 			return ksym_fail(err, KSYM_E_SEQS_RANGE, -EINVAL, j, s,
-					 kt->n,
+					 kt->num_syms,
 					 "entry %u = %llu, table has %u symbols",
-					 j, (unsigned long long)s, kt->n);
+					 j, (unsigned long long)s, kt->num_syms);
 		ret = ksym_get(kt, (u32)s, kt->scratch[j & 1], &cur, err);
 		if (ret)
 			return ret;
@@ -571,9 +626,9 @@ static int validate_seqs(struct ksym_table *kt, struct ksym_error *err)
 	return 0;
 }
 
-int ksym_validate(struct ksym_table *kt, struct ksym_error *err)
+int ksym_validate(struct ksym_decoder *kt, struct ksym_error *err)
 {
-	bool fill = kt->rec_off && kt->rec_off_cap >= kt->n;
+	bool fill = kt->rec_off && kt->rec_off_cap >= kt->num_syms;
 	struct ksym_sym sym;
 	u64 m, addr, prev = 0;
 	u32 i, off = 0;
@@ -582,13 +637,13 @@ int ksym_validate(struct ksym_table *kt, struct ksym_error *err)
 	ksym_clear(err);
 	kt->rec_off_valid = false;
 	kt->validated = false;
-	for (i = 0; i < kt->n; i++) {
+	for (i = 0; i < kt->num_syms; i++) {
 		if (!(i & 0xff)) {
-			if (!view_get(&kt->t.markers, i >> 8,
-				      kt->l.marker_size, kt->l.big_endian, &m))
+			if (!view_get(&kt->arrays.markers, i >> 8,
+				      kt->layout.marker_size, kt->layout.big_endian, &m))
 				return ksym_fail(err, KSYM_E_MARKERS_SIZE,
 						 -EINVAL, i >> 8, i >> 8,
-						 markers_needed(kt->n),
+						 markers_needed(kt->num_syms),
 						 "marker %u is outside the markers array",
 						 i >> 8);
 			if (i == 0 && m != 0)
@@ -608,7 +663,7 @@ int ksym_validate(struct ksym_table *kt, struct ksym_error *err)
 		ret = ksym_decode_at(kt, i, &off, kt->scratch[0], &sym, err);
 		if (ret)
 			return ret;
-		if (kt->l.mode == KSYM_ADDR_UNKNOWN)
+		if (kt->layout.mode == KSYM_ADDR_UNKNOWN)
 			continue;
 		ret = ksym_address(kt, i, &addr, err);
 		if (ret)
@@ -622,7 +677,7 @@ int ksym_validate(struct ksym_table *kt, struct ksym_error *err)
 		prev = addr;
 	}
 	kt->rec_off_valid = fill;
-	if (kt->l.seqs_size) {
+	if (kt->layout.seqs_size) {
 		ret = validate_seqs(kt, err);
 		if (ret) {
 			kt->rec_off_valid = false;
@@ -633,15 +688,15 @@ int ksym_validate(struct ksym_table *kt, struct ksym_error *err)
 	return 0;
 }
 
-static bool mode_applicable(const struct ksym_table *kt,
+static bool mode_applicable(const struct ksym_decoder *kt,
 			    enum ksym_addr_mode mode)
 {
-	if (mode == KSYM_ADDR_RAW32 && kt->l.ptr_size != 4)
+	if (mode == KSYM_ADDR_RAW32 && kt->layout.ptr_size != 4)
 		return false;
 	return check_addr_views(kt, mode, NULL) == 0;
 }
 
-int ksym_prove_mode(struct ksym_table *kt, const struct ksym_anchor *anchors,
+int ksym_prove_mode(struct ksym_decoder *kt, const struct ksym_anchor *anchors,
 		    unsigned int nr_anchors, struct ksym_proof *proof,
 		    struct ksym_error *err)
 {
@@ -656,7 +711,7 @@ int ksym_prove_mode(struct ksym_table *kt, const struct ksym_anchor *anchors,
 		return ksym_fail(err, KSYM_E_LAYOUT, -EINVAL, 0, nr_anchors,
 				 KSYM_MAX_ANCHORS, "%u anchors given, need 1..%u",
 				 nr_anchors, KSYM_MAX_ANCHORS);
-	kt->l.mode = KSYM_ADDR_UNKNOWN;
+	kt->layout.mode = KSYM_ADDR_UNKNOWN;
 	for (a = 0; a < nr_anchors; a++) {
 		ret = ksym_lookup_name(kt, anchors[a].name, NULL,
 				       &proof->anchor_index[a], err);
@@ -672,7 +727,7 @@ int ksym_prove_mode(struct ksym_table *kt, const struct ksym_anchor *anchors,
 		proof->fits[mode] = -1;
 		if (!mode_applicable(kt, mode))
 			continue;
-		kt->l.mode = mode;
+		kt->layout.mode = mode;
 		proof->fits[mode] = 1;
 		for (a = 0; a < nr_anchors; a++) {
 			addr = 0;
@@ -688,11 +743,11 @@ int ksym_prove_mode(struct ksym_table *kt, const struct ksym_anchor *anchors,
 		}
 	}
 	if (proof->nr_fit == 1) {
-		kt->l.mode = found;
+		kt->layout.mode = found;
 		proof->mode = found;
 		return 0;
 	}
-	kt->l.mode = KSYM_ADDR_UNKNOWN;
+	kt->layout.mode = KSYM_ADDR_UNKNOWN;
 	if (!err)
 		return -EINVAL;
 	ksym_fail(err, proof->nr_fit ? KSYM_E_MODE_AMBIGUOUS : KSYM_E_MODE_NONE,
@@ -714,19 +769,19 @@ int ksym_prove_mode(struct ksym_table *kt, const struct ksym_anchor *anchors,
 	return -EINVAL;
 }
 
-int ksym_lookup_name(struct ksym_table *kt, const char *name, u64 *addr,
+int ksym_lookup_name(struct ksym_decoder *kt, const char *name, u64 *addr,
 		     u32 *index, struct ksym_error *err)
 {
-	enum ksym_seqs_order ord = kt->l.seqs_order;
-	u32 qlen = strlen(name), qklen, lo = 0, hi = kt->n, i, off = 0;
+	enum ksym_seqs_order ord = kt->layout.seqs_order;
+	u32 qlen = strlen(name), qklen, lo = 0, hi = kt->num_syms, i, off = 0;
 	struct ksym_sym sym;
 	u64 s;
 	int ret;
 
 	qklen = key_len(name, qlen, ord);
-	if (!kt->l.seqs_size) {
+	if (!kt->layout.seqs_size) {
 		/* no seqs: the first match in address order is the lowest */
-		for (i = 0; i < kt->n; i++) {
+		for (i = 0; i < kt->num_syms; i++) {
 			ret = ksym_decode_at(kt, i, &off, kt->scratch[1], &sym,
 					     err);
 			if (ret)
@@ -742,7 +797,7 @@ int ksym_lookup_name(struct ksym_table *kt, const char *name, u64 *addr,
 
 		if (!read_seq(kt, mid, &s))
 			return ksym_fail(err, KSYM_E_SEQS_RANGE, -EINVAL, mid,
-					 0, kt->n, "entry %u unreadable", mid);
+					 0, kt->num_syms, "entry %u unreadable", mid);
 		ret = ksym_get(kt, (u32)s, kt->scratch[1], &sym, err);
 		if (ret)
 			return ret;
@@ -753,7 +808,7 @@ int ksym_lookup_name(struct ksym_table *kt, const char *name, u64 *addr,
 			hi = mid;
 	}
 	/* equal keys are in index order, so the first exact name is lowest */
-	for (; lo < kt->n; lo++) {
+	for (; lo < kt->num_syms; lo++) {
 		if (!read_seq(kt, lo, &s))
 			break;
 		ret = ksym_get(kt, (u32)s, kt->scratch[1], &sym, err);
@@ -778,10 +833,10 @@ found:
 	return 0;
 }
 
-int ksym_lookup_addr(struct ksym_table *kt, u64 addr, u32 *index,
+int ksym_lookup_addr(struct ksym_decoder *kt, u64 addr, u32 *index,
 		     u64 *offset, u64 *size, struct ksym_error *err)
 {
-	u32 lo = 0, hi = kt->n, i;
+	u32 lo = 0, hi = kt->num_syms, i;
 	u64 a, base, next;
 	int ret;
 
@@ -818,7 +873,7 @@ int ksym_lookup_addr(struct ksym_table *kt, u64 addr, u32 *index,
 		lo--;
 	}
 	next = kt->end_addr;
-	for (i = lo + 1; i < kt->n; i++) {
+	for (i = lo + 1; i < kt->num_syms; i++) {
 		ret = ksym_address(kt, i, &a, err);
 		if (ret)
 			return ret;
@@ -836,36 +891,36 @@ int ksym_lookup_addr(struct ksym_table *kt, u64 addr, u32 *index,
 	return 0;
 }
 
-int ksym_stats(struct ksym_table *kt, struct ksym_stats *st,
+int ksym_stats(struct ksym_decoder *kt, struct ksym_stats *st,
 	       struct ksym_error *err)
 {
-	const struct ksym_tables *t = &kt->t;
+	const struct ksym_arrays *t = &kt->arrays;
 	struct ksym_sym sym;
 	u32 i, k, off = 0;
 	int ret;
 
 	ksym_clear(err);
 	memset(st, 0, sizeof(*st));
-	st->num_syms = kt->n;
+	st->num_syms = kt->num_syms;
 	st->bytes_names = t->names.size;
-	st->bytes_markers = (size_t)markers_needed(kt->n) * kt->l.marker_size;
+	st->bytes_markers = (size_t)markers_needed(kt->num_syms) * kt->layout.marker_size;
 	st->bytes_token_table = t->token_table.size;
 	st->bytes_token_index = t->token_index.size;
-	st->bytes_addrs = kt->l.mode == KSYM_ADDR_ABSOLUTE ?
-			  (size_t)kt->n * kt->l.ptr_size : (size_t)kt->n * 4;
-	st->bytes_seqs = (size_t)kt->n * kt->l.seqs_size;
+	st->bytes_addrs = kt->layout.mode == KSYM_ADDR_ABSOLUTE ?
+			  (size_t)kt->num_syms * kt->layout.ptr_size : (size_t)kt->num_syms * 4;
+	st->bytes_seqs = (size_t)kt->num_syms * kt->layout.seqs_size;
 	for (i = 0; i < 256; i++)
 		if (kt->tok_len[i])
 			st->tokens_nonempty++;
-	for (i = 0; i < kt->n; i++) {
+	for (i = 0; i < kt->num_syms; i++) {
 		ret = ksym_decode_at(kt, i, &off, kt->scratch[0], &sym, err);
 		if (ret)
 			return ret;
 		st->comp_bytes += sym.comp_len;
 		st->prefix_bytes += sym.comp_len > 0x7f &&
-				    kt->l.len_enc == KSYM_LEN_ULEB2 ? 2 : 1;
+				    kt->layout.len_enc == KSYM_LEN_ULEB2 ? 2 : 1;
 		st->big_records += sym.comp_len > 0x7f &&
-				   kt->l.len_enc == KSYM_LEN_ULEB2;
+				   kt->layout.len_enc == KSYM_LEN_ULEB2;
 		st->plain_bytes += sym.name_len + 1;
 		if (sym.comp_len > st->max_record)
 			st->max_record = sym.comp_len;

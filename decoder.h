@@ -6,7 +6,7 @@
  * does I/O and never reads outside the views it is given.  Every failure is
  * reported as a negative errno plus a struct ksym_error that names the check
  * (a stable string such as "markers.offset"), the symbol index and the values
- * seen.  See kallsyms-format.md (shared/) for the layouts.
+ * seen.  Documentation/kallsyms-format.md describes the layouts.
  */
 #ifndef KSYM_DECODER_H
 #define KSYM_DECODER_H
@@ -41,6 +41,30 @@ enum ksym_seqs_order {
 	KSYM_SEQS_STRIP_DOT,	/* name cut at the first '.' (LTO 6.2-6.4) */
 };
 
+/**
+ * enum ksym_array - the kallsyms arrays, one vocabulary for every file
+ *
+ * The decoder, the landmark scan, the module's locate paths and ksymdump
+ * all index their per-array data with this enum; ksym_array_name() gives
+ * the kernel's symbol name of each.
+ */
+enum ksym_array {
+	KSYM_A_NUM_SYMS,
+	KSYM_A_NAMES,
+	KSYM_A_MARKERS,
+	KSYM_A_TOKEN_TABLE,
+	KSYM_A_TOKEN_INDEX,
+	KSYM_A_OFFSETS,		/* kallsyms_offsets */
+	KSYM_A_ADDRESSES,	/* kallsyms_addresses */
+	KSYM_A_RELATIVE_BASE,	/* kallsyms_relative_base */
+	KSYM_A_SEQS,		/* kallsyms_seqs_of_names */
+	KSYM_NR_ARRAYS
+};
+
+/* kallsyms_token_index: one u16 offset for each of the 256 tokens */
+#define KSYM_NR_TOKENS		256
+#define KSYM_TOKEN_INDEX_SIZE	(KSYM_NR_TOKENS * 2)
+
 /* A view of one array: bytes, their length and their virtual address. */
 struct ksym_view {
 	const u8 *data;
@@ -48,18 +72,48 @@ struct ksym_view {
 	u64 va;
 };
 
-/* The raw arrays.  Views that a layout does not have stay empty. */
-struct ksym_tables {
-	struct ksym_view num_syms;
-	struct ksym_view names;
-	struct ksym_view markers;
-	struct ksym_view token_table;
-	struct ksym_view token_index;
-	struct ksym_view offsets;	/* kallsyms_offsets */
-	struct ksym_view addresses;	/* kallsyms_addresses */
-	struct ksym_view relative_base;	/* kallsyms_relative_base */
-	struct ksym_view seqs;		/* kallsyms_seqs_of_names */
+/**
+ * struct ksym_arrays - the raw arrays, by name or by enum ksym_array
+ * @v: the views, indexed by enum ksym_array
+ *
+ * The named members alias @v (decoder.c asserts the offsets).  Views that
+ * a layout does not have stay empty.
+ */
+struct ksym_arrays {
+	union {
+		struct ksym_view v[KSYM_NR_ARRAYS];
+		struct {
+			struct ksym_view num_syms;
+			struct ksym_view names;
+			struct ksym_view markers;
+			struct ksym_view token_table;
+			struct ksym_view token_index;
+			struct ksym_view offsets;
+			struct ksym_view addresses;
+			struct ksym_view relative_base;
+			struct ksym_view seqs;
+		};
+	};
 };
+
+/**
+ * ksym_get_uint() - read an unsigned integer of @size bytes (at most 8)
+ * @p: the bytes
+ * @size: 1 to 8
+ * @big_endian: the table's byte order
+ *
+ * The one byte-order reader of the decoder, the scan and ksymdump.
+ */
+static inline u64 ksym_get_uint(const u8 *p, unsigned int size,
+				bool big_endian)
+{
+	u64 v = 0;
+	unsigned int i;
+
+	for (i = 0; i < size; i++)
+		v = (v << 8) | p[big_endian ? i : size - 1 - i];
+	return v;
+}
 
 struct ksym_layout {
 	enum ksym_addr_mode mode;	/* KSYM_ADDR_UNKNOWN: prove it */
@@ -101,6 +155,44 @@ enum ksym_err_code {
 	KSYM_E_NR_CODES
 };
 
+/**
+ * ksym_rec_prefix() - read the length prefix of one kallsyms_names record
+ * @p: the first prefix byte
+ * @avail: bytes readable at @p (the record's own bytes included)
+ * @enc: the layout's length encoding
+ * @len: the record's length in token bytes, on success
+ *
+ * The one reader of the prefix for the decoder, the scan and the module's
+ * walk of unproven memory.  Returns the prefix size (1 or 2), or a negated
+ * enum ksym_err_code: -KSYM_E_NAMES_BOUNDS when the prefix or the record
+ * runs past @avail, -KSYM_E_LEN_3BYTE, -KSYM_E_LEN_FORM (a 2-byte length
+ * that fits one byte), -KSYM_E_LEN_ZERO.
+ */
+static inline int ksym_rec_prefix(const u8 *p, size_t avail,
+				  enum ksym_len_enc enc, u32 *len)
+{
+	unsigned int hdr = 1;
+
+	if (!avail)
+		return -KSYM_E_NAMES_BOUNDS;
+	*len = p[0];
+	if (enc == KSYM_LEN_ULEB2 && (p[0] & 0x80)) {
+		if (avail < 2)
+			return -KSYM_E_NAMES_BOUNDS;
+		if (p[1] & 0x80)
+			return -KSYM_E_LEN_3BYTE;
+		*len = (p[0] & 0x7f) | ((u32)p[1] << 7);
+		hdr = 2;
+		if (*len <= 0x7f)
+			return -KSYM_E_LEN_FORM;
+	}
+	if (!*len)
+		return -KSYM_E_LEN_ZERO;
+	if (*len > avail - hdr)
+		return -KSYM_E_NAMES_BOUNDS;
+	return hdr;
+}
+
 struct ksym_error {
 	enum ksym_err_code code;
 	const char *check;	/* stable check name, "" when code is KSYM_OK */
@@ -121,25 +213,38 @@ struct ksym_sym {
 	u64 addr;
 };
 
-/*
- * A decoder instance: the tables, the layout, and what ksym_open() derived.
- * The caller owns the memory (it is about 1.8 KiB; do not put it on a kernel
- * stack).  @rec_off, when set by the caller, is a scratch array of
- * @rec_off_cap entries that ksym_validate() fills with each record's offset,
- * making random access O(1) afterwards.
+/**
+ * struct ksym_decoder - one decoder instance over one set of arrays
+ * @arrays: the views, as given to ksym_open()
+ * @layout: the layout; ksym_prove_mode() sets @layout.mode
+ * @num_syms: kallsyms_num_syms, checked against the views
+ * @relative_base: kallsyms_relative_base, where the layout has it
+ * @end_addr: end of the last symbol (its size), 0 if unknown
+ * @rec_off: optional, set by the caller: @rec_off_cap entries that
+ *	ksym_validate() fills with each record's offset, making random access
+ *	O(1) afterwards
+ * @rec_off_cap: entries in @rec_off
+ * @rec_off_valid: @rec_off holds every record's offset
+ * @validated: ksym_validate() passed
+ * @tok_off: each token's offset in the token table
+ * @tok_len: each token's length
+ * @scratch: two name buffers: [0] for the caller, [1] for the lookups
+ *
+ * The caller owns the memory (about 1.8 KiB; do not put it on a kernel
+ * stack).
  */
-struct ksym_table {
-	struct ksym_tables t;
-	struct ksym_layout l;
-	u32 n;
+struct ksym_decoder {
+	struct ksym_arrays arrays;
+	struct ksym_layout layout;
+	u32 num_syms;
 	u64 relative_base;
-	u64 end_addr;		/* end of the last symbol (its size), 0 if unknown */
+	u64 end_addr;
 	u32 *rec_off;
 	u32 rec_off_cap;
 	bool rec_off_valid;
 	bool validated;
-	u16 tok_off[256];
-	u16 tok_len[256];
+	u16 tok_off[KSYM_NR_TOKENS];
+	u16 tok_len[KSYM_NR_TOKENS];
 	char scratch[2][KSYM_NAME_MAX + 1];
 };
 
@@ -176,9 +281,28 @@ struct ksym_stats {
 
 const char *ksym_mode_name(enum ksym_addr_mode mode);
 const char *ksym_check_name(enum ksym_err_code code);
+const char *ksym_array_name(enum ksym_array a);
+
+/* Memory at @va for @size bytes, or NULL where the caller has none. */
+typedef const u8 *(*ksym_at_fn)(void *ctx, u64 va, size_t size);
+
+/**
+ * ksym_views_at() - views for arrays whose addresses are known
+ * @t: filled; a view stays empty where @va is 0 or @at has no memory
+ * @va: each array's address (a scan hit, ELF symbols, ...)
+ * @n: kallsyms_num_syms
+ * @ptr_size: 4 or 8
+ * @at: maps an address range to the caller's bytes
+ * @ctx: passed to @at
+ *
+ * names runs up to the markers, the token table up to the token index;
+ * the other sizes follow from @n and @ptr_size (seqs as 3-byte entries).
+ */
+void ksym_views_at(struct ksym_arrays *t, const u64 va[KSYM_NR_ARRAYS],
+		   u32 n, unsigned int ptr_size, ksym_at_fn at, void *ctx);
 
 /* Cheap checks (sizes, token table, num_syms) and set-up.  No full walk. */
-int ksym_open(struct ksym_table *kt, const struct ksym_tables *t,
+int ksym_open(struct ksym_decoder *kt, const struct ksym_arrays *t,
 	      const struct ksym_layout *l, struct ksym_error *err);
 
 /*
@@ -186,36 +310,36 @@ int ksym_open(struct ksym_table *kt, const struct ksym_tables *t,
  * bounds, markers, name length, type letter, address order (when the mode is
  * known) and seqs_of_names.
  */
-int ksym_validate(struct ksym_table *kt, struct ksym_error *err);
+int ksym_validate(struct ksym_decoder *kt, struct ksym_error *err);
 
 /* Decode the record at byte offset *@off into @buf, advancing *@off. */
-int ksym_decode_at(struct ksym_table *kt, u32 index, u32 *off,
+int ksym_decode_at(struct ksym_decoder *kt, u32 index, u32 *off,
 		   char *buf, struct ksym_sym *sym, struct ksym_error *err);
 
 /* Random access through the markers (or the validated offsets). */
-int ksym_get(struct ksym_table *kt, u32 index, char *buf,
+int ksym_get(struct ksym_decoder *kt, u32 index, char *buf,
 	     struct ksym_sym *sym, struct ksym_error *err);
 
-int ksym_address(const struct ksym_table *kt, u32 index, u64 *addr,
+int ksym_address(const struct ksym_decoder *kt, u32 index, u64 *addr,
 		 struct ksym_error *err);
 
 /*
  * Find the address mode by proof: keep the one mode that reproduces every
- * anchor.  Sets kt->l.mode on success.
+ * anchor.  Sets kt->layout.mode on success.
  */
-int ksym_prove_mode(struct ksym_table *kt, const struct ksym_anchor *anchors,
+int ksym_prove_mode(struct ksym_decoder *kt, const struct ksym_anchor *anchors,
 		    unsigned int nr_anchors, struct ksym_proof *proof,
 		    struct ksym_error *err);
 
 /* name -> lowest address among equal names (and its index). */
-int ksym_lookup_name(struct ksym_table *kt, const char *name, u64 *addr,
+int ksym_lookup_name(struct ksym_decoder *kt, const char *name, u64 *addr,
 		     u32 *index, struct ksym_error *err);
 
 /* address -> first alias at or below it, offset into it and its size. */
-int ksym_lookup_addr(struct ksym_table *kt, u64 addr, u32 *index,
+int ksym_lookup_addr(struct ksym_decoder *kt, u64 addr, u32 *index,
 		     u64 *offset, u64 *size, struct ksym_error *err);
 
-int ksym_stats(struct ksym_table *kt, struct ksym_stats *st,
+int ksym_stats(struct ksym_decoder *kt, struct ksym_stats *st,
 	       struct ksym_error *err);
 
 #endif /* KSYM_DECODER_H */

@@ -12,10 +12,14 @@
 #include <linux/string.h>
 #include <linux/errno.h>
 #include <linux/stdarg.h>
+#include <linux/build_bug.h>
+#include <linux/stddef.h>
 #else
+#include <assert.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <errno.h>

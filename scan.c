@@ -35,14 +35,9 @@ struct scan_ctx {
 
 static u32 rd(const struct scan_ctx *c, size_t off, unsigned int size)
 {
-	u32 v = 0;
-	unsigned int i;
-
 	if (off > c->len || size > c->len - off)
 		return 0;
-	for (i = 0; i < size; i++)
-		v = (v << 8) | c->buf[off + (c->be ? i : size - 1 - i)];
-	return v;
+	return (u32)ksym_get_uint(c->buf + off, size, c->be);
 }
 
 static bool aligned(const struct scan_ctx *c, size_t off, unsigned int a)
@@ -61,23 +56,17 @@ static size_t align_up(const struct scan_ctx *c, size_t off, unsigned int a)
 static size_t walk(const struct scan_ctx *c, size_t off, u32 count,
 		   size_t limit)
 {
+	int hdr;
 	u32 l;
 
 	while (count--) {
-		if (off + 1 >= limit)
+		if (off >= limit)
 			return 0;
-		l = c->buf[off];
-		if (l & 0x80) {
-			if (c->buf[off + 1] & 0x80)
-				return 0;
-			l = (l & 0x7f) | (c->buf[off + 1] << 7);
-			off += 2;
-		} else {
-			off += 1;
-		}
-		if (!l || off + l > limit)
+		hdr = ksym_rec_prefix(c->buf + off, limit - off,
+				      KSYM_LEN_ULEB2, &l);
+		if (hdr < 0)
 			return 0;
-		off += l;
+		off += hdr + l;
 	}
 	return off;
 }
@@ -116,27 +105,27 @@ static void place_rest(const struct scan_ctx *c, struct ksym_scan_hit *h,
 
 	if (h->old_order) {
 		/* offsets, relative_base, num_syms, names, markers, seqs */
-		h->va[KSYM_S_SEQS] = c->va + align_up(c, e, a);
+		h->va[KSYM_A_SEQS] = c->va + align_up(c, e, a);
 		rb = s - c->psz;
 		if (s >= c->psz + 4ULL * n) {
 			/* offsets end at most a - 1 bytes before it */
 			off = rb - 4ULL * n;
 			while (off && !aligned(c, off, a))
 				off--;
-			h->va[KSYM_S_RELATIVE_BASE] = c->va + rb;
-			h->va[KSYM_S_OFFSETS] = c->va + off;
+			h->va[KSYM_A_RELATIVE_BASE] = c->va + rb;
+			h->va[KSYM_A_OFFSETS] = c->va + off;
 		}
 		return;
 	}
 	/* token_index, offsets, [relative_base,] seqs */
 	off = align_up(c, ti + 512, a);
-	h->va[KSYM_S_OFFSETS] = c->va + off;
+	h->va[KSYM_A_OFFSETS] = c->va + off;
 	off = align_up(c, off + 4ULL * n, a);
 	if (a == 8) {	/* 6.4-6.19: relative_base; 7.0+ is 4-aligned */
-		h->va[KSYM_S_RELATIVE_BASE] = c->va + off;
+		h->va[KSYM_A_RELATIVE_BASE] = c->va + off;
 		off = align_up(c, off + c->psz, a);
 	}
-	h->va[KSYM_S_SEQS] = c->va + off;
+	h->va[KSYM_A_SEQS] = c->va + off;
 }
 
 /*
@@ -184,11 +173,11 @@ static bool names_for_markers(const struct scan_ctx *c, size_t m, u32 nm,
 				continue;
 			h->align = pads[p];
 			h->num_syms = n;
-			h->va[KSYM_S_NUM_SYMS] = c->va + s;
-			h->va[KSYM_S_NAMES] = c->va + ns;
-			h->va[KSYM_S_MARKERS] = c->va + m;
-			h->va[KSYM_S_TOKEN_TABLE] = c->va + tt;
-			h->va[KSYM_S_TOKEN_INDEX] = c->va + ti;
+			h->va[KSYM_A_NUM_SYMS] = c->va + s;
+			h->va[KSYM_A_NAMES] = c->va + ns;
+			h->va[KSYM_A_MARKERS] = c->va + m;
+			h->va[KSYM_A_TOKEN_TABLE] = c->va + tt;
+			h->va[KSYM_A_TOKEN_INDEX] = c->va + ti;
 			place_rest(c, h, s, e, ti, n);
 			return true;
 		}
@@ -237,9 +226,9 @@ static unsigned int markers_before(const struct scan_ctx *c, size_t tt,
 				struct ksym_scan_hit *h = &hits[nh];
 
 				*h = hits[nh - 1];
-				h->va[KSYM_S_RELATIVE_BASE] =
-					h->va[KSYM_S_SEQS];
-				h->va[KSYM_S_SEQS] += 4;
+				h->va[KSYM_A_RELATIVE_BASE] =
+					h->va[KSYM_A_SEQS];
+				h->va[KSYM_A_SEQS] += 4;
 				nh++;
 			}
 		}

@@ -7,23 +7,14 @@
 #ifndef KSYM_SCAN_H
 #define KSYM_SCAN_H
 
-#include "ksym_compat.h"
+#include "decoder.h"
 
-enum ksym_scan_array {
-	KSYM_S_NUM_SYMS,
-	KSYM_S_NAMES,
-	KSYM_S_MARKERS,
-	KSYM_S_TOKEN_TABLE,
-	KSYM_S_TOKEN_INDEX,
-	KSYM_S_OFFSETS,
-	KSYM_S_RELATIVE_BASE,
-	KSYM_S_SEQS,
-	KSYM_S_NR
-};
-
-/* One set of arrays the scan could tie together; 0 = not placed. */
+/*
+ * One set of arrays the scan could tie together, indexed by enum
+ * ksym_array; 0 = not placed (kallsyms_addresses never is).
+ */
 struct ksym_scan_hit {
-	u64 va[KSYM_S_NR];
+	u64 va[KSYM_NR_ARRAYS];
 	u32 num_syms;
 	u8 align;		/* 4 or 8: the padding between num_syms and names */
 	bool old_order;		/* offsets before num_syms (6.1-6.3 and older) */

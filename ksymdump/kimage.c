@@ -13,16 +13,6 @@
 
 #include "kimage.h"
 
-u64 kimage_get(const u8 *p, unsigned int size, bool be)
-{
-	u64 v = 0;
-	unsigned int i;
-
-	for (i = 0; i < size; i++)
-		v = (v << 8) | p[be ? i : size - 1 - i];
-	return v;
-}
-
 static __printf(3, 4)
 int fail(char *why, size_t len, const char *fmt, ...)
 {
@@ -166,7 +156,7 @@ static int unlz4(const u8 *in, size_t len, struct outbuf *o)
 	u32 c;
 
 	while (pos + 4 <= len) {
-		c = (u32)kimage_get(in + pos, 4, false);
+		c = (u32)ksym_get_uint(in + pos, 4, false);
 		if (c == 0x184c2102) {	/* a new stream: concatenated */
 			pos += 4;
 			continue;
@@ -297,13 +287,13 @@ static int elf_open(struct kimage *img, char *why, size_t wl)
 	img->big_endian = be;
 	img->endian_known = true;
 	img->ptr_size = e64 ? 8 : 4;
-	img->machine = (u16)kimage_get(d + 18, 2, be);
-	phoff = e64 ? kimage_get(d + 32, 8, be) : kimage_get(d + 28, 4, be);
-	shoff = e64 ? kimage_get(d + 40, 8, be) : kimage_get(d + 32, 4, be);
-	phent = (unsigned int)kimage_get(d + (e64 ? 54 : 42), 2, be);
-	phnum = (unsigned int)kimage_get(d + (e64 ? 56 : 44), 2, be);
-	shent = (unsigned int)kimage_get(d + (e64 ? 58 : 46), 2, be);
-	shnum = (unsigned int)kimage_get(d + (e64 ? 60 : 48), 2, be);
+	img->machine = (u16)ksym_get_uint(d + 18, 2, be);
+	phoff = e64 ? ksym_get_uint(d + 32, 8, be) : ksym_get_uint(d + 28, 4, be);
+	shoff = e64 ? ksym_get_uint(d + 40, 8, be) : ksym_get_uint(d + 32, 4, be);
+	phent = (unsigned int)ksym_get_uint(d + (e64 ? 54 : 42), 2, be);
+	phnum = (unsigned int)ksym_get_uint(d + (e64 ? 56 : 44), 2, be);
+	shent = (unsigned int)ksym_get_uint(d + (e64 ? 58 : 46), 2, be);
+	shnum = (unsigned int)ksym_get_uint(d + (e64 ? 60 : 48), 2, be);
 	snprintf(what, sizeof(what), "ELF%d %s machine %u", e64 ? 64 : 32,
 		 be ? "BE" : "LE", img->machine);
 	add_how(img, what);
@@ -316,12 +306,12 @@ static int elf_open(struct kimage *img, char *why, size_t wl)
 	for (i = 0; i < phnum; i++) {
 		const u8 *p = d + phoff + (u64)i * phent;
 
-		if (kimage_get(p, 4, be) != 1)		/* PT_LOAD */
+		if (ksym_get_uint(p, 4, be) != 1)		/* PT_LOAD */
 			continue;
-		flags = (unsigned int)kimage_get(p + (e64 ? 4 : 24), 4, be);
-		off = e64 ? kimage_get(p + 8, 8, be) : kimage_get(p + 4, 4, be);
-		va = e64 ? kimage_get(p + 16, 8, be) : kimage_get(p + 8, 4, be);
-		fsz = e64 ? kimage_get(p + 32, 8, be) : kimage_get(p + 16, 4, be);
+		flags = (unsigned int)ksym_get_uint(p + (e64 ? 4 : 24), 4, be);
+		off = e64 ? ksym_get_uint(p + 8, 8, be) : ksym_get_uint(p + 4, 4, be);
+		va = e64 ? ksym_get_uint(p + 16, 8, be) : ksym_get_uint(p + 8, 4, be);
+		fsz = e64 ? ksym_get_uint(p + 32, 8, be) : ksym_get_uint(p + 16, 4, be);
 		if (off > len || fsz > len - off)
 			return fail(why, wl,
 				"PT_LOAD %u: 0x%llx bytes at 0x%llx are outside the %zu-byte file",
@@ -347,13 +337,13 @@ static int elf_open(struct kimage *img, char *why, size_t wl)
 		const u8 *l;
 		u64 soff, ssz, loff, lsz;
 
-		type = (unsigned int)kimage_get(s + 4, 4, be);
+		type = (unsigned int)ksym_get_uint(s + 4, 4, be);
 		/* no program headers (a relocatable file): alloc sections */
 		if (!phnum && type != 8 &&
-		    (kimage_get(s + 8, e64 ? 8 : 4, be) & 2) && img->nr_seg < KIMG_MAX_SEGS) {
-			va = e64 ? kimage_get(s + 16, 8, be) : kimage_get(s + 12, 4, be);
-			soff = e64 ? kimage_get(s + 24, 8, be) : kimage_get(s + 16, 4, be);
-			ssz = e64 ? kimage_get(s + 32, 8, be) : kimage_get(s + 20, 4, be);
+		    (ksym_get_uint(s + 8, e64 ? 8 : 4, be) & 2) && img->nr_seg < KIMG_MAX_SEGS) {
+			va = e64 ? ksym_get_uint(s + 16, 8, be) : ksym_get_uint(s + 12, 4, be);
+			soff = e64 ? ksym_get_uint(s + 24, 8, be) : ksym_get_uint(s + 16, 4, be);
+			ssz = e64 ? ksym_get_uint(s + 32, 8, be) : ksym_get_uint(s + 20, 4, be);
 			if (soff <= len && ssz <= len - soff && ssz) {
 				img->seg[img->nr_seg].va = va;
 				img->seg[img->nr_seg].off = soff;
@@ -363,14 +353,14 @@ static int elf_open(struct kimage *img, char *why, size_t wl)
 		}
 		if (type != 2 || img->symtab)	/* SHT_SYMTAB */
 			continue;
-		soff = e64 ? kimage_get(s + 24, 8, be) : kimage_get(s + 16, 4, be);
-		ssz = e64 ? kimage_get(s + 32, 8, be) : kimage_get(s + 20, 4, be);
-		link = (unsigned int)kimage_get(s + (e64 ? 40 : 24), 4, be);
+		soff = e64 ? ksym_get_uint(s + 24, 8, be) : ksym_get_uint(s + 16, 4, be);
+		ssz = e64 ? ksym_get_uint(s + 32, 8, be) : ksym_get_uint(s + 20, 4, be);
+		link = (unsigned int)ksym_get_uint(s + (e64 ? 40 : 24), 4, be);
 		if (soff > len || ssz > len - soff || link >= shnum)
 			continue;
 		l = d + shoff + (u64)link * shent;
-		loff = e64 ? kimage_get(l + 24, 8, be) : kimage_get(l + 16, 4, be);
-		lsz = e64 ? kimage_get(l + 32, 8, be) : kimage_get(l + 20, 4, be);
+		loff = e64 ? ksym_get_uint(l + 24, 8, be) : ksym_get_uint(l + 16, 4, be);
+		lsz = e64 ? ksym_get_uint(l + 32, 8, be) : ksym_get_uint(l + 20, 4, be);
 		if (loff > len || lsz > len - loff || !lsz || d[loff + lsz - 1])
 			continue;
 		img->symtab = d + soff;
@@ -392,12 +382,12 @@ bool kimage_sym(const struct kimage *img, const char *name, u64 *va)
 	for (i = 0; img->symtab && i < img->sym_count; i++) {
 		const u8 *s = img->symtab + i * esz;
 
-		st_name = kimage_get(s, 4, be);
+		st_name = ksym_get_uint(s, 4, be);
 		if (st_name >= img->strtab_size ||
 		    nl >= img->strtab_size - st_name ||
 		    memcmp(img->strtab + st_name, name, nl + 1))
 			continue;
-		*va = e64 ? kimage_get(s + 8, 8, be) : kimage_get(s + 4, 4, be);
+		*va = e64 ? ksym_get_uint(s + 8, 8, be) : ksym_get_uint(s + 4, 4, be);
 		return true;
 	}
 	return false;
@@ -421,9 +411,9 @@ static void arm64_open(struct kimage *img)
 	img->kind = KIMG_ARM64;
 	img->machine = KIMG_EM_AARCH64;
 	img->ptr_size = 8;
-	img->big_endian = kimage_get(d + 48, 8, false) & 1;
+	img->big_endian = ksym_get_uint(d + 48, 8, false) & 1;
 	img->endian_known = true;
-	img->image_size = kimage_get(d + 16, 8, false);
+	img->image_size = ksym_get_uint(d + 16, 8, false);
 	add_how(img, img->big_endian ? "arm64 Image (BE)" : "arm64 Image");
 	kimage_set_base(img, 0);
 }
@@ -450,10 +440,10 @@ int kimage_open(struct kimage *img, const u8 *buf, size_t len,
 		}
 		/* x86 boot protocol >= 2.08: payload_offset, payload_length */
 		if (n >= 0x250 && !memcmp(d + 0x202, "HdrS", 4) &&
-		    kimage_get(d + 0x206, 2, false) >= 0x208) {
+		    ksym_get_uint(d + 0x206, 2, false) >= 0x208) {
 			u64 off = ((u64)(d[0x1f1] ? d[0x1f1] : 4) + 1) * 512 +
-				  kimage_get(d + 0x248, 4, false);
-			u64 plen = kimage_get(d + 0x24c, 4, false);
+				  ksym_get_uint(d + 0x248, 4, false);
+			u64 plen = ksym_get_uint(d + 0x24c, 4, false);
 
 			if (off > n || plen > n - off)
 				return fail(why, wl,
@@ -475,7 +465,8 @@ int kimage_open(struct kimage *img, const u8 *buf, size_t len,
 		}
 		/* EFI zboot: "MZ", "zimg", payload offset and size */
 		if (n >= 0x40 && !memcmp(d, "MZ", 2) && !memcmp(d + 4, "zimg", 4)) {
-			u64 off = kimage_get(d + 8, 4, false), plen = kimage_get(d + 12, 4, false);
+			u64 off = ksym_get_uint(d + 8, 4, false);
+			u64 plen = ksym_get_uint(d + 12, 4, false);
 
 			c = off <= n && plen <= n - off ?
 			    codec_at(d + off, plen) : NULL;

@@ -9,7 +9,7 @@
 #ifndef KSYMDUMP_KIMAGE_H
 #define KSYMDUMP_KIMAGE_H
 
-#include "../ksym_compat.h"
+#include "../decoder.h"
 
 #define KIMG_MAX_SEGS	64
 #define KIMG_MAX_LAYERS	4
@@ -71,9 +71,6 @@ const u8 *kimage_at(const struct kimage *img, u64 va, size_t size);
 
 /* Offset of @va in the innermost layer, or (size_t)-1. */
 size_t kimage_offset(const struct kimage *img, u64 va);
-
-/* A @size-byte unsigned integer at @p in the given byte order. */
-u64 kimage_get(const u8 *p, unsigned int size, bool be);
 
 /* Value of ELF symbol @name; false if there is no symbol table or no such. */
 bool kimage_sym(const struct kimage *img, const char *name, u64 *va);

@@ -125,7 +125,7 @@ static void json_str(FILE *f, const char *s)
 }
 
 /* Walk every symbol in table order; @fn returns non-zero to stop. */
-static int each_symbol(struct ksym_table *kt,
+static int each_symbol(struct ksym_decoder *kt,
 		       int (*fn)(void *, const struct ksym_sym *), void *data,
 		       struct ksym_error *err)
 {
@@ -133,7 +133,7 @@ static int each_symbol(struct ksym_table *kt,
 	u32 i, off = 0;
 	int ret;
 
-	for (i = 0; i < kt->n; i++) {
+	for (i = 0; i < kt->num_syms; i++) {
 		ret = ksym_decode_at(kt, i, &off, kt->scratch[0], &s, err);
 		if (!ret)
 			ret = ksym_address(kt, i, &s.addr, err);
@@ -183,7 +183,7 @@ static void print_layout_json(FILE *f, const struct options *op,
 			      const struct kimage *img,
 			      const struct kd_result *r)
 {
-	const struct ksym_table *kt = r->kt;
+	const struct ksym_decoder *kt = r->kt;
 	unsigned int a;
 
 	fputs("{\n  \"file\": ", f);
@@ -193,16 +193,16 @@ static void print_layout_json(FILE *f, const struct options *op,
 	fputs(",\n  \"located\": ", f);
 	json_str(f, r->located);
 	fprintf(f, ",\n  \"mode\": \"%s\",\n  \"mode_proof\": ",
-		ksym_mode_name(kt->l.mode));
+		ksym_mode_name(kt->layout.mode));
 	json_str(f, r->mode_how);
 	fprintf(f,
 		",\n  \"ptr_size\": %u,\n  \"big_endian\": %s,\n  \"num_syms\": %u,\n  \"arrays\": {",
-		kt->l.ptr_size, kt->l.big_endian ? "true" : "false", kt->n);
-	for (a = 0; a < KD_NR; a++) {
+		kt->layout.ptr_size, kt->layout.big_endian ? "true" : "false", kt->num_syms);
+	for (a = 0; a < KSYM_NR_ARRAYS; a++) {
 		if (!r->va[a])
 			continue;
 		fprintf(f, "%s\n    \"%s\": \"0x%llx\"", a ? "," : "",
-			kd_array_name(a), (unsigned long long)r->va[a]);
+			ksym_array_name(a), (unsigned long long)r->va[a]);
 	}
 	fputs("\n  },\n  \"symbols\": [", f);
 }
@@ -211,17 +211,17 @@ static void print_stats(FILE *f, const struct options *op,
 			const struct kimage *img, struct kd_result *r,
 			u64 ns_load, u64 ns_locate)
 {
-	struct ksym_table *kt = r->kt;
-	const struct ksym_view *views[KD_NR] = {
-		[KSYM_S_NUM_SYMS] = &kt->t.num_syms,
-		[KSYM_S_NAMES] = &kt->t.names,
-		[KSYM_S_MARKERS] = &kt->t.markers,
-		[KSYM_S_TOKEN_TABLE] = &kt->t.token_table,
-		[KSYM_S_TOKEN_INDEX] = &kt->t.token_index,
-		[KSYM_S_OFFSETS] = &kt->t.offsets,
-		[KSYM_S_RELATIVE_BASE] = &kt->t.relative_base,
-		[KSYM_S_SEQS] = &kt->t.seqs,
-		[KD_ADDRESSES] = &kt->t.addresses,
+	struct ksym_decoder *kt = r->kt;
+	const struct ksym_view *views[KSYM_NR_ARRAYS] = {
+		[KSYM_A_NUM_SYMS] = &kt->arrays.num_syms,
+		[KSYM_A_NAMES] = &kt->arrays.names,
+		[KSYM_A_MARKERS] = &kt->arrays.markers,
+		[KSYM_A_TOKEN_TABLE] = &kt->arrays.token_table,
+		[KSYM_A_TOKEN_INDEX] = &kt->arrays.token_index,
+		[KSYM_A_OFFSETS] = &kt->arrays.offsets,
+		[KSYM_A_RELATIVE_BASE] = &kt->arrays.relative_base,
+		[KSYM_A_SEQS] = &kt->arrays.seqs,
+		[KSYM_A_ADDRESSES] = &kt->arrays.addresses,
 	};
 	struct ksym_stats st;
 	struct ksym_error err;
@@ -241,17 +241,17 @@ static void print_stats(FILE *f, const struct options *op,
 		fprintf(f, "relative_base: %s\n", r->rb_how);
 	fprintf(f, "seqs_of_names: %s\n", r->seqs_how);
 	fprintf(f, "layout: ptr_size %u, %s-endian, %s lengths, KSYM_NAME_LEN %u\n",
-		kt->l.ptr_size, kt->l.big_endian ? "big" : "little",
-		kt->l.len_enc == KSYM_LEN_ULEB2 ? "ULEB128" : "1-byte",
-		kt->l.name_len);
-	fprintf(f, "num_syms: %u\n", kt->n);
-	for (a = 0; a < KD_NR; a++) {
+		kt->layout.ptr_size, kt->layout.big_endian ? "big" : "little",
+		kt->layout.len_enc == KSYM_LEN_ULEB2 ? "ULEB128" : "1-byte",
+		kt->layout.name_len);
+	fprintf(f, "num_syms: %u\n", kt->num_syms);
+	for (a = 0; a < KSYM_NR_ARRAYS; a++) {
 		size_t off;
 
 		if (!views[a]->data)
 			continue;
 		off = kimage_offset(img, views[a]->va);
-		fprintf(f, "array %-24s va 0x%llx", kd_array_name(a),
+		fprintf(f, "array %-24s va 0x%llx", ksym_array_name(a),
 			(unsigned long long)views[a]->va);
 		if (off != (size_t)-1)
 			fprintf(f, " offset 0x%zx", off);
@@ -259,7 +259,7 @@ static void print_stats(FILE *f, const struct options *op,
 		total += views[a]->size;
 	}
 	fprintf(f, "bytes_total: %zu (%.1f per symbol)\n", total,
-		kt->n ? (double)total / kt->n : 0.0);
+		kt->num_syms ? (double)total / kt->num_syms : 0.0);
 	if (!ksym_stats(kt, &st, &err)) {
 		fprintf(f,
 			"names: %llu token bytes + %llu length bytes for %llu characters (type letters included): ratio %.2f\n",
@@ -477,7 +477,7 @@ static int do_verify(const struct options *op, struct kd_result *r)
 	v.ref = &ref;
 	v.exact = op->verify_as >= 0 ? op->verify_as :
 		  ref.has_modules || strstr(base, "kallsyms");
-	v.digits = 2 * r->kt->l.ptr_size;
+	v.digits = 2 * r->kt->layout.ptr_size;
 	printf("verify: %s %s against %s as %s\n", op->file,
 	       "decoded", op->verify,
 	       v.exact ? "/proc/kallsyms text (same symbols, same order)" :
@@ -489,10 +489,10 @@ static int do_verify(const struct options *op, struct kd_result *r)
 		ref_free(&ref);
 		return KD_CORRUPT;
 	}
-	if (v.exact && ref.nr_vmlinux > r->kt->n)
+	if (v.exact && ref.nr_vmlinux > r->kt->num_syms)
 		report_mismatch(&v,
 				"the reference has %zu more vmlinux symbols after the last decoded one (the first: %s)",
-				ref.nr_vmlinux - r->kt->n, ref.s[r->kt->n].name);
+				ref.nr_vmlinux - r->kt->num_syms, ref.s[r->kt->num_syms].name);
 	if (v.bad > v.max_mm)
 		printf("mismatch: ... %llu more\n",
 		       (unsigned long long)(v.bad - v.max_mm));
@@ -670,7 +670,7 @@ int main(int argc, char **argv)
 		ret = KD_OK;
 	} else {
 		struct out_ctx o = {
-			.f = stdout, .digits = 2 * r.kt->l.ptr_size,
+			.f = stdout, .digits = 2 * r.kt->layout.ptr_size,
 			.json = op.json, .first = true,
 		};
 

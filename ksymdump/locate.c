@@ -23,28 +23,16 @@
 #define ARM64_SEGMENT_ALIGN	0x10000ULL
 #define VOTE_SAMPLE	512
 
-static const char *const array_names[KD_NR] = {
-	[KSYM_S_NUM_SYMS]	= "kallsyms_num_syms",
-	[KSYM_S_NAMES]		= "kallsyms_names",
-	[KSYM_S_MARKERS]	= "kallsyms_markers",
-	[KSYM_S_TOKEN_TABLE]	= "kallsyms_token_table",
-	[KSYM_S_TOKEN_INDEX]	= "kallsyms_token_index",
-	[KSYM_S_OFFSETS]	= "kallsyms_offsets",
-	[KSYM_S_RELATIVE_BASE]	= "kallsyms_relative_base",
-	[KSYM_S_SEQS]		= "kallsyms_seqs_of_names",
-	[KD_ADDRESSES]		= "kallsyms_addresses",
-};
-
 struct cand {
-	u64 va[KD_NR];
+	u64 va[KSYM_NR_ARRAYS];
 	const char *src;
 };
 
 /* One attempt: views, layout, the decoder, and what it proved. */
 struct attempt {
-	struct ksym_tables t;
+	struct ksym_arrays t;
 	struct ksym_layout l;
-	struct ksym_table *kt;
+	struct ksym_decoder *kt;
 	u32 *rec_off;
 	u32 n;
 	int stage;		/* how far it got: 1 open, 2 mode, 3 valid */
@@ -69,48 +57,20 @@ struct ctx {
 	char base_note[240];	/* why an Image's base is not known */
 };
 
-const char *kd_array_name(unsigned int a)
+static const u8 *image_at(void *ctx, u64 va, size_t size)
 {
-	return a < KD_NR ? array_names[a] : "?";
-}
+	const struct ctx *c = ctx;
 
-static void set_view(struct ctx *c, struct ksym_view *v, u64 va, u64 size)
-{
-	const u8 *p;
-
-	memset(v, 0, sizeof(*v));
-	if (!va || size > SIZE_MAX)
-		return;
-	p = kimage_at(c->img, va, size);
-	if (!p)
-		return;
-	v->data = p;
-	v->size = size;
-	v->va = va;
+	return kimage_at(c->img, va, size);
 }
 
 static void build_views(struct ctx *c, const struct cand *cd,
 			struct attempt *a)
 {
-	const u64 *va = cd->va;
-	const u8 *p = kimage_at(c->img, va[KSYM_S_NUM_SYMS], 4);
-	u64 n = p ? kimage_get(p, 4, c->be) : 0;
+	const u8 *p = kimage_at(c->img, cd->va[KSYM_A_NUM_SYMS], 4);
 
-	memset(&a->t, 0, sizeof(a->t));
-	a->n = (u32)n;
-	set_view(c, &a->t.num_syms, va[KSYM_S_NUM_SYMS], 4);
-	if (va[KSYM_S_MARKERS] > va[KSYM_S_NAMES])
-		set_view(c, &a->t.names, va[KSYM_S_NAMES],
-			 va[KSYM_S_MARKERS] - va[KSYM_S_NAMES]);
-	set_view(c, &a->t.markers, va[KSYM_S_MARKERS], 4 * ((n + 255) / 256));
-	if (va[KSYM_S_TOKEN_INDEX] > va[KSYM_S_TOKEN_TABLE])
-		set_view(c, &a->t.token_table, va[KSYM_S_TOKEN_TABLE],
-			 va[KSYM_S_TOKEN_INDEX] - va[KSYM_S_TOKEN_TABLE]);
-	set_view(c, &a->t.token_index, va[KSYM_S_TOKEN_INDEX], 512);
-	set_view(c, &a->t.offsets, va[KSYM_S_OFFSETS], 4 * n);
-	set_view(c, &a->t.addresses, va[KD_ADDRESSES], c->psz * n);
-	set_view(c, &a->t.relative_base, va[KSYM_S_RELATIVE_BASE], c->psz);
-	set_view(c, &a->t.seqs, va[KSYM_S_SEQS], 3 * n);
+	a->n = p ? (u32)ksym_get_uint(p, 4, c->be) : 0;
+	ksym_views_at(&a->t, cd->va, a->n, c->psz, image_at, c);
 }
 
 static void attempt_free(struct attempt *a)
@@ -156,12 +116,12 @@ static const struct rela_run *rela(struct ctx *c)
 	if (c->be || c->img->machine != KIMG_EM_AARCH64 || size < 24)
 		return &c->rela;
 	while (i + 24 <= size) {
-		if (kimage_get(d + i + 8, 8, false) != R_AARCH64_RELATIVE) {
+		if (ksym_get_uint(d + i + 8, 8, false) != R_AARCH64_RELATIVE) {
 			i += 8;
 			continue;
 		}
 		for (j = i; j + 24 <= size &&
-		     kimage_get(d + j + 8, 8, false) == R_AARCH64_RELATIVE; j += 24)
+		     ksym_get_uint(d + j + 8, 8, false) == R_AARCH64_RELATIVE; j += 24)
 			;
 		if ((j - i) / 24 > c->rela.count) {
 			c->rela.p = d + i;
@@ -181,15 +141,15 @@ static int arm64_fix_rb(struct ctx *c, const struct cand *cd,
 			struct attempt *a, struct kd_result *r)
 {
 	const struct rela_run *rr;
-	u64 va = cd->va[KSYM_S_RELATIVE_BASE];
+	u64 va = cd->va[KSYM_A_RELATIVE_BASE];
 	size_t i;
 
 	if (!a->t.relative_base.data || c->img->machine != KIMG_EM_AARCH64 ||
-	    c->be || kimage_get(a->t.relative_base.data, 8, false))
+	    c->be || ksym_get_uint(a->t.relative_base.data, 8, false))
 		return 0;
 	rr = rela(c);
 	for (i = 0; i < rr->count; i++)
-		if (kimage_get(rr->p + 24 * i, 8, false) == va)
+		if (ksym_get_uint(rr->p + 24 * i, 8, false) == va)
 			break;
 	if (i == rr->count) {
 		snprintf(r->rb_how, sizeof(r->rb_how),
@@ -201,7 +161,7 @@ static int arm64_fix_rb(struct ctx *c, const struct cand *cd,
 	a->t.relative_base.data = r->rb_fixed;
 	snprintf(r->rb_how, sizeof(r->rb_how),
 		 "0x%llx, the addend of the R_AARCH64_RELATIVE entry that targets it (it reads 0 in the unrelocated image)",
-		 (unsigned long long)kimage_get(r->rb_fixed, 8, false));
+		 (unsigned long long)ksym_get_uint(r->rb_fixed, 8, false));
 	return attempt_open(a, NULL);
 }
 
@@ -298,7 +258,7 @@ static u32 pointer_sample(struct ctx *c, u64 *ptrs, const char **what)
 	if (rr->count >= VOTE_SAMPLE / 8) {
 		step = rr->count > VOTE_SAMPLE ? rr->count / VOTE_SAMPLE : 1;
 		for (i = 0; i < rr->count && np < VOTE_SAMPLE; i += step)
-			ptrs[np++] = kimage_get(rr->p + 24 * i + 16, 8, false);
+			ptrs[np++] = ksym_get_uint(rr->p + 24 * i + 16, 8, false);
 		*what = "R_AARCH64_RELATIVE addends";
 		return np;
 	}
@@ -307,7 +267,7 @@ static u32 pointer_sample(struct ctx *c, u64 *ptrs, const char **what)
 	if (!hi)
 		return 0;
 	for (i = 0; i + 8 <= size; i += 8) {
-		w = kimage_get(d + i, 8, false);
+		w = ksym_get_uint(d + i, 8, false);
 		if ((w >> 48) == 0xffff && (w >> 32) != 0xffffffff)
 			hi[nw++] = (u32)(w >> 32);
 	}
@@ -324,7 +284,7 @@ static u32 pointer_sample(struct ctx *c, u64 *ptrs, const char **what)
 	free(hi);
 	step = best_run > VOTE_SAMPLE ? best_run / VOTE_SAMPLE : 1;
 	for (i = 0, nw = 0; i + 8 <= size && np < VOTE_SAMPLE; i += 8) {
-		w = kimage_get(d + i, 8, false);
+		w = ksym_get_uint(d + i, 8, false);
 		if ((u32)(w >> 32) == best_hi && (w >> 48) == 0xffff &&
 		    !(nw++ % step))
 			ptrs[np++] = w;
@@ -352,13 +312,13 @@ static int arm64_derive(struct ctx *c, const struct cand *cd,
 {
 	const struct rela_run *rr = rela(c);
 	bool rb = a->t.relative_base.data &&
-		  !kimage_get(a->t.relative_base.data, 8, false);
-	u64 off_rb = cd->va[KSYM_S_RELATIVE_BASE], lo = ~0ULL, hi = 0;
+		  !ksym_get_uint(a->t.relative_base.data, 8, false);
+	u64 off_rb = cd->va[KSYM_A_RELATIVE_BASE], lo = ~0ULL, hi = 0;
 	u64 k, b, span, first, last;
 	u64 ptrs[VOTE_SAMPLE];
 	struct tally t = { 0 };
 	u32 np, i;
-	enum ksym_addr_mode keep = a->kt->l.mode;
+	enum ksym_addr_mode keep = a->kt->layout.mode;
 	const char *what = "";
 	struct addr_idx *v;
 	size_t e;
@@ -372,23 +332,23 @@ static int arm64_derive(struct ctx *c, const struct cand *cd,
 	v = malloc(sizeof(*v) * a->n);
 	if (!v)
 		return -ENOMEM;
-	a->kt->l.mode = KSYM_ADDR_PC_RELATIVE;
+	a->kt->layout.mode = KSYM_ADDR_PC_RELATIVE;
 	for (i = 0; i < a->n; i++) {
 		v[i].index = i;
 		if (rb)
-			v[i].addr = kimage_get(a->t.offsets.data + 4ULL * i, 4, false);
+			v[i].addr = ksym_get_uint(a->t.offsets.data + 4ULL * i, 4, false);
 		else if (ksym_address(a->kt, i, &v[i].addr, NULL))
 			v[i].addr = 0;
 	}
-	a->kt->l.mode = keep;
+	a->kt->layout.mode = keep;
 	qsort(v, a->n, sizeof(*v), cmp_addr);
 
 	if (rb) {
 		for (e = 0; e < rr->count; e++) {
-			b = kimage_get(rr->p + 24 * e, 8, false) - off_rb;
+			b = ksym_get_uint(rr->p + 24 * e, 8, false) - off_rb;
 			if (b & (ARM64_SEGMENT_ALIGN - 1))
 				continue;
-			k = kimage_get(rr->p + 24 * e + 16, 8, false);
+			k = ksym_get_uint(rr->p + 24 * e + 16, 8, false);
 			tally(&t, vote(ptrs, np, v, a->n, k, NULL), k, b);
 		}
 	} else {
@@ -459,7 +419,7 @@ static int arm64_derive(struct ctx *c, const struct cand *cd,
  * byte of an Image or of raw input with --base.  An anchor the table does
  * not hold is dropped; with none left, address order decides.
  */
-static void pick_anchors(struct ctx *c, struct ksym_table *kt,
+static void pick_anchors(struct ctx *c, struct ksym_decoder *kt,
 			 struct kd_result *r, bool base_known)
 {
 	static const char *const sym_anchors[] = { "_text", "_etext" };
@@ -527,7 +487,7 @@ static int prove_by_order(struct attempt *a, struct kd_result *r,
 	for (m = KSYM_ADDR_ABSOLUTE; m < KSYM_ADDR_NR_MODES; m++) {
 		if (m == KSYM_ADDR_RAW32 && a->l.ptr_size != 4)
 			continue;
-		a->kt->l.mode = m;
+		a->kt->layout.mode = m;
 		a->kt->validated = false;
 		a->kt->rec_off_valid = false;
 		ret = ksym_validate(a->kt, NULL);
@@ -538,7 +498,7 @@ static int prove_by_order(struct attempt *a, struct kd_result *r,
 			found = m;
 		}
 	}
-	a->kt->l.mode = fits == 1 ? found : KSYM_ADDR_UNKNOWN;
+	a->kt->layout.mode = fits == 1 ? found : KSYM_ADDR_UNKNOWN;
 	a->kt->validated = false;
 	a->kt->rec_off_valid = false;
 	if (fits == 1) {
@@ -570,8 +530,8 @@ static void note_failure(struct ctx *c, const struct cand *cd,
 	c->fail_err = *e;
 	snprintf(c->fail_where, sizeof(c->fail_where),
 		 "table from the %s: kallsyms_names at 0x%llx (offset 0x%zx in the %s)",
-		 cd->src, (unsigned long long)cd->va[KSYM_S_NAMES],
-		 kimage_offset(c->img, cd->va[KSYM_S_NAMES]),
+		 cd->src, (unsigned long long)cd->va[KSYM_A_NAMES],
+		 kimage_offset(c->img, cd->va[KSYM_A_NAMES]),
 		 c->img->nr_owned ? "decompressed image" : "file");
 }
 
@@ -582,7 +542,7 @@ static void rebase(struct ctx *c, struct cand *cd, u64 *seqs_va, u64 base)
 	unsigned int k;
 
 	kimage_set_base(c->img, base);
-	for (k = 0; k < KD_NR; k++)
+	for (k = 0; k < KSYM_NR_ARRAYS; k++)
 		if (cd->va[k])
 			cd->va[k] += shift;
 	if (*seqs_va)
@@ -598,7 +558,7 @@ static int attempt_run(struct ctx *c, struct cand *cd, struct attempt *a,
 	u64 base;
 	int ret;
 
-	cd->va[KSYM_S_SEQS] = has_seqs ? *seqs_va : 0;
+	cd->va[KSYM_A_SEQS] = has_seqs ? *seqs_va : 0;
 	a->l.seqs_size = has_seqs ? 3 : 0;
 	build_views(c, cd, a);
 	a->stage = 1;
@@ -612,7 +572,7 @@ static int attempt_run(struct ctx *c, struct cand *cd, struct attempt *a,
 		if (!ret) {
 			*base_known = true;
 			rebase(c, cd, seqs_va, base);
-			cd->va[KSYM_S_SEQS] = has_seqs ? *seqs_va : 0;
+			cd->va[KSYM_A_SEQS] = has_seqs ? *seqs_va : 0;
 			build_views(c, cd, a);
 			if (r->rb_how[0])
 				a->t.relative_base.data = r->rb_fixed;
@@ -625,7 +585,7 @@ static int attempt_run(struct ctx *c, struct cand *cd, struct attempt *a,
 		if (ret)
 			return ret;
 	} else if (a->t.relative_base.data &&
-		   !kimage_get(a->t.relative_base.data, c->psz, c->be)) {
+		   !ksym_get_uint(a->t.relative_base.data, c->psz, c->be)) {
 		a->t.relative_base.data = r->rb_fixed;
 		ret = attempt_open(a, err);
 		if (ret)
@@ -640,7 +600,7 @@ static int attempt_run(struct ctx *c, struct cand *cd, struct attempt *a,
 			return ret;
 		snprintf(r->mode_how, sizeof(r->mode_how),
 			 "%s: the only mode that reproduces %s=0x%llx%s",
-			 ksym_mode_name(a->kt->l.mode), r->anchors[0].name,
+			 ksym_mode_name(a->kt->layout.mode), r->anchors[0].name,
 			 (unsigned long long)r->anchors[0].addr,
 			 r->nr_anchors > 1 ? " and the other anchor" : "");
 	} else {
@@ -667,7 +627,7 @@ static int try_cand(struct ctx *c, struct cand *cd, struct kd_result *r)
 	};
 	struct attempt a = { 0 };
 	struct ksym_error err = { 0 };
-	u64 seqs_va = cd->va[KSYM_S_SEQS];
+	u64 seqs_va = cd->va[KSYM_A_SEQS];
 	bool base_known = c->img->kind == KIMG_ELF || c->o->has_base;
 	unsigned int e, s, o;
 	int ret = -EINVAL;
@@ -702,7 +662,7 @@ static int try_cand(struct ctx *c, struct cand *cd, struct kd_result *r)
 proven:
 	snprintf(r->seqs_how, sizeof(r->seqs_how), "%s",
 		 !seqs_va ? "none (before 6.2)" :
-		 !cd->va[KSYM_S_SEQS] ? "none: what follows the markers is not seqs (before 6.2)" :
+		 !cd->va[KSYM_A_SEQS] ? "none: what follows the markers is not seqs (before 6.2)" :
 		 a.l.seqs_order == KSYM_SEQS_EXACT ? "sorted by the exact name" :
 		 a.l.seqs_order == KSYM_SEQS_STRIP_LLVM ?
 		 "sorted by the name without its .llvm. suffix (LTO)" :
@@ -728,12 +688,12 @@ static bool cand_from_symbols(struct ctx *c, struct cand *cd)
 
 	memset(cd, 0, sizeof(*cd));
 	cd->src = "ELF symbol table";
-	for (k = 0; k < KD_NR; k++)
-		if (kimage_sym(c->img, array_names[k], &v))
+	for (k = 0; k < KSYM_NR_ARRAYS; k++)
+		if (kimage_sym(c->img, ksym_array_name(k), &v))
 			cd->va[k] = v;
-	return cd->va[KSYM_S_NAMES] && cd->va[KSYM_S_NUM_SYMS] &&
-	       cd->va[KSYM_S_MARKERS] && cd->va[KSYM_S_TOKEN_TABLE] &&
-	       cd->va[KSYM_S_TOKEN_INDEX];
+	return cd->va[KSYM_A_NAMES] && cd->va[KSYM_A_NUM_SYMS] &&
+	       cd->va[KSYM_A_MARKERS] && cd->va[KSYM_A_TOKEN_TABLE] &&
+	       cd->va[KSYM_A_TOKEN_INDEX];
 }
 
 static unsigned int scan_image(struct ctx *c, struct cand *cands,
@@ -752,7 +712,7 @@ static unsigned int scan_image(struct ctx *c, struct cand *cands,
 
 			memset(cd, 0, sizeof(*cd));
 			cd->src = "landmark scan";
-			for (k = 0; k < KSYM_S_NR; k++)
+			for (k = 0; k < KSYM_NR_ARRAYS; k++)
 				cd->va[k] = hits[h].va[k];
 			/*
 			 * Absolute addresses (no offsets) sit where the old
@@ -760,7 +720,7 @@ static unsigned int scan_image(struct ctx *c, struct cand *cands,
 			 * num_syms.  Offer that reading too.
 			 */
 			if (hits[h].old_order && nc < max) {
-				u64 ns = hits[h].va[KSYM_S_NUM_SYMS];
+				u64 ns = hits[h].va[KSYM_A_NUM_SYMS];
 				u64 len = (u64)c->psz * hits[h].num_syms;
 
 				if (ns > len && !((ns - len) % c->psz)) {
@@ -768,11 +728,11 @@ static unsigned int scan_image(struct ctx *c, struct cand *cands,
 
 					memset(ab, 0, sizeof(*ab));
 					ab->src = "landmark scan";
-					for (k = 0; k < KSYM_S_NR; k++)
+					for (k = 0; k < KSYM_NR_ARRAYS; k++)
 						ab->va[k] = hits[h].va[k];
-					ab->va[KSYM_S_OFFSETS] = 0;
-					ab->va[KSYM_S_RELATIVE_BASE] = 0;
-					ab->va[KD_ADDRESSES] = ns - len;
+					ab->va[KSYM_A_OFFSETS] = 0;
+					ab->va[KSYM_A_RELATIVE_BASE] = 0;
+					ab->va[KSYM_A_ADDRESSES] = ns - len;
 				}
 			}
 		}
@@ -781,7 +741,7 @@ static unsigned int scan_image(struct ctx *c, struct cand *cands,
 }
 
 /* Is the table's own kallsyms_names symbol where the table was found? */
-static bool self_located(struct ksym_table *kt, u64 names_va)
+static bool self_located(struct ksym_decoder *kt, u64 names_va)
 {
 	u64 v;
 
@@ -803,8 +763,8 @@ static void move_result(struct kd_result *to, struct kd_result *from)
 	unsigned int i;
 
 	*to = *from;
-	if (to->kt && to->kt->t.relative_base.data == from->rb_fixed)
-		to->kt->t.relative_base.data = to->rb_fixed;
+	if (to->kt && to->kt->arrays.relative_base.data == from->rb_fixed)
+		to->kt->arrays.relative_base.data = to->rb_fixed;
 	for (i = 0; i < to->nr_anchors; i++)
 		if (to->anchors[i].name == from->anchor_name[i])
 			to->anchors[i].name = to->anchor_name[i];
@@ -818,7 +778,7 @@ static bool better(const struct kd_result *a, const struct kd_result *b)
 		return true;
 	if (a->self_located != b->self_located)
 		return a->self_located;
-	return a->kt->n > b->kt->n;
+	return a->kt->num_syms > b->kt->num_syms;
 }
 
 int kd_locate(struct kimage *img, const struct kd_opts *o,
@@ -887,7 +847,7 @@ int kd_locate(struct kimage *img, const struct kd_opts *o,
 					continue;
 				r->proven++;
 				cur->self_located =
-					self_located(cur->kt, cur->va[KSYM_S_NAMES]);
+					self_located(cur->kt, cur->va[KSYM_A_NAMES]);
 				if (better(cur, best)) {
 					kd_result_free(best);
 					move_result(best, cur);

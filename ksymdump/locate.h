@@ -11,10 +11,6 @@
 #include "../scan.h"
 #include "kimage.h"
 
-/* The arrays: scan.h's, plus kallsyms_addresses. */
-#define KD_ADDRESSES	KSYM_S_NR
-#define KD_NR		(KSYM_S_NR + 1)
-
 /* Exit statuses of ksymdump, also the kinds of failure. */
 enum kd_status {
 	KD_OK = 0,
@@ -41,10 +37,10 @@ struct kd_result {
 	struct ksym_error err;	/* the decoder's, for a corrupt table */
 
 	/* the proven table */
-	struct ksym_table *kt;
+	struct ksym_decoder *kt;
 	u32 *rec_off;
 	struct ksym_proof proof;
-	u64 va[KD_NR];		/* where each array is; 0 = absent */
+	u64 va[KSYM_NR_ARRAYS];		/* where each array is; 0 = absent */
 	struct ksym_anchor anchors[KSYM_MAX_ANCHORS];
 	unsigned int nr_anchors;
 	unsigned int nr_reloc_anchors;	/* from arm64 relocations */
@@ -73,6 +69,5 @@ struct kd_result {
 int kd_locate(struct kimage *img, const struct kd_opts *o,
 	      struct kd_result *r);
 void kd_result_free(struct kd_result *r);
-const char *kd_array_name(unsigned int a);
 
 #endif /* KSYMDUMP_LOCATE_H */

@@ -16,9 +16,9 @@
 
 struct fx_ctx {
 	const struct ksym_fixture *fx;
-	struct ksym_table *kt;
+	struct ksym_decoder *kt;
 	u8 *copy;			/* private, writable copy of rodata */
-	struct ksym_tables t;		/* views into copy */
+	struct ksym_arrays t;		/* views into copy */
 	char *buf;
 };
 
@@ -35,7 +35,7 @@ KUNIT_ARRAY_PARAM(ksym_fx, ksym_fixtures, fx_desc);
 static void fx_setup(struct kunit *test, struct fx_ctx *c)
 {
 	const struct ksym_fixture *fx = test->param_value;
-	struct ksym_view *v = (struct ksym_view *)&c->t;
+	struct ksym_view *v = c->t.v;
 	unsigned int i;
 
 	c->fx = fx;
@@ -104,7 +104,7 @@ static void ksym_decode_all(struct kunit *test)
 	KUNIT_ASSERT_EQ_MSG(test, fx_open(&c, c.fx->layout.mode, &err), 0,
 			    "%s", err.msg);
 	KUNIT_ASSERT_EQ_MSG(test, ksym_validate(c.kt, &err), 0, "%s", err.msg);
-	KUNIT_ASSERT_EQ(test, c.kt->n, c.fx->nsyms);
+	KUNIT_ASSERT_EQ(test, c.kt->num_syms, c.fx->nsyms);
 	for (i = 0; i < c.fx->nsyms; i++) {
 		const struct ksym_fx_sym *e = &c.fx->syms[i];
 

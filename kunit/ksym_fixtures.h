@@ -16,7 +16,7 @@ struct ksym_fx_sym {
 	const char *name;
 };
 
-/* views, in struct ksym_tables order: offset in rodata and size; -1 = none */
+/* one view, indexed by enum ksym_array: offset in rodata and size; -1 = none */
 struct ksym_fx_view {
 	long off;
 	unsigned long size;
@@ -27,7 +27,7 @@ struct ksym_fixture {
 	const u8 *rodata;
 	unsigned long rodata_size;
 	u64 rodata_va;
-	struct ksym_fx_view views[9];
+	struct ksym_fx_view views[KSYM_NR_ARRAYS];
 	struct ksym_layout layout;	/* mode: what the generator flags imply */
 	const char *anchor_name;
 	u64 anchor_addr;

@@ -39,25 +39,25 @@ static void report_findings(struct kunit *test, enum ksym_class cls)
 {
 	unsigned int i;
 
-	for (i = 0; i < lv->nr_mm; i++)
-		if (lv->mm[i].cls == cls)
-			kunit_info(test, "#%u %s: %s\n", lv->mm[i].index,
-				   lv->mm[i].name, lv->mm[i].detail);
+	for (i = 0; i < lv->found.nr_mm; i++)
+		if (lv->found.mm[i].cls == cls)
+			kunit_info(test, "#%u %s: %s\n", lv->found.mm[i].index,
+				   lv->found.mm[i].name, lv->found.mm[i].detail);
 }
 
 static void expect_class_clean(struct kunit *test, enum ksym_class cls)
 {
 	KUNIT_ASSERT_EQ(test, run_ret, 0);
-	KUNIT_ASSERT_TRUE_MSG(test, lv->decoded, "tables did not decode: %s",
-			      lv->err.msg);
+	KUNIT_ASSERT_TRUE_MSG(test, lv->snap.decoded, "tables did not decode: %s",
+			      lv->snap.err.msg);
 	report_findings(test, cls);
-	KUNIT_EXPECT_EQ_MSG(test, lv->counts[cls], 0ULL, "%s mismatches",
+	KUNIT_EXPECT_EQ_MSG(test, lv->found.counts[cls], 0ULL, "%s mismatches",
 			    ksym_class_name(cls));
 }
 
 static void check_path(struct kunit *test, enum ksym_path p)
 {
-	const struct ksym_path_result *r = &lv->path[p];
+	const struct ksym_path_result *r = &lv->loc.path[p];
 	unsigned int a;
 
 	KUNIT_ASSERT_EQ(test, run_ret, 0);
@@ -67,7 +67,7 @@ static void check_path(struct kunit *test, enum ksym_path p)
 	/* what this path found is what the run used */
 	for (a = 0; a < KSYM_NR_ARRAYS; a++)
 		if (r->addr[a])
-			KUNIT_EXPECT_EQ_MSG(test, r->addr[a], lv->addr[a],
+			KUNIT_EXPECT_EQ_MSG(test, r->addr[a], lv->loc.addr[a],
 					    "%s by %s", ksym_array_name(a),
 					    ksym_path_name(p));
 }
@@ -95,20 +95,20 @@ static void ksym_locate_agree(struct kunit *test)
 static void ksym_structure(struct kunit *test)
 {
 	expect_class_clean(test, KSYM_C_STRUCTURE);
-	KUNIT_EXPECT_GT(test, lv->kt->n, 0U);
+	KUNIT_EXPECT_GT(test, lv->snap.kt->num_syms, 0U);
 }
 
 static void ksym_address_mode(struct kunit *test)
 {
 	expect_class_clean(test, KSYM_C_MODE);
-	KUNIT_EXPECT_NE(test, (int)lv->proof.mode, (int)KSYM_ADDR_UNKNOWN);
-	kunit_info(test, "mode %s\n", ksym_mode_name(lv->proof.mode));
+	KUNIT_EXPECT_NE(test, (int)lv->snap.proof.mode, (int)KSYM_ADDR_UNKNOWN);
+	kunit_info(test, "mode %s\n", ksym_mode_name(lv->snap.proof.mode));
 }
 
 static void ksym_name_to_addr(struct kunit *test)
 {
 	expect_class_clean(test, KSYM_C_NAME_TO_ADDR);
-	KUNIT_EXPECT_EQ(test, lv->checked, lv->kt->n);
+	KUNIT_EXPECT_EQ(test, lv->check.checked, lv->snap.kt->num_syms);
 }
 
 static void ksym_addr_to_name(struct kunit *test)
@@ -119,7 +119,7 @@ static void ksym_addr_to_name(struct kunit *test)
 static void ksym_num_syms_vs_walk(struct kunit *test)
 {
 	expect_class_clean(test, KSYM_C_ORDER);
-	KUNIT_EXPECT_EQ(test, lv->on_each_count, lv->kt->n);
+	KUNIT_EXPECT_EQ(test, lv->check.on_each_count, lv->snap.kt->num_syms);
 }
 
 static struct kunit_case ksym_live_cases[] = {

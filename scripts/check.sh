@@ -110,8 +110,7 @@ if [ -z "$checkpatch" ]; then
 	result skip checkpatch "no linux-source scripts in the cache"
 else
 	out=$(cd "$top" && perl "$checkpatch" --strict --no-tree --quiet -f \
-		decoder.c decoder.h ksym_compat.h scan.c scan.h ksym_live.c ksym_live.h \
-		ksym_main.c 2>&1; perl "$checkpatch" --strict --no-tree --quiet \
+		./*.c ./*.h kunit/*.c kunit/*.h 2>&1; perl "$checkpatch" --strict --no-tree --quiet \
 		--ignore CAMELCASE -f ksymdump/*.c ksymdump/*.h tests/fuzz_locate.c \
 		tests/bench_locate.c 2>&1)
 	if [ -z "$out" ]; then
@@ -132,9 +131,9 @@ else
 	rm -rf "$kb" && mkdir -p "$kb"
 	cp "$top"/Kbuild "$top"/*.c "$top"/*.h "$kb/"
 	out=$(make -s -C "$KDIR" M="$kb" W=1 C=1 modules 2>&1)
-	if [ $? -eq 0 ] && [ -f "$kb/ksym_verify.ko" ] &&
+	if [ $? -eq 0 ] && [ -f "$kb/ksym-verify.ko" ] &&
 	   ! grep -qiE 'warning|error' <<<"$out"; then
-		echo "# built ksym_verify.ko against $KDIR"
+		echo "# built ksym-verify.ko (module ksym_verify) against $KDIR"
 		result ok kbuild_w1_sparse
 	else
 		echo "$out" | sed 's/^/# /' | head -n 40

@@ -57,9 +57,9 @@ place_into() {
 
 	c=$(fixtures_c) || ksym_die "generating the KUnit fixtures failed"
 	rm -rf "$d" && mkdir -p "$d"
-	for f in decoder.c decoder.h ksym_compat.h scan.c scan.h ksym_live.c \
-		 ksym_live.h kunit; do
-		ln -s "$top/$f" "$d/$f"
+	# the run's sources (kunit/Makefile.kunit names the objects)
+	for f in "$top"/*.c "$top"/*.h "$top/kunit"; do
+		ln -s "$f" "$d/$(basename "$f")"
 	done
 	ln -s "$c" "$d/ksym_fixtures.c"
 	ln -s "$top/kunit/Makefile.kunit" "$d/Makefile"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# qemu.sh - boot real Debian kernels under QEMU, load ksym_verify.ko with
+# qemu.sh - boot real Debian kernels under QEMU, load ksym-verify.ko with
 # fail_on_mismatch=1, and check its verdict and its decoded table against
 # the guest's own /proc/kallsyms.
 #
@@ -9,7 +9,7 @@
 #                        [--report] [ARGS="param=value ..."]
 #                        [--params-from-capture] [--no-poweroff] [--nokaslr]
 #   --report        also print each guest's report
-#   ARGS=...        extra ksym_verify.ko parameters (e.g. corrupt=name)
+#   ARGS=...        extra ksym_verify parameters (e.g. corrupt=name)
 #   --params-from-capture
 #                   pass the kallsyms_* addresses of an earlier boot's
 #                   /proc/kallsyms as *_addr parameters, with sysmap_text
@@ -258,7 +258,7 @@ busybox_for() {
 	echo "$dir/bin/busybox"
 }
 
-# build_module ARCH KDIR DIR: build ksym_verify.ko in a scratch copy, with
+# build_module ARCH KDIR DIR: build ksym-verify.ko in a scratch copy, with
 # W=1 and, where sparse is installed, C=1
 build_module() {
 	local arch=$1 kdir=$2 dir=$3
@@ -268,7 +268,7 @@ build_module() {
 	cp "$top"/Kbuild "$top"/*.c "$top"/*.h "$dir/"
 	[ "$arch" = arm64 ] && mk+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 	command -v sparse >/dev/null && mk+=(C=1)
-	"${mk[@]}" modules >"$dir/build.log" 2>&1 && [ -f "$dir/ksym_verify.ko" ]
+	"${mk[@]}" modules >"$dir/build.log" 2>&1 && [ -f "$dir/ksym-verify.ko" ]
 }
 
 # build_kunit_module ARCH KDIR DIR: ksym_verify_kunit.ko, in the layout
@@ -278,9 +278,8 @@ build_kunit_module() {
 	local -a mk=(make -s -C "$kdir" M="$dir" W=1)
 
 	rm -rf "$dir" && mkdir -p "$dir/kunit"
-	for f in decoder.c decoder.h ksym_compat.h scan.c scan.h ksym_live.c ksym_live.h; do
-		cp "$top/$f" "$dir/"
-	done
+	# the run's sources (kunit/Makefile.kunit names the objects)
+	cp "$top"/*.c "$top"/*.h "$dir/"
 	cp "$top"/kunit/*.c "$top"/kunit/*.h "$dir/kunit/"
 	cp "$top/kunit/Makefile.kunit" "$dir/Kbuild"
 	"$here/gen-kunit-fixtures.sh" "$dir/ksym_fixtures.c" \
@@ -296,7 +295,7 @@ make_initramfs() { # ARCH KO OUT [KUNIT-KO]
 	r=$(mktemp -d)
 	mkdir -p "$r"/{bin,proc,sys,dev,tmp}
 	cp "$(busybox_for "$arch")" "$r/bin/busybox" || return 1
-	cp "$ko" "$r/ksym_verify.ko"
+	cp "$ko" "$r/ksym-verify.ko"
 	[ -n "$kko" ] && cp "$kko" "$r/ksym_verify_kunit.ko"
 	cp "$here/guest-init" "$r/init"
 	chmod +x "$r/init"
@@ -394,7 +393,7 @@ for arch in "${arches[@]}"; do
 			fi
 		fi
 		if [ -z "$why" ]; then
-			make_initramfs "$arch" "$d/module/ksym_verify.ko" "$d/initramfs.gz" "$kko" ||
+			make_initramfs "$arch" "$d/module/ksym-verify.ko" "$d/initramfs.gz" "$kko" ||
 				why="initramfs failed"
 		fi
 		if [ -z "$why" ]; then

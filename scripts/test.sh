@@ -5,7 +5,7 @@
 #
 #   1. make check: fixtures from the real generators, the decoder suite,
 #      checkpatch, Kbuild W=1 + sparse, fuzzing (scripts/check.sh)
-#   2. the QEMU matrix: six real Debian kernels boot, load ksym_verify.ko
+#   2. the QEMU matrix: six real Debian kernels boot, load ksym-verify.ko
 #      and match /proc/kallsyms (scripts/qemu.sh)
 #   3. kunit.py parse (from the 7.x source) reads each guest's ktap file
 #   4. runs that must fail, and how: a copy with one mis-decoded symbol, a

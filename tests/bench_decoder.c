@@ -25,7 +25,7 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static struct ksym_table kt;
+static struct ksym_decoder kt;
 static char buf[KSYM_NAME_MAX + 1];
 
 static void die(const char *what, const struct ksym_error *err)

@@ -81,7 +81,7 @@ static int bench(const char *file, int runs)
 		t_locate = min_d(t_locate, now_ms() - t);
 
 		t = now_ms();
-		for (k = 0, off = 0; k < r.kt->n; k++) {
+		for (k = 0, off = 0; k < r.kt->num_syms; k++) {
 			if (ksym_decode_at(r.kt, k, &off, r.kt->scratch[0], &s,
 					   NULL) ||
 			    ksym_address(r.kt, k, &s.addr, NULL))
@@ -96,13 +96,13 @@ static int bench(const char *file, int runs)
 	}
 	printf("%s\n", file);
 	printf("  input %s, %.1f MB unpacked, %u symbols (checksum %llx)\n",
-	       img.how, img.size / 1e6, r.kt->n, (unsigned long long)sum);
+	       img.how, img.size / 1e6, r.kt->num_syms, (unsigned long long)sum);
 	printf("  unpack %.1f ms; landmark scan alone %.1f ms (%u hits, %.0f MB/s)\n",
 	       t_unpack, t_scan, nh, img.size / 1e3 / t_scan);
 	printf("  locate + prove + validate %.1f ms; decode all %.1f ms (%.1fM symbols/s)\n",
-	       t_locate, t_decode, r.kt->n / t_decode / 1e3);
+	       t_locate, t_decode, r.kt->num_syms / t_decode / 1e3);
 	printf("  locate + decode %.1f ms: %.2fM symbols/s end to end after unpacking\n",
-	       t_locate + t_decode, r.kt->n / (t_locate + t_decode) / 1e3);
+	       t_locate + t_decode, r.kt->num_syms / (t_locate + t_decode) / 1e3);
 	kd_result_free(&r);
 	kimage_close(&img);
 	munmap(map, sb.st_size);

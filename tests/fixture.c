@@ -49,40 +49,24 @@ static u8 *slurp(const char *path, size_t *size)
 	return buf;
 }
 
-static struct ksym_view *view_by_name(struct ksym_tables *t, const char *s)
+static struct ksym_view *view_by_name(struct ksym_arrays *t, const char *s)
 {
-	static const struct {
-		const char *name;
-		size_t off;
-	} map[] = {
-		{ "kallsyms_num_syms", offsetof(struct ksym_tables, num_syms) },
-		{ "kallsyms_names", offsetof(struct ksym_tables, names) },
-		{ "kallsyms_markers", offsetof(struct ksym_tables, markers) },
-		{ "kallsyms_token_table", offsetof(struct ksym_tables, token_table) },
-		{ "kallsyms_token_index", offsetof(struct ksym_tables, token_index) },
-		{ "kallsyms_offsets", offsetof(struct ksym_tables, offsets) },
-		{ "kallsyms_addresses", offsetof(struct ksym_tables, addresses) },
-		{ "kallsyms_relative_base", offsetof(struct ksym_tables, relative_base) },
-		{ "kallsyms_seqs_of_names", offsetof(struct ksym_tables, seqs) },
-	};
-	size_t i;
+	unsigned int a;
 
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (!strcmp(map[i].name, s))
-			return (struct ksym_view *)((char *)t + map[i].off);
+	for (a = 0; a < KSYM_NR_ARRAYS; a++)
+		if (!strcmp(ksym_array_name(a), s))
+			return &t->v[a];
 	return NULL;
 }
 
-void fx_rebase(const struct fixture *fx, struct ksym_tables *t, u8 *base)
+void fx_rebase(const struct fixture *fx, struct ksym_arrays *t, u8 *base)
 {
-	struct ksym_view *v = (struct ksym_view *)t;
-	const struct ksym_view *src = (const struct ksym_view *)&fx->t;
-	size_t i;
+	unsigned int a;
 
-	for (i = 0; i < sizeof(*t) / sizeof(*v); i++) {
-		v[i] = src[i];
-		if (src[i].data)
-			v[i].data = base + (src[i].data - fx->rodata);
+	for (a = 0; a < KSYM_NR_ARRAYS; a++) {
+		t->v[a] = fx->t.v[a];
+		if (fx->t.v[a].data)
+			t->v[a].data = base + (fx->t.v[a].data - fx->rodata);
 	}
 }
 

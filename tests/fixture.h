@@ -23,7 +23,7 @@ struct fixture {
 	u8 *rodata;
 	size_t rodata_size;
 	unsigned long long rodata_va;
-	struct ksym_tables t;
+	struct ksym_arrays t;
 	struct ksym_layout l;
 	enum ksym_addr_mode expect_mode;
 	struct ksym_anchor anchor;
@@ -36,7 +36,7 @@ struct fixture {
 int fx_load(struct fixture *fx, const char *dir);
 void fx_free(struct fixture *fx);
 /* Point fx->t's views into @base instead of fx->rodata (same offsets). */
-void fx_rebase(const struct fixture *fx, struct ksym_tables *t, u8 *base);
+void fx_rebase(const struct fixture *fx, struct ksym_arrays *t, u8 *base);
 enum ksym_addr_mode fx_mode(const char *s);
 
 #endif

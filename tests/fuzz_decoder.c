@@ -12,7 +12,7 @@
 
 #define FZ_MAX_SYMS	(1U << 16)
 
-static struct ksym_table kt;
+static struct ksym_decoder kt;
 static u32 rec_off[FZ_MAX_SYMS];
 static char buf[KSYM_NAME_MAX + 1];
 
@@ -41,13 +41,13 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	if (in.l.mode == KSYM_ADDR_UNKNOWN &&
 	    ksym_prove_mode(&kt, &in.anchor, 1, &proof, &err))
 		/* names and lookups still work without a mode */
-		kt.l.mode = KSYM_ADDR_UNKNOWN;
+		kt.layout.mode = KSYM_ADDR_UNKNOWN;
 	ksym_validate(&kt, &err);
 	ksym_stats(&kt, &st, &err);
-	for (i = 0; i < kt.n && i < 64; i++)
-		ksym_get(&kt, (i * 2654435761U) % kt.n, buf, &s, &err);
+	for (i = 0; i < kt.num_syms && i < 64; i++)
+		ksym_get(&kt, (i * 2654435761U) % kt.num_syms, buf, &s, &err);
 	ksym_lookup_name(&kt, in.anchor.name, &addr, &idx, &err);
-	if (kt.l.mode != KSYM_ADDR_UNKNOWN) {
+	if (kt.layout.mode != KSYM_ADDR_UNKNOWN) {
 		kt.end_addr = in.anchor.addr ^ 0x1000;
 		ksym_lookup_addr(&kt, in.anchor.addr, &idx, &off, &sz, &err);
 	}

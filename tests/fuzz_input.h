@@ -8,7 +8,7 @@
  *   u8  mode     enum ksym_addr_mode (0 = prove it from the anchor)
  *   u8  marker   marker element size
  *   u8  pad
- *   9 x (u32 offset, u32 size)   the views, in struct ksym_tables order
+ *   9 x (u32 offset, u32 size)   the views, in struct ksym_arrays order
  *   u64 offsets_va
  *   u64 anchor_addr
  *   char anchor[32]              NUL-padded
@@ -21,11 +21,11 @@
 
 #include "../decoder.h"
 
-#define FZ_NVIEWS	9
+#define FZ_NVIEWS	KSYM_NR_ARRAYS
 #define FZ_HDR		(4 + FZ_NVIEWS * 8 + 8 + 8 + 32)
 
 struct fz_input {
-	struct ksym_tables t;
+	struct ksym_arrays t;
 	struct ksym_layout l;
 	struct ksym_anchor anchor;
 	char anchor_name[33];
@@ -52,7 +52,7 @@ static inline void fz_put(u8 *p, unsigned int n, u64 v)
 static inline bool fz_parse(const u8 *data, size_t size, struct fz_input *in)
 {
 	static const u8 seqs_sizes[4] = { 0, 3, 4, 3 };
-	struct ksym_view *v = (struct ksym_view *)&in->t;
+	struct ksym_view *v = in->t.v;
 	const u8 *blob = data + FZ_HDR;
 	size_t blen, i;
 	u8 f;

@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	if (kimage_open(&img, data + 1, size - 1, 16 << 20, why, sizeof(why)))
 		return 0;
 	if (!kd_locate(&img, &o, &r)) {
-		for (i = 0; i < r.kt->n; i++) {
+		for (i = 0; i < r.kt->num_syms; i++) {
 			if (ksym_decode_at(r.kt, i, &off, r.kt->scratch[0], &s,
 					   NULL) ||
 			    ksym_address(r.kt, i, &s.addr, NULL))

@@ -15,7 +15,7 @@
 
 static int write_seed(const char *dir, const struct fixture *fx, bool mode)
 {
-	const struct ksym_view *v = (const struct ksym_view *)&fx->t;
+	const struct ksym_view *v = fx->t.v;
 	size_t size = FZ_HDR + fx->rodata_size, i;
 	u8 *out = calloc(1, size);
 	char path[4096];

@@ -39,8 +39,8 @@ static bool fail_err(const char *what, const struct ksym_error *err)
 }
 
 /* Open a table over @t with the fixture's layout and the given mode. */
-static int open_table(const struct fixture *fx, struct ksym_table *kt,
-		      const struct ksym_tables *t, enum ksym_addr_mode mode,
+static int open_table(const struct fixture *fx, struct ksym_decoder *kt,
+		      const struct ksym_arrays *t, enum ksym_addr_mode mode,
 		      struct ksym_error *err)
 {
 	struct ksym_layout l = fx->l;
@@ -67,7 +67,7 @@ static bool same_sym(const struct fixture *fx, unsigned int i,
 	return true;
 }
 
-static bool case_prove(struct fixture *fx, struct ksym_table *kt)
+static bool case_prove(struct fixture *fx, struct ksym_decoder *kt)
 {
 	struct ksym_proof proof;
 	struct ksym_error err;
@@ -83,19 +83,19 @@ static bool case_prove(struct fixture *fx, struct ksym_table *kt)
 	return true;
 }
 
-static bool case_count(struct fixture *fx, struct ksym_table *kt)
+static bool case_count(struct fixture *fx, struct ksym_decoder *kt)
 {
 	struct ksym_error err;
 
 	if (open_table(fx, kt, &fx->t, fx->expect_mode, &err))
 		return fail_err("ksym_open", &err);
-	if (kt->n != fx->nsyms)
-		return fail("num_syms %u, ground truth has %u", kt->n,
+	if (kt->num_syms != fx->nsyms)
+		return fail("num_syms %u, ground truth has %u", kt->num_syms,
 			    fx->nsyms);
 	return true;
 }
 
-static bool case_validate(struct fixture *fx, struct ksym_table *kt)
+static bool case_validate(struct fixture *fx, struct ksym_decoder *kt)
 {
 	struct ksym_error err;
 
@@ -105,7 +105,7 @@ static bool case_validate(struct fixture *fx, struct ksym_table *kt)
 	return true;
 }
 
-static bool case_sequential(struct fixture *fx, struct ksym_table *kt)
+static bool case_sequential(struct fixture *fx, struct ksym_decoder *kt)
 {
 	static char buf[KSYM_NAME_MAX + 1];
 	struct ksym_error err;
@@ -115,7 +115,7 @@ static bool case_sequential(struct fixture *fx, struct ksym_table *kt)
 
 	if (open_table(fx, kt, &fx->t, fx->expect_mode, &err))
 		return fail_err("ksym_open", &err);
-	for (i = 0; i < kt->n && i < fx->nsyms; i++) {
+	for (i = 0; i < kt->num_syms && i < fx->nsyms; i++) {
 		if (ksym_decode_at(kt, i, &off, buf, &s, &err) ||
 		    ksym_address(kt, i, &s.addr, &err))
 			return fail_err("sequential decode", &err);
@@ -125,7 +125,7 @@ static bool case_sequential(struct fixture *fx, struct ksym_table *kt)
 	return case_count(fx, kt);
 }
 
-static bool random_all(struct fixture *fx, struct ksym_table *kt)
+static bool random_all(struct fixture *fx, struct ksym_decoder *kt)
 {
 	static char buf[KSYM_NAME_MAX + 1];
 	struct ksym_error err;
@@ -147,7 +147,7 @@ static bool random_all(struct fixture *fx, struct ksym_table *kt)
 	return true;
 }
 
-static bool case_random_markers(struct fixture *fx, struct ksym_table *kt)
+static bool case_random_markers(struct fixture *fx, struct ksym_decoder *kt)
 {
 	struct ksym_error err;
 
@@ -158,7 +158,7 @@ static bool case_random_markers(struct fixture *fx, struct ksym_table *kt)
 	return random_all(fx, kt);
 }
 
-static bool case_random_fast(struct fixture *fx, struct ksym_table *kt)
+static bool case_random_fast(struct fixture *fx, struct ksym_decoder *kt)
 {
 	struct ksym_error err;
 	bool ok;
@@ -189,7 +189,7 @@ static int by_name(const void *a, const void *b)
 	return c ? c : (i > j) - (i < j);
 }
 
-static bool case_lookup_name(struct fixture *fx, struct ksym_table *kt)
+static bool case_lookup_name(struct fixture *fx, struct ksym_decoder *kt)
 {
 	struct ksym_error err;
 	unsigned int *ord, k, first = 0;
@@ -227,7 +227,7 @@ static bool case_lookup_name(struct fixture *fx, struct ksym_table *kt)
 	return ok;
 }
 
-static bool case_lookup_addr(struct fixture *fx, struct ksym_table *kt)
+static bool case_lookup_addr(struct fixture *fx, struct ksym_decoder *kt)
 {
 	unsigned long long a, next;
 	struct ksym_error err;
@@ -267,7 +267,7 @@ static bool case_lookup_addr(struct fixture *fx, struct ksym_table *kt)
 	return true;
 }
 
-static bool case_stats(struct fixture *fx, struct ksym_table *kt)
+static bool case_stats(struct fixture *fx, struct ksym_decoder *kt)
 {
 	unsigned long long plain = 0;
 	struct ksym_stats st;
@@ -301,7 +301,7 @@ static bool case_stats(struct fixture *fx, struct ksym_table *kt)
 struct mutation {
 	struct fixture *fx;
 	u8 *buf;			/* private copy of .rodata */
-	struct ksym_tables t;		/* views into buf */
+	struct ksym_arrays t;		/* views into buf */
 	struct ksym_layout l;
 	struct ksym_anchor anchor;
 	bool prove;			/* find the mode from the anchor */
@@ -511,13 +511,13 @@ static const struct corruption corruptions[] = {
 	{ "corrupt_missing_anchor", mut_missing_anchor, KSYM_E_ANCHOR },
 };
 
-static bool run_corruption(struct fixture *fx, struct ksym_table *kt,
+static bool run_corruption(struct fixture *fx, struct ksym_decoder *kt,
 			   const struct corruption *c)
 {
 	struct ksym_error err = { 0 };
 	struct ksym_proof proof;
 	struct mutation m = { .fx = fx, .l = fx->l, .anchor = fx->anchor };
-	struct ksym_table *clean = calloc(1, sizeof(*clean));
+	struct ksym_decoder *clean = calloc(1, sizeof(*clean));
 	int ret;
 	bool ok;
 
@@ -565,10 +565,10 @@ out:
 }
 
 /* Byte-swap every multi-byte array: a big-endian twin of the fixture. */
-static bool case_big_endian(struct fixture *fx, struct ksym_table *kt)
+static bool case_big_endian(struct fixture *fx, struct ksym_decoder *kt)
 {
 	static char buf[KSYM_NAME_MAX + 1];
-	struct ksym_tables t;
+	struct ksym_arrays t;
 	struct ksym_layout l = fx->l;
 	struct ksym_error err;
 	struct ksym_sym s;
@@ -619,23 +619,17 @@ out:
 	return ok;
 }
 
-/* The landmark scan must find the arrays where the linker put them. */
-static bool case_scan(struct fixture *fx, struct ksym_table *kt)
+/* Where the linker put array @a; the scan never places kallsyms_addresses. */
+static u64 want_va(const struct fixture *fx, unsigned int a)
 {
-	const struct ksym_view *want[KSYM_S_NR] = {
-		[KSYM_S_NUM_SYMS] = &fx->t.num_syms,
-		[KSYM_S_NAMES] = &fx->t.names,
-		[KSYM_S_MARKERS] = &fx->t.markers,
-		[KSYM_S_TOKEN_TABLE] = &fx->t.token_table,
-		[KSYM_S_TOKEN_INDEX] = &fx->t.token_index,
-		[KSYM_S_OFFSETS] = &fx->t.offsets,
-		[KSYM_S_RELATIVE_BASE] = &fx->t.relative_base,
-		[KSYM_S_SEQS] = &fx->t.seqs,
-	};
-	static const char *const names[KSYM_S_NR] = {
-		"num_syms", "names", "markers", "token_table", "token_index",
-		"offsets", "relative_base", "seqs",
-	};
+	if (a == KSYM_A_ADDRESSES || !fx->t.v[a].data)
+		return 0;
+	return fx->t.v[a].va;
+}
+
+/* The landmark scan must find the arrays where the linker put them. */
+static bool case_scan(struct fixture *fx, struct ksym_decoder *kt)
+{
 	struct ksym_scan_hit hits[4];
 	unsigned int nh, a, h;
 	u8 *buf;
@@ -657,23 +651,23 @@ static bool case_scan(struct fixture *fx, struct ksym_table *kt)
 	if (nh < 1 || nh > (fx->l.ptr_size == 4 ? 2U : 1U))
 		return fail("%u hits", nh);
 	for (h = 0; h < nh; h++) {
-		for (a = 0; a < KSYM_S_NR; a++)
-			if (hits[h].va[a] != (want[a]->data ? want[a]->va : 0))
+		for (a = 0; a < KSYM_NR_ARRAYS; a++)
+			if (hits[h].va[a] != want_va(fx, a))
 				break;
-		if (a == KSYM_S_NR && hits[h].num_syms == fx->nsyms)
+		if (a == KSYM_NR_ARRAYS && hits[h].num_syms == fx->nsyms)
 			return true;
 	}
-	for (a = 0; a < KSYM_S_NR; a++)
-		if (hits[0].va[a] != (want[a]->data ? want[a]->va : 0))
+	for (a = 0; a < KSYM_NR_ARRAYS; a++)
+		if (hits[0].va[a] != want_va(fx, a))
 			break;
 	return fail("no hit matches the linker; the first puts %s at 0x%llx",
-		    a < KSYM_S_NR ? names[a] : "num_syms",
-		    a < KSYM_S_NR ? (unsigned long long)hits[0].va[a] : 0ULL);
+		    a < KSYM_NR_ARRAYS ? ksym_array_name(a) : "num_syms",
+		    a < KSYM_NR_ARRAYS ? (unsigned long long)hits[0].va[a] : 0ULL);
 }
 
 struct tcase {
 	const char *name;
-	bool (*run)(struct fixture *fx, struct ksym_table *kt);
+	bool (*run)(struct fixture *fx, struct ksym_decoder *kt);
 };
 
 static const struct tcase cases[] = {
@@ -711,7 +705,7 @@ static void report(unsigned int num, const char *name, bool ok,
 
 int main(int argc, char **argv)
 {
-	struct ksym_table *kt = calloc(1, sizeof(*kt));
+	struct ksym_decoder *kt = calloc(1, sizeof(*kt));
 	unsigned int f, c, fails, num;
 	struct fixture fx;
 	bool ok;

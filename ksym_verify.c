@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ksym_verify: decode the running kernel's kallsyms tables with an
- * independent decoder, cross-check every symbol against the kernel's own
- * lookups, and report in debugfs (ksym_verify/report, symbols, stats, ktap,
- * run).  The README documents the report format.
+ * ksym_verify: the module's glue.  Parameters, one run at load time (and
+ * on each write of "1" to run), and the debugfs files that show it:
+ * ksym_verify/report, symbols, stats, ktap, run.  The run itself is
+ * ksym_live.c; Documentation/module.md describes the report format.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -79,9 +79,14 @@ static const char *const quirk_why[KSYM_NR_CLASSES] = {
 		"2-byte lengths: /proc/kallsyms type letter wrong before f3f9f42232de",
 };
 
+static u64 ms(u64 ns)
+{
+	return div_u64(ns, NSEC_PER_MSEC);
+}
+
 static bool show_value(const struct ksym_live *lv, enum ksym_class c)
 {
-	return c < KSYM_NR_FAIL_CLASSES || lv->counts[c];
+	return c < KSYM_NR_FAIL_CLASSES || lv->found.counts[c];
 }
 
 static int report_show(struct seq_file *m, void *v)
@@ -100,62 +105,62 @@ static int report_show(struct seq_file *m, void *v)
 	seq_printf(m, "verdict: %s\n", ksym_live_pass(lv) ? "PASS" : "FAIL");
 	seq_printf(m, "kernel: %s %s\n", init_utsname()->release,
 		   init_utsname()->machine);
-	if (lv->has_kaslr_offset)
-		seq_printf(m, "kaslr_offset: 0x%llx\n", lv->kaslr_offset);
+	if (lv->loc.has_kaslr_offset)
+		seq_printf(m, "kaslr_offset: 0x%llx\n", lv->loc.kaslr_offset);
 	else
 		seq_puts(m, "kaslr_offset: unknown (no KERNELOFFSET in VMCOREINFO)\n");
-	seq_printf(m, "layout.order: %s\n", lv->order);
-	seq_printf(m, "layout.mode: %s\n", ksym_mode_name(lv->proof.mode));
-	seq_printf(m, "layout.mode_proof: anchors %s and %s;", lv->anchors[0].name,
-		   lv->anchors[1].name);
+	seq_printf(m, "layout.order: %s\n", lv->snap.order);
+	seq_printf(m, "layout.mode: %s\n", ksym_mode_name(lv->snap.proof.mode));
+	seq_printf(m, "layout.mode_proof: anchors %s and %s;", lv->loc.anchors[0].name,
+		   lv->loc.anchors[1].name);
 	for (i = KSYM_ADDR_ABSOLUTE; i < KSYM_ADDR_NR_MODES; i++)
 		seq_printf(m, " %s=%s", ksym_mode_name(i),
-			   lv->proof.fits[i] > 0 ? "fits" :
-			   lv->proof.fits[i] == 0 ? "no" : "n/a");
+			   lv->snap.proof.fits[i] > 0 ? "fits" :
+			   lv->snap.proof.fits[i] == 0 ? "no" : "n/a");
 	seq_putc(m, '\n');
-	seq_printf(m, "layout.alignment: %u\n", lv->align);
+	seq_printf(m, "layout.alignment: %u\n", lv->loc.align);
 	seq_printf(m, "layout.length_encoding: %s\n",
-		   lv->l.len_enc == KSYM_LEN_ULEB2 ? "uleb128 (1-2 bytes)" :
+		   lv->snap.layout.len_enc == KSYM_LEN_ULEB2 ? "uleb128 (1-2 bytes)" :
 						     "1 byte");
-	seq_printf(m, "layout.seqs_entry: %u\n", lv->l.seqs_size);
-	seq_printf(m, "layout.markers_found: %s\n", lv->markers_how);
-	seq_printf(m, "layout.seqs_found: %s\n", lv->seqs_how);
+	seq_printf(m, "layout.seqs_entry: %u\n", lv->snap.layout.seqs_size);
+	seq_printf(m, "layout.markers_found: %s\n", lv->loc.markers_how);
+	seq_printf(m, "layout.seqs_found: %s\n", lv->snap.seqs_how);
 	for (p = 0; p < KSYM_NR_PATHS; p++) {
-		const struct ksym_path_result *r = &lv->path[p];
+		const struct ksym_path_result *r = &lv->loc.path[p];
 
 		seq_printf(m, "locate.%s: %s: %s\n", ksym_path_name(p),
 			   pstatus[!r->status ? 0 : r->status == -ENOENT ? 1 : 2],
 			   r->note);
 	}
 	seq_printf(m, "locate.paths_agree: %s\n",
-		   lv->counts[KSYM_C_LOCATE] ? "no" : "yes");
-	seq_printf(m, "num_syms: %u\n", lv->kt ? lv->kt->n : 0);
-	seq_printf(m, "symbols_checked: %u\n", lv->checked);
-	seq_printf(m, "kernel_walk_count: %u\n", lv->on_each_count);
+		   lv->found.counts[KSYM_C_LOCATE] ? "no" : "yes");
+	seq_printf(m, "num_syms: %u\n", lv->snap.kt ? lv->snap.kt->num_syms : 0);
+	seq_printf(m, "symbols_checked: %u\n", lv->check.checked);
+	seq_printf(m, "kernel_walk_count: %u\n", lv->check.on_each_count);
 	for (c = 0; c < KSYM_NR_CLASSES; c++) {
 		if (!show_value(lv, c))
 			continue;
 		seq_printf(m, "%s.%s: %llu", c < KSYM_NR_FAIL_CLASSES ?
 			   "mismatch" : "quirk", ksym_class_name(c),
-			   lv->counts[c]);
+			   lv->found.counts[c]);
 		if (quirk_why[c])
 			seq_printf(m, " (expected: %s)", quirk_why[c]);
 		seq_putc(m, '\n');
 	}
-	seq_printf(m, "ms.locate: %llu\n", div_u64(lv->ns_locate, 1000000));
-	seq_printf(m, "ms.decode: %llu\n", div_u64(lv->ns_decode, 1000000));
-	seq_printf(m, "ms.name_to_addr: %llu\n", div_u64(lv->ns_name, 1000000));
-	seq_printf(m, "ms.addr_to_name: %llu\n", div_u64(lv->ns_addr, 1000000));
-	seq_printf(m, "ms.order: %llu\n", div_u64(lv->ns_order, 1000000));
+	seq_printf(m, "ms.locate: %llu\n", ms(lv->ns.locate));
+	seq_printf(m, "ms.decode: %llu\n", ms(lv->ns.decode));
+	seq_printf(m, "ms.name_to_addr: %llu\n", ms(lv->ns.name));
+	seq_printf(m, "ms.addr_to_name: %llu\n", ms(lv->ns.addr));
+	seq_printf(m, "ms.order: %llu\n", ms(lv->ns.order));
 	seq_printf(m, "ms.kernel_walk: %llu\n",
-		   div_u64(lv->ns_kernel_walk, 1000000));
-	seq_printf(m, "ms.total: %llu\n", div_u64(cur_ns, 1000000));
-	if (lv->err.code)
-		seq_printf(m, "decoder_error: %s\n", lv->err.msg);
-	seq_printf(m, "\nmismatches (first %u of %llu):\n", lv->nr_mm,
+		   ms(lv->check.ns_kernel_walk));
+	seq_printf(m, "ms.total: %llu\n", ms(cur_ns));
+	if (lv->snap.err.code)
+		seq_printf(m, "decoder_error: %s\n", lv->snap.err.msg);
+	seq_printf(m, "\nmismatches (first %u of %llu):\n", lv->found.nr_mm,
 		   ksym_live_failures(lv));
-	for (i = 0; i < lv->nr_mm; i++) {
-		const struct ksym_mismatch *mm = &lv->mm[i];
+	for (i = 0; i < lv->found.nr_mm; i++) {
+		const struct ksym_mismatch *mm = &lv->found.mm[i];
 
 		seq_printf(m, "%s #%u %s expected=0x%llx found=0x%llx: %s\n",
 			   ksym_class_name(mm->cls), mm->index, mm->name,
@@ -172,11 +177,11 @@ static int stats_show(struct seq_file *m, void *v)
 	const struct ksym_stats *st;
 
 	mutex_lock(&state_lock);
-	if (!cur || !cur->decoded) {
+	if (!cur || !cur->snap.decoded) {
 		seq_puts(m, "no decoded table\n");
 		goto out;
 	}
-	st = &cur->stats;
+	st = &cur->snap.stats;
 	seq_printf(m, "num_syms: %u\n", st->num_syms);
 	seq_printf(m, "bytes.names: %zu\n", st->bytes_names);
 	seq_printf(m, "bytes.markers: %zu\n", st->bytes_markers);
@@ -211,7 +216,7 @@ static int ktap_show(struct seq_file *m, void *v)
 	seq_puts(m, "KTAP version 1\n");
 	seq_printf(m, "1..%d\n", KSYM_NR_FAIL_CLASSES);
 	for (c = 0; c < KSYM_NR_FAIL_CLASSES; c++) {
-		bool ran = cur && (c <= KSYM_C_MODE || cur->decoded);
+		bool ran = cur && (c <= KSYM_C_MODE || cur->snap.decoded);
 
 		if (!cur || !ran)
 			seq_printf(m, "not ok %u %s # not run: %s\n", c + 1,
@@ -219,69 +224,63 @@ static int ktap_show(struct seq_file *m, void *v)
 				   cur ? "the tables did not decode" : "no run");
 		else
 			seq_printf(m, "%sok %u %s # %llu mismatches\n",
-				   cur->counts[c] ? "not " : "", c + 1,
-				   ksym_class_name(c), cur->counts[c]);
+				   cur->found.counts[c] ? "not " : "", c + 1,
+				   ksym_class_name(c), cur->found.counts[c]);
 	}
 	for (c = KSYM_NR_FAIL_CLASSES; cur && c < KSYM_NR_CLASSES; c++)
-		if (cur->counts[c])
+		if (cur->found.counts[c])
 			seq_printf(m, "# quirk %s: %llu, expected\n",
-				   ksym_class_name(c), cur->counts[c]);
+				   ksym_class_name(c), cur->found.counts[c]);
 	mutex_unlock(&state_lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(ktap);
 
-/* symbols: the decoded table in /proc/kallsyms format, one record a step */
-static void *sym_start(struct seq_file *m, loff_t *pos)
+/*
+ * symbols: the decoded table in /proc/kallsyms format, one record a step.
+ * state_lock is held from symbols_start() to symbols_stop(), so a re-run
+ * cannot free the table under a reader; seq_file calls stop before it
+ * returns to user space.
+ */
+static void *symbols_start(struct seq_file *m, loff_t *pos)
 {
 	mutex_lock(&state_lock);
-	if (!cur || !cur->decoded || *pos >= cur->kt->n)
+	if (!cur || !cur->snap.decoded || *pos >= cur->snap.kt->num_syms)
 		return NULL;
 	return cur;
 }
 
-static void *sym_next(struct seq_file *m, void *v, loff_t *pos)
+static void *symbols_next(struct seq_file *m, void *v, loff_t *pos)
 {
 	++*pos;
-	return *pos < cur->kt->n ? cur : NULL;
+	return *pos < cur->snap.kt->num_syms ? cur : NULL;
 }
 
-static void sym_stop(struct seq_file *m, void *v)
+static void symbols_stop(struct seq_file *m, void *v)
 {
 	mutex_unlock(&state_lock);
 }
 
-static int sym_show(struct seq_file *m, void *v)
+static int symbols_show(struct seq_file *m, void *v)
 {
 	struct ksym_live *lv = v;
+	struct ksym_decoder *kt = lv->snap.kt;
 	struct ksym_sym s;
 
-	if (ksym_get(lv->kt, (u32)m->index, lv->kt->scratch[1], &s, NULL))
+	if (ksym_get(kt, (u32)m->index, kt->scratch[1], &s, NULL))
 		return 0;
 	seq_printf(m, "%0*llx %c %s\n", (int)(2 * sizeof(long)), s.addr,
 		   s.type, s.name);
 	return 0;
 }
 
-static const struct seq_operations sym_ops = {
-	.start = sym_start,
-	.next = sym_next,
-	.stop = sym_stop,
-	.show = sym_show,
+static const struct seq_operations symbols_sops = {
+	.start = symbols_start,
+	.next = symbols_next,
+	.stop = symbols_stop,
+	.show = symbols_show,
 };
-
-static int symbols_open(struct inode *inode, struct file *file)
-{
-	return seq_open(file, &sym_ops);
-}
-
-static const struct file_operations symbols_fops = {
-	.owner = THIS_MODULE,
-	.open = symbols_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = seq_release,
-};
+DEFINE_SEQ_ATTRIBUTE(symbols);
 
 static unsigned int parse_paths(const char *s)
 {
@@ -329,33 +328,33 @@ static int do_run(void)
 		return ret;
 	}
 	if (ksym_live_pass(lv)) {
-		pr_info("PASS n=%u layout=%s mode=%s in %llu ms\n", lv->kt->n,
-			lv->order,
-			ksym_mode_name(lv->proof.mode), div_u64(cur_ns, 1000000));
+		pr_info("PASS n=%u layout=%s mode=%s in %llu ms\n", lv->snap.kt->num_syms,
+			lv->snap.order,
+			ksym_mode_name(lv->snap.proof.mode), ms(cur_ns));
 	} else {
 		unsigned int c;
 
 		pr_err("FAIL n=%u mode=%s in %llu ms: locate=%llu structure=%llu mode=%llu name_to_addr=%llu addr_to_name=%llu order=%llu%s%s\n",
-		       lv->kt ? lv->kt->n : 0, ksym_mode_name(lv->proof.mode),
-		       div_u64(cur_ns, 1000000),
-		       lv->counts[KSYM_C_LOCATE], lv->counts[KSYM_C_STRUCTURE],
-		       lv->counts[KSYM_C_MODE], lv->counts[KSYM_C_NAME_TO_ADDR],
-		       lv->counts[KSYM_C_ADDR_TO_NAME],
-		       lv->counts[KSYM_C_ORDER],
-		       lv->err.code ? " decoder: " : "",
-		       lv->err.code ? lv->err.check : "");
-		if (lv->counts[KSYM_C_LOCATE]) {
+		       lv->snap.kt ? lv->snap.kt->num_syms : 0, ksym_mode_name(lv->snap.proof.mode),
+		       ms(cur_ns),
+		       lv->found.counts[KSYM_C_LOCATE], lv->found.counts[KSYM_C_STRUCTURE],
+		       lv->found.counts[KSYM_C_MODE], lv->found.counts[KSYM_C_NAME_TO_ADDR],
+		       lv->found.counts[KSYM_C_ADDR_TO_NAME],
+		       lv->found.counts[KSYM_C_ORDER],
+		       lv->snap.err.code ? " decoder: " : "",
+		       lv->snap.err.code ? lv->snap.err.check : "");
+		if (lv->found.counts[KSYM_C_LOCATE]) {
 			enum ksym_path p;
 
 			for (p = 0; p < KSYM_NR_PATHS; p++)
 				pr_err("  locate.%s: %s\n", ksym_path_name(p),
-				       lv->path[p].note);
+				       lv->loc.path[p].note);
 		}
 		/* names and indices only: no addresses in the log */
-		for (c = 0; c < lv->nr_mm && c < 5; c++)
+		for (c = 0; c < lv->found.nr_mm && c < 5; c++)
 			pr_err("  %s #%u %s: %s\n",
-			       ksym_class_name(lv->mm[c].cls), lv->mm[c].index,
-			       lv->mm[c].name, lv->mm[c].detail);
+			       ksym_class_name(lv->found.mm[c].cls), lv->found.mm[c].index,
+			       lv->found.mm[c].name, lv->found.mm[c].detail);
 	}
 	return 0;
 }

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Findings, and the cross-checks of the decoded copy against the kernel's
+ * own readers: kallsyms_lookup_name() for every name, sprint_symbol() for
+ * every address, kallsyms_on_each_symbol() for the order.  Produces the
+ * findings.
+ */
+#define pr_fmt(fmt) "ksym_verify: " fmt
+
+#include <linux/kernel.h>
+#include <linux/kallsyms.h>
+#include <linux/ktime.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+
+#include "ksym_check.h"
+#include "ksym_locate.h"
+
+/* cond_resched() every this many symbols */
+#define KSYM_RESCHED_MASK	1023
+
+static const char *const class_names[KSYM_NR_CLASSES] = {
+	[KSYM_C_LOCATE]		= "locate",
+	[KSYM_C_STRUCTURE]	= "structure",
+	[KSYM_C_MODE]		= "mode",
+	[KSYM_C_NAME_TO_ADDR]	= "name_to_addr",
+	[KSYM_C_ADDR_TO_NAME]	= "addr_to_name",
+	[KSYM_C_ORDER]		= "order",
+	[KSYM_Q_PERCPU]		= "percpu_absolute",
+	[KSYM_Q_OUTSIDE]	= "outside_ksym_addr",
+	[KSYM_Q_LLVM]		= "llvm_suffix",
+	[KSYM_Q_DOT]		= "dot_name",
+	[KSYM_Q_BIG_TYPE]	= "big_symbol_type",
+};
+
+const char *ksym_class_name(enum ksym_class cls)
+{
+	return (unsigned int)cls < KSYM_NR_CLASSES ? class_names[cls] : "?";
+}
+
+void ksym_finding(struct ksym_findings *f, enum ksym_class cls, u32 index,
+		  const char *name, u64 expected, u64 found,
+		  const char *fmt, ...)
+{
+	struct ksym_mismatch *m;
+	va_list ap;
+
+	f->counts[cls]++;
+	if (cls >= KSYM_NR_FAIL_CLASSES || f->nr_mm >= f->max || !f->mm)
+		return;
+	m = &f->mm[f->nr_mm++];
+	m->cls = cls;
+	m->index = index;
+	strscpy(m->name, name ? name : "", sizeof(m->name));
+	m->expected = expected;
+	m->found = found;
+	va_start(ap, fmt);
+	vsnprintf(m->detail, sizeof(m->detail), fmt, ap);
+	va_end(ap);
+}
+
+u64 ksym_findings_failures(const struct ksym_findings *f)
+{
+	u64 sum = 0;
+	unsigned int c;
+
+	for (c = 0; c < KSYM_NR_FAIL_CLASSES; c++)
+		sum += f->counts[c];
+	return sum;
+}
+
+/* ---- name to address ---- */
+
+void ksym_check_name_to_addr(const struct ksym_kernel *k,
+			     struct ksym_decoder *kt, struct ksym_findings *f,
+			     struct ksym_check_result *r)
+{
+	char *buf = kt->scratch[0];
+	struct ksym_sym s;
+	u64 ours;
+	u32 i, off = 0;
+	unsigned long theirs;
+
+	for (i = 0; i < kt->num_syms; i++) {
+		if (ksym_decode_at(kt, i, &off, buf, &s, NULL))
+			break;
+		if (s.name[0] == '.')
+			f->counts[KSYM_Q_DOT]++;
+		if (strstr(s.name, ".llvm."))
+			f->counts[KSYM_Q_LLVM]++;
+		if (s.comp_len > 0x7f)
+			f->counts[KSYM_Q_BIG_TYPE]++;
+		theirs = k->lookup_name(s.name);
+		/* our own lookup clobbers scratch[1] only */
+		if (ksym_lookup_name(kt, s.name, &ours, NULL, NULL))
+			ours = ~0ULL;
+		if (theirs != ours)
+			ksym_finding(f, KSYM_C_NAME_TO_ADDR, i, s.name, ours,
+				     theirs,
+				     "kallsyms_lookup_name() differs from the lowest decoded address");
+		if (!(i & KSYM_RESCHED_MASK))
+			cond_resched();
+	}
+	r->checked = i;
+}
+
+/* ---- address to name ---- */
+
+/* The kernel's is_ksym_addr(): where kallsyms_lookup() names an address. */
+struct ksym_ranges {
+	unsigned long stext, etext, sinit, einit, end;
+};
+
+static bool is_ksym(const struct ksym_ranges *r, u64 addr)
+{
+	if (IS_ENABLED(CONFIG_KALLSYMS_ALL))
+		return addr >= r->stext && addr < r->end;
+	return (addr >= r->stext && addr < r->etext) ||
+	       (addr >= r->sinit && addr < r->einit);
+}
+
+/* get_symbol_pos(): where the last symbol ends, for the address asked */
+static unsigned long kernel_end(const struct ksym_ranges *r, u64 addr)
+{
+	if (addr >= r->sinit && addr < r->einit)
+		return r->einit;
+	return IS_ENABLED(CONFIG_KALLSYMS_ALL) ? r->end : r->etext;
+}
+
+void ksym_check_addr_to_name(const struct ksym_kernel *k,
+			     struct ksym_decoder *kt, struct ksym_findings *f)
+{
+	struct ksym_ranges r = {
+		.stext = k->lookup_name("_stext"),
+		.etext = k->lookup_name("_etext"),
+		.sinit = k->lookup_name("_sinittext"),
+		.einit = k->lookup_name("_einittext"),
+		.end = k->lookup_name("_end"),
+	};
+	char *buf = kt->scratch[0], *plus;
+	char out[KSYM_SYMBOL_LEN];
+	unsigned long koff, ksize;
+	u64 addr, prev = 0, ooff, osize;
+	struct ksym_sym s;
+	u32 i, off = 0, idx;
+
+	for (i = 0; i < kt->num_syms; i++) {
+		if (ksym_decode_at(kt, i, &off, buf, &s, NULL) ||
+		    ksym_address(kt, i, &addr, NULL))
+			break;
+		if (!(i & KSYM_RESCHED_MASK))
+			cond_resched();
+		/* only the first alias at an address is what lookups name */
+		if (i && addr == prev)
+			continue;
+		prev = addr;
+		sprint_symbol(out, (unsigned long)addr);
+		if (!strncmp(out, "0x", 2)) {
+			if (kt->layout.mode == KSYM_ADDR_ABS_PERCPU && s.type == 'A')
+				f->counts[KSYM_Q_PERCPU]++;
+			else if (!is_ksym(&r, addr))
+				f->counts[KSYM_Q_OUTSIDE]++;
+			else
+				ksym_finding(f, KSYM_C_ADDR_TO_NAME, i, s.name,
+					     addr, 0,
+					     "sprint_symbol() found no symbol");
+			continue;
+		}
+		plus = strrchr(out, '+');
+		if (!plus || sscanf(plus, "+%lx/%lx", &koff, &ksize) != 2) {
+			ksym_finding(f, KSYM_C_ADDR_TO_NAME, i, s.name, 0, 0,
+				     "unparsable \"%.60s\"", out);
+			continue;
+		}
+		*plus = '\0';
+		if (ksym_lookup_addr(kt, addr, &idx, &ooff, &osize, NULL) ||
+		    idx != i)
+			osize = ~0ULL;
+		else if (!osize)	/* the last address: get_symbol_pos()'s rule */
+			osize = (unsigned long)(kernel_end(&r, addr) - addr);
+		if (strcmp(out, s.name) || koff)
+			ksym_finding(f, KSYM_C_ADDR_TO_NAME, i, s.name, 0, koff,
+				     "sprint_symbol() names \"%.48s\"+%lx", out,
+				     koff);
+		else if (osize != ksize)
+			ksym_finding(f, KSYM_C_ADDR_TO_NAME, i, s.name, osize,
+				     ksize, "size differs");
+	}
+}
+
+/* ---- the order of kallsyms_on_each_symbol() ---- */
+
+struct walk_ctx {
+	struct ksym_decoder *kt;
+	struct ksym_findings *f;
+	u32 index;
+	u32 off;
+	bool broken;
+};
+
+static int order_cb(struct walk_ctx *w, const char *name, unsigned long addr)
+{
+	struct ksym_decoder *kt = w->kt;
+	struct ksym_sym s;
+	u64 ours;
+
+	if (w->index >= kt->num_syms || w->broken) {
+		w->index++;
+		return 0;
+	}
+	if (ksym_decode_at(kt, w->index, &w->off, kt->scratch[0], &s, NULL) ||
+	    ksym_address(kt, w->index, &ours, NULL)) {
+		w->broken = true;
+	} else if (strcmp(s.name, name) || ours != addr) {
+		ksym_finding(w->f, KSYM_C_ORDER, w->index, name, ours, addr,
+			     "kallsyms_on_each_symbol() gave \"%.40s\", decoded \"%.40s\"",
+			     name, s.name);
+	}
+	w->index++;
+	return 0;
+}
+
+static int walk_noop_cb(struct walk_ctx *w, const char *name,
+			unsigned long addr)
+{
+	w->index++;
+	return 0;
+}
+
+/*
+ * The callback lost its struct module * argument in 6.3.  Pick the variant
+ * that matches the prototype in this kernel's <linux/kallsyms.h>.
+ */
+static int order_cb_mod(void *data, const char *name, struct module *mod,
+			unsigned long addr)
+{
+	return order_cb(data, name, addr);
+}
+
+static int noop_cb_mod(void *data, const char *name, struct module *mod,
+		       unsigned long addr)
+{
+	return walk_noop_cb(data, name, addr);
+}
+
+static int order_cb_plain(void *data, const char *name, unsigned long addr)
+{
+	return order_cb(data, name, addr);
+}
+
+static int noop_cb_plain(void *data, const char *name, unsigned long addr)
+{
+	return walk_noop_cb(data, name, addr);
+}
+
+typedef int (*walk_mod_fn)(void *, const char *, struct module *,
+			   unsigned long);
+typedef int (*on_each_mod_fn)(walk_mod_fn, void *);
+
+static void *pick_cb(void *mod_cb, void *plain_cb)
+{
+	return __same_type(&kallsyms_on_each_symbol, (on_each_mod_fn)NULL) ?
+	       mod_cb : plain_cb;
+}
+
+void ksym_check_order(const struct ksym_kernel *k, struct ksym_decoder *kt,
+		      struct ksym_findings *f, struct ksym_check_result *r)
+{
+	typeof(kallsyms_on_each_symbol) *on_each = k->on_each_symbol;
+	struct walk_ctx w = { .kt = kt, .f = f };
+	u64 t0;
+
+	if (!on_each) {
+		ksym_finding(f, KSYM_C_ORDER, 0, "", 0, 0,
+			     "kallsyms_on_each_symbol not found");
+		return;
+	}
+	on_each(pick_cb(order_cb_mod, order_cb_plain), &w);
+	r->on_each_count = w.index;
+	if (w.index != kt->num_syms)
+		ksym_finding(f, KSYM_C_ORDER, 0, "", kt->num_syms, w.index,
+			     "kallsyms_on_each_symbol() visited %u symbols, num_syms is %u",
+			     w.index, kt->num_syms);
+	if (w.broken)
+		ksym_finding(f, KSYM_C_ORDER, 0, "", 0, 0,
+			     "the copy stopped decoding during the walk");
+
+	/* the kernel's own full traversal, for scale */
+	memset(&w, 0, sizeof(w));
+	t0 = ktime_get_ns();
+	on_each(pick_cb(noop_cb_mod, noop_cb_plain), &w);
+	r->ns_kernel_walk = ktime_get_ns() - t0;
+}

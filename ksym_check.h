@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Findings, and the cross-checks that produce them: every decoded symbol
+ * against the kernel's own kallsyms_lookup_name(), sprint_symbol() and
+ * kallsyms_on_each_symbol().  Kernel-only.
+ */
+#ifndef KSYM_CHECK_H
+#define KSYM_CHECK_H
+
+#include <linux/types.h>
+#include "decoder.h"
+
+struct ksym_kernel;
+
+/* Classes of findings.  The first ones fail the verdict. */
+enum ksym_class {
+	KSYM_C_LOCATE,		/* no path found the tables, or paths disagree */
+	KSYM_C_STRUCTURE,	/* a decoder invariant failed */
+	KSYM_C_MODE,		/* no single address mode fits the anchors */
+	KSYM_C_NAME_TO_ADDR,	/* kallsyms_lookup_name() != decoded */
+	KSYM_C_ADDR_TO_NAME,	/* sprint_symbol() != decoded */
+	KSYM_C_ORDER,		/* kallsyms_on_each_symbol() != decoded */
+	KSYM_NR_FAIL_CLASSES,
+	/* known quirks: counted and explained, never failures */
+	KSYM_Q_PERCPU = KSYM_NR_FAIL_CLASSES,	/* absolute per-CPU values */
+	KSYM_Q_OUTSIDE,		/* outside is_ksym_addr(): no address lookup */
+	KSYM_Q_LLVM,		/* .llvm. suffix (LTO) */
+	KSYM_Q_DOT,		/* name starting with '.' */
+	KSYM_Q_BIG_TYPE,	/* 2-byte length: type letter bug before f3f9f42232de */
+	KSYM_NR_CLASSES
+};
+
+struct ksym_mismatch {
+	enum ksym_class cls;
+	u32 index;
+	char name[64];
+	u64 expected;
+	u64 found;
+	char detail[96];
+};
+
+/**
+ * struct ksym_findings - what every stage found
+ * @counts: findings per class, quirks included
+ * @mm: the first @max listed in full (failing classes only)
+ * @nr_mm: entries used in @mm
+ * @max: capacity of @mm
+ */
+struct ksym_findings {
+	u64 counts[KSYM_NR_CLASSES];
+	struct ksym_mismatch *mm;
+	unsigned int nr_mm;
+	unsigned int max;
+};
+
+/* What the cross-checks measured besides their findings. */
+struct ksym_check_result {
+	u32 checked;		/* symbols through the name-to-address check */
+	u32 on_each_count;	/* symbols kallsyms_on_each_symbol() visited */
+	u64 ns_kernel_walk;	/* the kernel's own full traversal, for scale */
+};
+
+const char *ksym_class_name(enum ksym_class cls);
+
+__printf(7, 8)
+void ksym_finding(struct ksym_findings *f, enum ksym_class cls, u32 index,
+		  const char *name, u64 expected, u64 found,
+		  const char *fmt, ...);
+/* findings in the failing classes, all added up */
+u64 ksym_findings_failures(const struct ksym_findings *f);
+
+void ksym_check_name_to_addr(const struct ksym_kernel *k,
+			     struct ksym_decoder *kt, struct ksym_findings *f,
+			     struct ksym_check_result *r);
+void ksym_check_addr_to_name(const struct ksym_kernel *k,
+			     struct ksym_decoder *kt, struct ksym_findings *f);
+void ksym_check_order(const struct ksym_kernel *k, struct ksym_decoder *kt,
+		      struct ksym_findings *f, struct ksym_check_result *r);
+
+#endif /* KSYM_CHECK_H */

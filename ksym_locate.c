@@ -1,0 +1,598 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Find the running kernel's kallsyms arrays by four independent paths, put
+ * them together, and complete what no path gives (markers, where seqs may
+ * be) by proof.  Produces a struct ksym_located.
+ *
+ * Memory that is not yet proven to hold the kernel's own arrays is read only
+ * through copy_from_kernel_nofault(); nothing here ever writes to it.
+ */
+#define pr_fmt(fmt) "ksym_verify: " fmt
+
+#include <linux/io.h>
+#include <linux/kernel.h>
+#include <linux/kprobes.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#ifdef CONFIG_X86_KERNEL_IBT
+#include <asm/ibt.h>
+#endif
+
+#include "ksym_check.h"
+#include "ksym_locate.h"
+#include "ksym_snapshot.h"
+#include "scan.h"
+
+/* "kallsyms_" before each array's own name, as parameters spell them */
+#define KSYM_PREFIX_LEN		9
+#define KSYM_SCAN_HITS		64
+
+static const char *const path_names[KSYM_NR_PATHS] = {
+	[KSYM_PATH_NAME]	= "name",
+	[KSYM_PATH_VMCOREINFO]	= "vmcoreinfo",
+	[KSYM_PATH_PARAMS]	= "params",
+	[KSYM_PATH_SCAN]	= "scan",
+};
+
+const char *ksym_path_name(enum ksym_path p)
+{
+	return (unsigned int)p < KSYM_NR_PATHS ? path_names[p] : "?";
+}
+
+/* ---- the kernel's own functions ---- */
+
+int ksym_find_kernel(struct ksym_kernel *k)
+{
+	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
+	unsigned long addr;
+	int ret;
+
+	ret = register_kprobe(&kp);
+	if (ret < 0) {
+		pr_err("kprobe on kallsyms_lookup_name failed: %d\n", ret);
+		return ret;
+	}
+	addr = (unsigned long)kp.addr;
+	unregister_kprobe(&kp);
+#ifdef CONFIG_X86_KERNEL_IBT
+	{
+		/* kprobes skip the ENDBR; an indirect call must land on it */
+		u32 insn;
+
+		if (!copy_from_kernel_nofault(&insn, (void *)(addr - 4), 4) &&
+		    is_endbr(insn))
+			addr -= 4;
+	}
+#endif
+	k->lookup_name = (unsigned long (*)(const char *))addr;
+	k->on_each_symbol = (void *)k->lookup_name("kallsyms_on_each_symbol");
+	return 0;
+}
+
+/* ---- reading memory that is not proven yet ---- */
+
+bool ksym_read(unsigned long addr, void *buf, size_t len)
+{
+	return addr && !copy_from_kernel_nofault(buf, (const void *)addr, len);
+}
+
+static bool rd_u32(unsigned long addr, u32 *v)
+{
+	return ksym_read(addr, v, sizeof(*v));
+}
+
+static bool rd_long(unsigned long addr, unsigned long *v)
+{
+	return ksym_read(addr, v, sizeof(*v));
+}
+
+/*
+ * Walk @n records of kallsyms_names at @names without trusting it: return
+ * its length, and the offset of record 256 (0 if n <= 256).
+ */
+static int walk_names(unsigned long names, u32 n, size_t *len, u32 *off256)
+{
+	struct ksym_layout l;
+	size_t off = 0;
+	u8 b[2];
+	u32 i, rl;
+	int hdr;
+
+	ksym_live_layout(&l);
+	*off256 = 0;
+	for (i = 0; i < n; i++) {
+		if (i == 256)
+			*off256 = off;
+		if (!ksym_read(names + off, b, 2))
+			return -EFAULT;
+		/* the record's own bytes are read later, by the copy */
+		hdr = ksym_rec_prefix(b, SIZE_MAX, l.len_enc, &rl);
+		if (hdr < 0)
+			return -EINVAL;
+		off += hdr + rl;
+		if (!(i & 0xffff))
+			cond_resched();
+	}
+	*len = off;
+	return 0;
+}
+
+/* ---- path 1: by name ---- */
+
+static void path_by_name(struct ksym_located *loc, const struct ksym_kernel *k)
+{
+	struct ksym_path_result *p = &loc->path[KSYM_PATH_NAME];
+	unsigned int a, found = 0;
+
+	for (a = 0; a < KSYM_NR_ARRAYS; a++) {
+		p->addr[a] = k->lookup_name(ksym_array_name(a));
+		found += !!p->addr[a];
+	}
+	if (p->addr[KSYM_A_NAMES] && p->addr[KSYM_A_NUM_SYMS]) {
+		snprintf(p->note, sizeof(p->note), "%u arrays in kallsyms", found);
+		p->status = 0;
+	} else {
+		snprintf(p->note, sizeof(p->note),
+			 "the arrays are not in kallsyms (KALLSYMS_ALL off, or before 6.10)");
+		p->status = -ENOENT;
+	}
+}
+
+/* ---- path 2: VMCOREINFO ---- */
+
+/*
+ * The VMCOREINFO text.  paddr_vmcoreinfo_note() is a function, so it is in
+ * kallsyms even without KALLSYMS_ALL; the note it points at is an ELF note
+ * whose descriptor is the text.  vmcoreinfo_data is the fallback.
+ */
+static char *read_vmcoreinfo(const struct ksym_kernel *k, const char **how)
+{
+	unsigned long fn = k->lookup_name("paddr_vmcoreinfo_note");
+	unsigned long pdata, psize, data = 0, size = 0;
+	u32 nhdr[3];
+	char *text;
+
+	if (fn) {
+		phys_addr_t pa = ((phys_addr_t (*)(void))fn)();
+		unsigned long note = (unsigned long)phys_to_virt(pa);
+
+		if (pa && ksym_read(note, nhdr, sizeof(nhdr)) && nhdr[0] < 64) {
+			data = note + sizeof(nhdr) + ALIGN(nhdr[0], 4);
+			size = nhdr[1];
+			*how = "the ELF note at paddr_vmcoreinfo_note()";
+		}
+	}
+	if (!data) {
+		pdata = k->lookup_name("vmcoreinfo_data");
+		psize = k->lookup_name("vmcoreinfo_size");
+		if (!pdata || !psize || !rd_long(pdata, &data) ||
+		    !rd_long(psize, &size))
+			return NULL;
+		*how = "vmcoreinfo_data";
+	}
+	if (!data || !size)
+		return NULL;
+	size = min_t(unsigned long, size, 16 * PAGE_SIZE);
+	text = kvzalloc(size + 1, GFP_KERNEL);
+	if (text && !ksym_read(data, text, size)) {
+		kvfree(text);
+		return NULL;
+	}
+	return text;
+}
+
+static void path_vmcoreinfo(struct ksym_located *loc,
+			    const struct ksym_kernel *k)
+{
+	struct ksym_path_result *p = &loc->path[KSYM_PATH_VMCOREINFO];
+	const char *how = "";
+	char *text, *line, *next;
+	unsigned int a, found = 0;
+	unsigned long v;
+
+	p->status = -ENOENT;
+	text = read_vmcoreinfo(k, &how);
+	if (!text) {
+		snprintf(p->note, sizeof(p->note), "no VMCOREINFO found");
+		return;
+	}
+	for (line = text; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		/* the KASLR offset, recorded for reading captures later */
+		if (str_has_prefix(line, "KERNELOFFSET=") &&
+		    !kstrtoul(line + strlen("KERNELOFFSET="), 16, &v)) {
+			loc->kaslr_offset = v;
+			loc->has_kaslr_offset = true;
+		}
+		if (!str_has_prefix(line, "SYMBOL("))
+			continue;
+		for (a = 0; a < KSYM_NR_ARRAYS; a++) {
+			const char *name = ksym_array_name(a);
+			size_t l = strlen(name);
+
+			if (!strncmp(line + 7, name, l) &&
+			    !strncmp(line + 7 + l, ")=", 2) &&
+			    !kstrtoul(line + 9 + l, 16, &v)) {
+				p->addr[a] = v;
+				found++;
+			}
+		}
+	}
+	kvfree(text);
+	if (p->addr[KSYM_A_NAMES] && p->addr[KSYM_A_NUM_SYMS]) {
+		p->status = 0;
+		snprintf(p->note, sizeof(p->note),
+			 "%u SYMBOL(kallsyms_*) lines in %s (never markers or seqs)",
+			 found, how);
+	} else {
+		snprintf(p->note, sizeof(p->note),
+			 "no SYMBOL(kallsyms_*) lines in %s (before 6.0?)", how);
+	}
+}
+
+/* ---- path 3: module parameters ---- */
+
+static void path_params(struct ksym_located *loc, const struct ksym_kernel *k,
+			const struct ksym_param_addrs *pa)
+{
+	struct ksym_path_result *p = &loc->path[KSYM_PATH_PARAMS];
+	unsigned long shift = 0, text;
+	unsigned int a, given = 0;
+
+	p->status = -ENOENT;
+	for (a = 0; pa && a < KSYM_NR_ARRAYS; a++)
+		given += !!pa->addr[a];
+	if (!given) {
+		snprintf(p->note, sizeof(p->note), "no parameters given");
+		return;
+	}
+	if (pa->sysmap_text) {
+		text = k->lookup_name("_text");
+		shift = text - pa->sysmap_text;
+	}
+	for (a = 0; a < KSYM_NR_ARRAYS; a++) {
+		const char *name = ksym_array_name(a) + KSYM_PREFIX_LEN;
+		u8 probe;
+
+		if (!pa->addr[a])
+			continue;
+		p->addr[a] = pa->addr[a] + shift;
+		if (!ksym_read(p->addr[a], &probe, 1)) {
+			pr_err("parameter %s_addr points at unreadable memory\n",
+			       name);
+			p->status = -EINVAL;
+			snprintf(p->note, sizeof(p->note),
+				 "%s_addr is not readable kernel memory", name);
+			memset(p->addr, 0, sizeof(p->addr));
+			return;
+		}
+	}
+	p->status = p->addr[KSYM_A_NAMES] && p->addr[KSYM_A_NUM_SYMS] ?
+		    0 : -ENOENT;
+	snprintf(p->note, sizeof(p->note), "%u addresses%s", given,
+		 pa->sysmap_text ? ", shifted by the measured KASLR offset" :
+				   "");
+}
+
+/* ---- path 4: landmark scan ---- */
+
+/* the scanned copy of [_etext, _sinittext) */
+struct scan_buf {
+	const u8 *buf;
+	unsigned long start;
+	size_t len;
+};
+
+static const u8 *scan_at(void *ctx, u64 va, size_t size)
+{
+	const struct scan_buf *sb = ctx;
+
+	if (va < sb->start || va - sb->start > sb->len ||
+	    size > sb->len - (va - sb->start))
+		return NULL;
+	return sb->buf + (va - sb->start);
+}
+
+/* Does this candidate's table reproduce the live _stext and _etext? */
+static bool scan_hit_proves(const struct ksym_located *loc,
+			    const struct ksym_scan_hit *h, struct scan_buf *sb)
+{
+	struct ksym_layout l;
+	struct ksym_arrays t;
+	struct ksym_proof proof;
+	struct ksym_decoder *kt;
+	bool ok = false;
+
+	ksym_views_at(&t, h->va, h->num_syms, sizeof(long), scan_at, sb);
+	/* the decoder proves the mode by names and addresses, not by seqs */
+	memset(&t.seqs, 0, sizeof(t.seqs));
+	ksym_live_layout(&l);
+	kt = kzalloc(sizeof(*kt), GFP_KERNEL);
+	if (kt && !ksym_open(kt, &t, &l, NULL))
+		ok = !ksym_prove_mode(kt, loc->anchors, 2, &proof, NULL);
+	kfree(kt);
+	return ok;
+}
+
+static void path_scan(struct ksym_located *loc, const struct ksym_kernel *k)
+{
+	struct ksym_path_result *p = &loc->path[KSYM_PATH_SCAN];
+	/* .rodata lies between the end of text and the init text */
+	unsigned long start = k->lookup_name("_etext");
+	unsigned long end = k->lookup_name("_sinittext");
+	struct ksym_scan_hit *hits;
+	unsigned int nh, h, proven = 0, chosen = 0;
+	struct scan_buf sb;
+	size_t len, off, chunk;
+	u8 *buf;
+
+	p->status = -ENOENT;
+	if (!start || end <= start || end - start > SZ_512M) {
+		snprintf(p->note, sizeof(p->note), "no [_etext, _sinittext) window");
+		return;
+	}
+	len = end - start;
+	buf = kvmalloc(len, GFP_KERNEL);
+	hits = kcalloc(KSYM_SCAN_HITS, sizeof(*hits), GFP_KERNEL);
+	if (!buf || !hits) {
+		snprintf(p->note, sizeof(p->note), "no memory for %zu MiB", len >> 20);
+		goto out;
+	}
+	/* unmapped holes read as zeros */
+	for (off = 0; off < len; off += chunk) {
+		chunk = min_t(size_t, len - off, SZ_64K);
+		if (!ksym_read(start + off, buf + off, chunk))
+			memset(buf + off, 0, chunk);
+		cond_resched();
+	}
+	nh = ksym_scan(buf, len, start, IS_ENABLED(CONFIG_CPU_BIG_ENDIAN),
+		       sizeof(long), hits, KSYM_SCAN_HITS);
+	if (!nh) {
+		snprintf(p->note, sizeof(p->note),
+			 "no candidate in %zu MiB after _etext", len >> 20);
+		goto out;
+	}
+	/*
+	 * Other kallsyms tables can sit in .rodata too (the KUnit fixtures
+	 * do): keep the candidate whose table reproduces this kernel's
+	 * _stext and _etext.
+	 */
+	sb = (struct scan_buf){ .buf = buf, .start = start, .len = len };
+	for (h = 0; h < nh; h++) {
+		if (scan_hit_proves(loc, &hits[h], &sb)) {
+			if (!proven++)
+				chosen = h;
+		}
+	}
+	if (!proven) {
+		snprintf(p->note, sizeof(p->note),
+			 "%u candidate(s), none reproduces _stext and _etext", nh);
+		goto out;
+	}
+	for (h = 0; h < KSYM_NR_ARRAYS; h++)
+		p->addr[h] = hits[chosen].va[h];
+	p->status = 0;
+	snprintf(p->note, sizeof(p->note),
+		 "%u candidate(s) in %zu MiB after _etext, %u proven by _stext/_etext; %s order",
+		 nh, len >> 20, proven, hits[chosen].old_order ? "6.1-6.3" : "6.4+");
+out:
+	kfree(hits);
+	kvfree(buf);
+}
+
+/* ---- putting the paths together ---- */
+
+static int consolidate(struct ksym_located *loc, struct ksym_findings *f)
+{
+	unsigned int a, pi;
+
+	for (a = 0; a < KSYM_NR_ARRAYS; a++) {
+		for (pi = 0; pi < KSYM_NR_PATHS; pi++) {
+			unsigned long v = loc->path[pi].addr[a];
+
+			if (loc->path[pi].status || !v)
+				continue;
+			if (!loc->addr[a])
+				loc->addr[a] = v;
+			else if (loc->addr[a] != v)
+				ksym_finding(f, KSYM_C_LOCATE, a,
+					     ksym_array_name(a), 0, 0,
+					     "path %s disagrees with an earlier path",
+					     path_names[pi]);
+		}
+	}
+	if (!loc->addr[KSYM_A_NAMES] || !loc->addr[KSYM_A_NUM_SYMS] ||
+	    !loc->addr[KSYM_A_TOKEN_TABLE] || !loc->addr[KSYM_A_TOKEN_INDEX]) {
+		ksym_finding(f, KSYM_C_LOCATE, 0, "", 0, 0,
+			     "no path found names, num_syms and the token arrays");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* Find the markers after names, by alignment, and prove the first two. */
+static int derive_markers(struct ksym_located *loc, u32 off256,
+			  struct ksym_findings *f)
+{
+	static const unsigned int aligns[] = { sizeof(long), 4 };
+	unsigned long m;
+	unsigned int i;
+	u32 m0, m1;
+
+	if (loc->addr[KSYM_A_MARKERS]) {
+		snprintf(loc->markers_how, sizeof(loc->markers_how),
+			 "located by address");
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(aligns); i++) {
+		m = ALIGN(loc->addr[KSYM_A_NAMES] + loc->names_len, aligns[i]);
+		if (!rd_u32(m, &m0) || m0)
+			continue;
+		if (loc->num_syms > 256 && (!rd_u32(m + 4, &m1) || m1 != off256))
+			continue;
+		loc->addr[KSYM_A_MARKERS] = m;
+		loc->align = aligns[i];
+		snprintf(loc->markers_how, sizeof(loc->markers_how),
+			 "after names, %u-aligned; markers[0]=0, markers[1]=%u proven",
+			 aligns[i], off256);
+		return 0;
+	}
+	ksym_finding(f, KSYM_C_LOCATE, 0, "kallsyms_markers", 0, 0,
+		     "no aligned position after names starts with the walked offsets");
+	return -ENOENT;
+}
+
+/* Candidate positions of seqs_of_names, by the layout orders of each era. */
+static void seqs_candidates(struct ksym_located *loc)
+{
+	static const unsigned int aligns[] = { sizeof(long), 4 };
+	static const char *const what[4] = {
+		"after markers (6.1-6.3 order)",
+		"after relative_base (6.4-6.19 order)",
+		"after offsets (7.0+ order)",
+		"after addresses (absolute, 6.4+ order)",
+	};
+	const unsigned long *addr = loc->addr;
+	u32 n = loc->num_syms;
+	unsigned long after[4];
+	unsigned int i, k, nc = 0;
+
+	if (addr[KSYM_A_SEQS]) {
+		loc->seqs_cand[0] = addr[KSYM_A_SEQS];
+		loc->seqs_why[0] = "located by address";
+		loc->nr_seqs_cand = 1;
+		return;
+	}
+	after[0] = addr[KSYM_A_MARKERS] + 4 * DIV_ROUND_UP(n, 256);
+	after[1] = addr[KSYM_A_RELATIVE_BASE] ?
+		   addr[KSYM_A_RELATIVE_BASE] + sizeof(long) : 0;
+	after[2] = addr[KSYM_A_OFFSETS] ? addr[KSYM_A_OFFSETS] + 4UL * n : 0;
+	after[3] = addr[KSYM_A_ADDRESSES] ?
+		   addr[KSYM_A_ADDRESSES] + sizeof(long) * n : 0;
+	for (i = 0; i < ARRAY_SIZE(after); i++) {
+		for (k = 0; k < ARRAY_SIZE(aligns) && after[i]; k++) {
+			unsigned long c = ALIGN(after[i], aligns[k]);
+			u8 e[3];
+
+			/* the first entry must be an index below n */
+			if (!ksym_read(c, e, 3) ||
+			    ((e[0] << 16) | (e[1] << 8) | e[2]) >= n)
+				continue;
+			if (nc && loc->seqs_cand[nc - 1] == c)
+				continue;
+			loc->seqs_cand[nc] = c;
+			loc->seqs_why[nc++] = what[i];
+		}
+	}
+	if (!nc) {
+		loc->seqs_cand[0] = 0;
+		loc->seqs_why[0] = "none found (before 6.2?)";
+		nc = 1;
+	}
+	loc->nr_seqs_cand = nc;
+}
+
+/* Bytes of the token table: up to the NUL of the token that starts last. */
+static size_t token_table_size(const struct ksym_located *loc)
+{
+	unsigned long tt = loc->addr[KSYM_A_TOKEN_TABLE];
+	u16 idx[KSYM_NR_TOKENS];
+	unsigned int i, last = 0;
+	char c;
+
+	if (!ksym_read(loc->addr[KSYM_A_TOKEN_INDEX], idx, sizeof(idx)))
+		return 0;
+	for (i = 0; i < KSYM_NR_TOKENS; i++)
+		last = max_t(unsigned int, last, idx[i]);
+	for (i = 0; i < KSYM_NAME_MAX; i++) {
+		if (!ksym_read(tt + last + i, &c, 1))
+			return 0;
+		if (!c)
+			return last + i + 1;
+	}
+	return 0;
+}
+
+/* Every path, then what the paths together leave open. */
+static int locate(struct ksym_located *loc, const struct ksym_kernel *k,
+		  const struct ksym_param_addrs *params, unsigned int paths,
+		  struct ksym_findings *f)
+{
+	unsigned int a;
+	u32 off256;
+	int ret;
+
+	/* what the mode proof (and the scan's choice) must reproduce */
+	loc->anchors[0].name = "_stext";
+	loc->anchors[0].addr = k->lookup_name("_stext");
+	loc->anchors[1].name = "_etext";
+	loc->anchors[1].addr = k->lookup_name("_etext");
+
+	if (paths & BIT(KSYM_PATH_NAME))
+		path_by_name(loc, k);
+	if (paths & BIT(KSYM_PATH_VMCOREINFO))
+		path_vmcoreinfo(loc, k);
+	if (paths & BIT(KSYM_PATH_PARAMS))
+		path_params(loc, k, params);
+	/* a wild parameter is the caller's error, not a finding */
+	if (loc->path[KSYM_PATH_PARAMS].status == -EINVAL)
+		return -EINVAL;
+	if (paths & BIT(KSYM_PATH_SCAN))
+		path_scan(loc, k);
+	for (a = 0; a < KSYM_NR_PATHS; a++) {
+		if (paths & BIT(a))
+			continue;
+		loc->path[a].status = -ENOENT;
+		snprintf(loc->path[a].note, sizeof(loc->path[a].note),
+			 "not used (paths=)");
+	}
+
+	ret = consolidate(loc, f);
+	if (ret)
+		return ret;
+	if (!rd_u32(loc->addr[KSYM_A_NUM_SYMS], &loc->num_syms) ||
+	    !loc->num_syms) {
+		ksym_finding(f, KSYM_C_LOCATE, 0, "kallsyms_num_syms", 0,
+			     loc->num_syms, "unreadable or zero");
+		return -ENOENT;
+	}
+	ret = walk_names(loc->addr[KSYM_A_NAMES], loc->num_syms,
+			 &loc->names_len, &off256);
+	if (ret) {
+		ksym_finding(f, KSYM_C_LOCATE, 0, "kallsyms_names", 0, 0,
+			     "walking %u records failed: %d", loc->num_syms,
+			     ret);
+		return ret;
+	}
+	ret = derive_markers(loc, off256, f);
+	if (ret)
+		return ret;
+	/* num_syms (4 bytes) sits right before names, padded to the alignment */
+	if (!loc->align &&
+	    loc->addr[KSYM_A_NAMES] > loc->addr[KSYM_A_NUM_SYMS])
+		loc->align = loc->addr[KSYM_A_NAMES] - loc->addr[KSYM_A_NUM_SYMS];
+	loc->token_table_size = token_table_size(loc);
+	if (!loc->token_table_size) {
+		ksym_finding(f, KSYM_C_LOCATE, 0, "kallsyms_token_table", 0, 0,
+			     "token table unreadable or unterminated");
+		return -ENOENT;
+	}
+	seqs_candidates(loc);
+	return 0;
+}
+
+int ksym_locate(struct ksym_located *loc, const struct ksym_kernel *k,
+		const struct ksym_param_addrs *params, unsigned int paths,
+		struct ksym_findings *f)
+{
+	int ret = locate(loc, k, params, paths, f);
+
+	return ret == -EINVAL && loc->path[KSYM_PATH_PARAMS].status == -EINVAL ?
+	       -EINVAL : ret ? -ENOENT : 0;
+}

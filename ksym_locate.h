@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Locate the running kernel's kallsyms arrays: four independent paths
+ * (kallsyms names, VMCOREINFO, module parameters, the landmark scan), put
+ * together and completed (markers, seqs candidates) by proof.  Produces a
+ * struct ksym_located.  Kernel-only.
+ */
+#ifndef KSYM_LOCATE_H
+#define KSYM_LOCATE_H
+
+#include <linux/types.h>
+#include "decoder.h"
+
+struct ksym_findings;
+
+enum ksym_path {
+	KSYM_PATH_NAME,		/* kallsyms_lookup_name (via a kprobe) */
+	KSYM_PATH_VMCOREINFO,	/* SYMBOL(kallsyms_*) lines */
+	KSYM_PATH_PARAMS,	/* module parameters (System.map + KASLR) */
+	KSYM_PATH_SCAN,		/* landmark scan of the kernel's rodata */
+	KSYM_NR_PATHS
+};
+
+/* The kernel's own functions, found through a kprobe. */
+struct ksym_kernel {
+	unsigned long (*lookup_name)(const char *name);
+	void *on_each_symbol;
+};
+
+struct ksym_path_result {
+	int status;			/* 0 used, -ENOENT unavailable, <0 error */
+	unsigned long addr[KSYM_NR_ARRAYS];
+	char note[128];
+};
+
+/* Addresses given as module parameters (path 3). */
+struct ksym_param_addrs {
+	unsigned long addr[KSYM_NR_ARRAYS];
+	unsigned long sysmap_text;	/* _text in System.map: 0 = runtime */
+};
+
+#define KSYM_SEQS_CANDIDATES	8
+
+/**
+ * struct ksym_located - where the arrays are, and how that is known
+ * @path: what each path found
+ * @addr: the addresses the run uses (seqs: see @seqs_cand)
+ * @num_syms: kallsyms_num_syms as read
+ * @names_len: bytes of kallsyms_names, by a walk of @num_syms records
+ * @token_table_size: bytes up to the NUL of the last token
+ * @align: alignment between the arrays (4, or sizeof(long))
+ * @markers_how: how the markers were found
+ * @seqs_cand: where kallsyms_seqs_of_names may be, tried in order
+ * @seqs_why: why each candidate
+ * @nr_seqs_cand: entries in @seqs_cand
+ * @anchors: _stext and _etext, which the address mode must reproduce
+ * @kaslr_offset: KERNELOFFSET= of VMCOREINFO, when @has_kaslr_offset
+ * @has_kaslr_offset: VMCOREINFO had KERNELOFFSET=
+ */
+struct ksym_located {
+	struct ksym_path_result path[KSYM_NR_PATHS];
+	unsigned long addr[KSYM_NR_ARRAYS];
+	u32 num_syms;
+	size_t names_len;
+	size_t token_table_size;
+	unsigned int align;
+	char markers_how[96];
+	unsigned long seqs_cand[KSYM_SEQS_CANDIDATES];
+	const char *seqs_why[KSYM_SEQS_CANDIDATES];
+	unsigned int nr_seqs_cand;
+	struct ksym_anchor anchors[2];
+	u64 kaslr_offset;
+	bool has_kaslr_offset;
+};
+
+const char *ksym_path_name(enum ksym_path p);
+
+/* kallsyms_lookup_name() through a kprobe, and kallsyms_on_each_symbol(). */
+int ksym_find_kernel(struct ksym_kernel *k);
+
+/* Read kernel memory that is not proven yet; false if it is not readable. */
+bool ksym_read(unsigned long addr, void *buf, size_t len);
+
+/*
+ * Run the paths in @paths (BIT(enum ksym_path)) and complete the layout.
+ * Returns 0 when the arrays were found, -EINVAL for a parameter that
+ * points at unreadable memory (the caller's error), and -ENOENT when they
+ * were not found (the findings say why).
+ */
+int ksym_locate(struct ksym_located *loc, const struct ksym_kernel *k,
+		const struct ksym_param_addrs *params, unsigned int paths,
+		struct ksym_findings *f);
+
+#endif /* KSYM_LOCATE_H */

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copy the located arrays once into private memory and decode the copy
+ * with decoder.c: open, prove the address mode, validate every record.
+ * Where kallsyms_seqs_of_names sits and which name key it is sorted by are
+ * not known in advance; each guess re-points only the seqs view.
+ * Produces a struct ksym_snapshot.
+ */
+#define pr_fmt(fmt) "ksym_verify: " fmt
+
+#include <linux/ctype.h>
+#include <linux/kernel.h>
+#include <linux/kallsyms.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "ksym_check.h"
+#include "ksym_locate.h"
+#include "ksym_snapshot.h"
+
+void ksym_live_layout(struct ksym_layout *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->mode = KSYM_ADDR_UNKNOWN;
+	l->ptr_size = sizeof(long);
+	l->big_endian = IS_ENABLED(CONFIG_CPU_BIG_ENDIAN);
+	l->marker_size = 4;
+	/* 73bbb94466fd brought 2-byte lengths together with KSYM_NAME_LEN 512 */
+	l->len_enc = KSYM_NAME_LEN > 128 ? KSYM_LEN_ULEB2 : KSYM_LEN_1BYTE;
+	l->name_len = min_t(unsigned int, KSYM_NAME_LEN, KSYM_NAME_MAX);
+}
+
+/* Copy every array but seqs into one buffer and point the views at it. */
+static int copy_arrays(struct ksym_snapshot *s, const struct ksym_located *loc,
+		       struct ksym_findings *f)
+{
+	u32 n = loc->num_syms;
+	const size_t size[KSYM_NR_ARRAYS] = {
+		[KSYM_A_NUM_SYMS]	= 4,
+		[KSYM_A_NAMES]		= loc->names_len,
+		[KSYM_A_MARKERS]	= 4 * DIV_ROUND_UP(n, 256),
+		[KSYM_A_TOKEN_TABLE]	= loc->token_table_size,
+		[KSYM_A_TOKEN_INDEX]	= KSYM_TOKEN_INDEX_SIZE,
+		[KSYM_A_OFFSETS]	= 4UL * n,
+		[KSYM_A_ADDRESSES]	= sizeof(long) * n,
+		[KSYM_A_RELATIVE_BASE]	= sizeof(long),
+	};
+	size_t total = 0, pos = 0;
+	unsigned int a;
+
+	for (a = 0; a < KSYM_NR_ARRAYS; a++)
+		if (loc->addr[a])
+			total += size[a];
+	s->buf = kvmalloc(total, GFP_KERNEL);
+	/* seqs: 3 bytes a symbol, refilled for each candidate */
+	s->seqs_buf = kvmalloc(3UL * n, GFP_KERNEL);
+	if (!s->buf || !s->seqs_buf)
+		return -ENOMEM;
+	s->size = total;
+	memset(&s->arrays, 0, sizeof(s->arrays));
+	for (a = 0; a < KSYM_NR_ARRAYS; a++) {
+		if (!loc->addr[a] || !size[a])
+			continue;
+		if (!ksym_read(loc->addr[a], s->buf + pos, size[a])) {
+			ksym_finding(f, KSYM_C_LOCATE, a, ksym_array_name(a),
+				     0, 0, "%zu bytes unreadable", size[a]);
+			return -EFAULT;
+		}
+		s->arrays.v[a].data = s->buf + pos;
+		s->arrays.v[a].size = size[a];
+		s->arrays.v[a].va = loc->addr[a];
+		pos += size[a];
+	}
+	return 0;
+}
+
+/* Point the seqs view at a copy of the candidate at @addr (0: none). */
+static int point_seqs(struct ksym_snapshot *s, unsigned long addr, u32 n,
+		      struct ksym_findings *f)
+{
+	struct ksym_view *v = &s->arrays.seqs;
+
+	memset(v, 0, sizeof(*v));
+	s->layout.seqs_size = addr ? 3 : 0;
+	if (!addr)
+		return 0;
+	if (!ksym_read(addr, s->seqs_buf, 3UL * n)) {
+		ksym_finding(f, KSYM_C_LOCATE, KSYM_A_SEQS,
+			     ksym_array_name(KSYM_A_SEQS), 0, 0,
+			     "%lu bytes unreadable", 3UL * n);
+		return -EFAULT;
+	}
+	v->data = s->seqs_buf;
+	v->size = 3UL * n;
+	v->va = addr;
+	return 0;
+}
+
+/*
+ * Test only: corrupt the copy, never the kernel.  "structure" swaps two
+ * offsets (a structural failure); "name" rewrites one token of one record
+ * so that a single symbol decodes to a different, well-formed name.
+ */
+static void corrupt_copy(struct ksym_snapshot *s, const char *corrupt)
+{
+	struct ksym_decoder *kt = s->kt;
+	struct ksym_sym sym;
+	u32 i, off, o2;
+	u8 *rec;
+
+	if (!corrupt || !*corrupt)
+		return;
+	if (!strcmp(corrupt, "structure") && s->arrays.offsets.data) {
+		u8 *p = (u8 *)s->arrays.offsets.data;
+		u32 a, b;
+
+		i = kt->num_syms / 2;
+		memcpy(&a, p + 4 * i, 4);
+		memcpy(&b, p + 4 * (i + 40), 4);
+		memcpy(p + 4 * i, &b, 4);
+		memcpy(p + 4 * (i + 40), &a, 4);
+		pr_warn("test: swapped offsets %u and %u of the copy\n", i,
+			i + 40);
+		return;
+	}
+	if (!strcmp(corrupt, "name")) {
+		/* the last token byte of a record in the middle */
+		i = kt->num_syms / 2;
+		off = 0;
+		for (o2 = 0; o2 <= i; o2++)
+			if (ksym_decode_at(kt, o2, &off, kt->scratch[0], &sym,
+					   NULL))
+				return;
+		rec = (u8 *)s->arrays.names.data + off - 1;
+		/* any other token with a non-empty string will do */
+		for (o2 = 0; o2 < KSYM_NR_TOKENS; o2++) {
+			if (o2 != *rec && kt->tok_len[o2] &&
+			    isalpha(s->arrays.token_table.data[kt->tok_off[o2]])) {
+				*rec = o2;
+				break;
+			}
+		}
+		pr_warn("test: rewrote the last token of record %u in the copy\n",
+			i);
+	}
+}
+
+/* The order the arrays sit in, as found. */
+static void describe_order(struct ksym_snapshot *s,
+			   const struct ksym_located *loc)
+{
+	unsigned long addr[KSYM_NR_ARRAYS];
+	unsigned int a, best, done = 0, len = 0;
+
+	memcpy(addr, loc->addr, sizeof(addr));
+	addr[KSYM_A_SEQS] = s->seqs_addr;
+	s->order[0] = '\0';
+	for (;;) {
+		best = KSYM_NR_ARRAYS;
+		for (a = 0; a < KSYM_NR_ARRAYS; a++) {
+			if (!addr[a] || (done & BIT(a)))
+				continue;
+			if (best == KSYM_NR_ARRAYS || addr[a] < addr[best])
+				best = a;
+		}
+		if (best == KSYM_NR_ARRAYS)
+			break;
+		done |= BIT(best);
+		len += scnprintf(s->order + len, sizeof(s->order) - len,
+				 "%s%s", len ? "," : "",
+				 ksym_array_name(best) + strlen("kallsyms_"));
+	}
+}
+
+static bool is_seqs_error(enum ksym_err_code code)
+{
+	return code == KSYM_E_SEQS_SIZE || code == KSYM_E_SEQS_RANGE ||
+	       code == KSYM_E_SEQS_ORDER;
+}
+
+static enum ksym_class class_of(const struct ksym_error *err)
+{
+	switch (err->code) {
+	case KSYM_E_MODE_NONE:
+	case KSYM_E_MODE_AMBIGUOUS:
+	case KSYM_E_ANCHOR:
+		return KSYM_C_MODE;
+	default:
+		return KSYM_C_STRUCTURE;
+	}
+}
+
+/* One guess: open, prove the mode, validate. */
+static int try_guess(struct ksym_snapshot *s, const struct ksym_located *loc,
+		     const char *corrupt, bool *corrupted)
+{
+	int ret;
+
+	ret = ksym_open(s->kt, &s->arrays, &s->layout, &s->err);
+	if (ret)
+		return ret;
+	if (!*corrupted) {
+		/* once: the copy is shared by every guess */
+		corrupt_copy(s, corrupt);
+		*corrupted = true;
+	}
+	ret = ksym_prove_mode(s->kt, loc->anchors, 2, &s->proof, &s->err);
+	return ret ?: ksym_validate(s->kt, &s->err);
+}
+
+int ksym_snapshot_take(struct ksym_snapshot *s, const struct ksym_located *loc,
+		       const char *corrupt, struct ksym_findings *f)
+{
+	static const enum ksym_seqs_order orders[] = {
+		KSYM_SEQS_EXACT, KSYM_SEQS_STRIP_LLVM, KSYM_SEQS_STRIP_DOT,
+	};
+	/* LTO_CLANG kernels of 6.2-6.10 sorted names without the suffix */
+	unsigned int no = IS_ENABLED(CONFIG_LTO_CLANG) ? ARRAY_SIZE(orders) : 1;
+	u32 n = loc->num_syms;
+	bool corrupted = false;
+	unsigned int c, o;
+	int ret;
+
+	s->kt = kzalloc(sizeof(*s->kt), GFP_KERNEL);
+	s->rec_off = kvcalloc(n, sizeof(u32), GFP_KERNEL);
+	if (!s->kt || !s->rec_off)
+		return -ENOMEM;
+	ksym_live_layout(&s->layout);
+	ret = copy_arrays(s, loc, f);
+	if (ret)
+		return ret;
+	for (c = 0; c < loc->nr_seqs_cand; c++) {
+		s->seqs_addr = loc->seqs_cand[c];
+		ret = point_seqs(s, s->seqs_addr, n, f);
+		if (ret)
+			goto out;
+		for (o = 0; o < no; o++) {
+			s->layout.seqs_order = orders[o];
+			s->kt->rec_off = s->rec_off;
+			s->kt->rec_off_cap = n;
+			ret = try_guess(s, loc, corrupt, &corrupted);
+			if (!ret) {
+				snprintf(s->seqs_how, sizeof(s->seqs_how),
+					 "%s%s", loc->seqs_why[c],
+					 c || o ? ", after other guesses failed" : "");
+				s->decoded = true;
+				ksym_stats(s->kt, &s->stats, NULL);
+				goto out;
+			}
+			/* only a seqs error says the guess was wrong */
+			if (!is_seqs_error(s->err.code))
+				goto fail;
+		}
+	}
+fail:
+	/* the message (with values) is in the report as decoder_error */
+	ksym_finding(f, class_of(&s->err), s->err.index, s->err.check,
+		     s->err.expected, s->err.seen, "decoder check %s failed",
+		     s->err.check);
+	ret = ret == -ENOMEM ? ret : -EINVAL;
+out:
+	describe_order(s, loc);
+	return ret;
+}
+
+void ksym_snapshot_free(struct ksym_snapshot *s)
+{
+	kvfree(s->buf);
+	kvfree(s->seqs_buf);
+	kvfree(s->rec_off);
+	kfree(s->kt);
+	s->buf = NULL;
+	s->seqs_buf = NULL;
+	s->rec_off = NULL;
+	s->kt = NULL;
+}

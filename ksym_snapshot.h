@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The private copy of the located arrays and the decoder over it.  Every
+ * array is copied once; each guess of where kallsyms_seqs_of_names sits
+ * and how it is sorted only re-points the seqs view.  Kernel-only.
+ */
+#ifndef KSYM_SNAPSHOT_H
+#define KSYM_SNAPSHOT_H
+
+#include <linux/types.h>
+#include "decoder.h"
+
+struct ksym_located;
+struct ksym_findings;
+
+/**
+ * struct ksym_snapshot - the copy, its decoder, and what the decode proved
+ * @buf: every array but seqs, copied once
+ * @seqs_buf: the seqs candidate being tried
+ * @size: bytes in @buf
+ * @arrays: views into @buf and @seqs_buf
+ * @layout: the layout that decoded
+ * @kt: the decoder
+ * @rec_off: record offsets, filled by ksym_validate()
+ * @proof: how the address mode was decided
+ * @err: the decoder's failure, when @decoded is false
+ * @stats: table statistics, when @decoded
+ * @seqs_addr: the seqs candidate that decoded (0: none)
+ * @seqs_how: why that candidate
+ * @order: the order the arrays sit in, as found
+ * @decoded: the copy passed every decoder check
+ */
+struct ksym_snapshot {
+	u8 *buf;
+	u8 *seqs_buf;
+	size_t size;
+	struct ksym_arrays arrays;
+	struct ksym_layout layout;
+	struct ksym_decoder *kt;
+	u32 *rec_off;
+	struct ksym_proof proof;
+	struct ksym_error err;
+	struct ksym_stats stats;
+	unsigned long seqs_addr;
+	char seqs_how[96];
+	char order[160];
+	bool decoded;
+};
+
+/* What this kernel's build fixes about the layout; the rest is proven. */
+void ksym_live_layout(struct ksym_layout *l);
+
+/*
+ * Copy the located arrays, open, prove the mode and validate, trying each
+ * seqs guess.  @corrupt (test only) corrupts the copy once.  Returns 0 when
+ * the copy decoded, -EINVAL when it did not (a finding says why), -ENOMEM.
+ */
+int ksym_snapshot_take(struct ksym_snapshot *s, const struct ksym_located *loc,
+		       const char *corrupt, struct ksym_findings *f);
+void ksym_snapshot_free(struct ksym_snapshot *s);
+
+#endif /* KSYM_SNAPSHOT_H */

@@ -31,10 +31,11 @@ ksym_first() {
 	return 1
 }
 
-# ksym_has TEXT PATTERN: does TEXT hold a line matching the extended
-# regex PATTERN?  Reads a here-string, so no writer can get SIGPIPE.
+# ksym_has TEXT STRING: does TEXT hold STRING (a fixed string: package
+# versions such as 7.2.13+deb14 are full of regex characters)?  Reads a
+# here-string, so no writer can get SIGPIPE.
 ksym_has() {
-	grep -qE -- "$2" <<<"$1"
+	grep -qF -- "$2" <<<"$1"
 }
 
 # ksym_apt_opts SUITE ARCH: apt options for a private configuration under

@@ -39,9 +39,11 @@ TEST_SRC := tests/fixture.c tests/fixture.h
 FIXTURE_DEPS := scripts/gen-fixtures.sh scripts/gen-symbols.awk \
 	scripts/expected.awk scripts/lib.sh
 
-KSYMDUMP_SRC := ksymdump/ksymdump.c ksymdump/locate.c ksymdump/kimage.c \
+KSYMDUMP_SRC := ksymdump/ksymdump.c ksymdump/locate.c ksymdump/prove.c \
+	ksymdump/arm64.c ksymdump/kimage.c ksymdump/unpack.c \
 	decoder.c scan.c
-KSYMDUMP_HDR := ksymdump/locate.h ksymdump/kimage.h $(DECODER)
+KSYMDUMP_HDR := ksymdump/locate.h ksymdump/internal.h ksymdump/kimage.h \
+	ksymdump/unpack.h $(DECODER)
 KSYMDUMP_LIBS := -lz -llzma -lzstd -llz4 -lbz2
 
 .PHONY: all help check fixtures fuzz fuzz-locate bench clean qemu test modules ksymdump

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What an arm64 Image does not say, derived from its own pointers:
+ *   - its load address: the one for which the image's pointers (the
+ *     addends of its R_AARCH64_RELATIVE entries, or with RELR the words in
+ *     place) land on symbol starts of the table;
+ *   - arm64 links with --no-apply-dynamic-relocs, so before 7.0 an
+ *     unrelocated kallsyms_relative_base reads 0: its value is the addend
+ *     of the relocation that targets it.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "internal.h"
+
+#define R_AARCH64_RELATIVE	1027
+#define ARM64_SEGMENT_ALIGN	0x10000ULL
+#define VOTE_SAMPLE	512
+
+/* The longest run of R_AARCH64_RELATIVE entries: the image's .rela.dyn. */
+static const struct rela_run *rela(struct ctx *c)
+{
+	const u8 *d = c->img->data;
+	size_t size = c->img->size, i = 0, j;
+
+	if (c->rela.searched)
+		return &c->rela;
+	c->rela.searched = true;
+	if (c->be || c->img->machine != KIMG_EM_AARCH64 || size < 24)
+		return &c->rela;
+	while (i + 24 <= size) {
+		if (ksym_get_uint(d + i + 8, 8, false) != R_AARCH64_RELATIVE) {
+			i += 8;
+			continue;
+		}
+		for (j = i; j + 24 <= size &&
+		     ksym_get_uint(d + j + 8, 8, false) == R_AARCH64_RELATIVE; j += 24)
+			;
+		if ((j - i) / 24 > c->rela.count) {
+			c->rela.p = d + i;
+			c->rela.count = (j - i) / 24;
+		}
+		i = j;
+	}
+	return &c->rela;
+}
+
+/*
+ * Before 7.0, kallsyms_relative_base in an unrelocated arm64 image reads
+ * 0: its value is the addend of the R_AARCH64_RELATIVE entry whose
+ * r_offset is its address.
+ */
+int arm64_fix_rb(struct ctx *c, const struct cand *cd, struct attempt *a,
+		 struct kd_result *r)
+{
+	const struct rela_run *rr;
+	u64 va = cd->va[KSYM_A_RELATIVE_BASE];
+	size_t i;
+
+	if (!a->t.relative_base.data || c->img->machine != KIMG_EM_AARCH64 ||
+	    c->be || ksym_get_uint(a->t.relative_base.data, 8, false))
+		return 0;
+	rr = rela(c);
+	for (i = 0; i < rr->count; i++)
+		if (ksym_get_uint(rr->p + 24 * i, 8, false) == va)
+			break;
+	if (i == rr->count) {
+		snprintf(r->rb_how, sizeof(r->rb_how),
+			 "reads 0 and no R_AARCH64_RELATIVE entry (of %zu) targets 0x%llx",
+			 rr->count, (unsigned long long)va);
+		return 0;
+	}
+	memcpy(r->rb_fixed, rr->p + 24 * i + 16, 8);
+	a->t.relative_base.data = r->rb_fixed;
+	snprintf(r->rb_how, sizeof(r->rb_how),
+		 "0x%llx, the addend of the R_AARCH64_RELATIVE entry that targets it (it reads 0 in the unrelocated image)",
+		 (unsigned long long)ksym_get_uint(r->rb_fixed, 8, false));
+	return attempt_open(a, NULL);
+}
+
+struct addr_idx {
+	u64 addr;
+	u32 index;
+};
+
+static int cmp_u32(const void *x, const void *y)
+{
+	u32 a = *(const u32 *)x, b = *(const u32 *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_addr(const void *x, const void *y)
+{
+	const struct addr_idx *a = x, *b = y;
+
+	return a->addr < b->addr ? -1 : a->addr > b->addr;
+}
+
+static const struct addr_idx *find_addr(const struct addr_idx *v, size_t n,
+					u64 x)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].addr < x)
+			lo = mid + 1;
+		else if (v[mid].addr > x)
+			hi = mid;
+		else
+			return &v[mid];
+	}
+	return NULL;
+}
+
+/* The best and second best vote, and the best one's K and base. */
+struct tally {
+	u32 best, second;
+	u64 k, b;
+};
+
+static void tally(struct tally *t, u32 hits, u64 k, u64 b)
+{
+	if (hits > t->best) {
+		t->second = t->best;
+		t->best = hits;
+		t->k = k;
+		t->b = b;
+	} else if (hits > t->second) {
+		t->second = hits;
+	}
+}
+
+/* How many of @ptrs land on a symbol start when shifted by @k. */
+static u32 vote(const u64 *ptrs, u32 np, const struct addr_idx *v, u32 n,
+		u64 k, struct kd_result *r)
+{
+	const struct addr_idx *hit;
+	u32 i, hits = 0;
+
+	for (i = 0; i < np; i++) {
+		hit = find_addr(v, n, ptrs[i] - k);
+		if (!hit)
+			continue;
+		hits++;
+		/* two hits become the anchors that prove the mode */
+		if (r && r->nr_anchors < 2) {
+			r->anchors[r->nr_anchors].addr = ptrs[i];
+			r->anchor_index[r->nr_anchors++] = hit->index;
+		}
+	}
+	return hits;
+}
+
+/*
+ * Pointer values the image holds: the addends of its R_AARCH64_RELATIVE
+ * entries (RELA: the words themselves read 0), else, with RELR packing,
+ * the words in place that share the most common upper half.  Sampled
+ * evenly, at most VOTE_SAMPLE.
+ */
+static u32 pointer_sample(struct ctx *c, u64 *ptrs, const char **what)
+{
+	const struct rela_run *rr = rela(c);
+	const u8 *d = c->img->data;
+	size_t size = c->img->size, i, nw = 0, step;
+	u32 np = 0, *hi, best_hi = 0, run, best_run = 0;
+	u64 w;
+
+	if (rr->count >= VOTE_SAMPLE / 8) {
+		step = rr->count > VOTE_SAMPLE ? rr->count / VOTE_SAMPLE : 1;
+		for (i = 0; i < rr->count && np < VOTE_SAMPLE; i += step)
+			ptrs[np++] = ksym_get_uint(rr->p + 24 * i + 16, 8, false);
+		*what = "R_AARCH64_RELATIVE addends";
+		return np;
+	}
+	*what = "kernel pointers in the image (RELR keeps them in place)";
+	hi = malloc(sizeof(*hi) * (size / 8 + 1));
+	if (!hi)
+		return 0;
+	for (i = 0; i + 8 <= size; i += 8) {
+		w = ksym_get_uint(d + i, 8, false);
+		if ((w >> 48) == 0xffff && (w >> 32) != 0xffffffff)
+			hi[nw++] = (u32)(w >> 32);
+	}
+	/* the most common upper half: the image's own addresses */
+	qsort(hi, nw, sizeof(*hi), cmp_u32);
+	for (i = 0; i < nw; i += run) {
+		for (run = 1; i + run < nw && hi[i + run] == hi[i]; run++)
+			;
+		if (run > best_run) {
+			best_run = run;
+			best_hi = hi[i];
+		}
+	}
+	free(hi);
+	step = best_run > VOTE_SAMPLE ? best_run / VOTE_SAMPLE : 1;
+	for (i = 0, nw = 0; i + 8 <= size && np < VOTE_SAMPLE; i += 8) {
+		w = ksym_get_uint(d + i, 8, false);
+		if ((u32)(w >> 32) == best_hi && (w >> 48) == 0xffff &&
+		    !(nw++ % step))
+			ptrs[np++] = w;
+	}
+	return np;
+}
+
+/*
+ * An arm64 Image does not say where it is linked, but its pointers do:
+ * with the right load address B, many of them are symbol addresses, and
+ * with a wrong one (even 64 KiB off) few are.
+ *   - base-relative (before 7.0): kallsyms_relative_base reads 0 and is
+ *     itself relocated; for each entry whose r_offset - (offset of
+ *     relative_base) is a 64 KiB aligned B, its addend is a candidate
+ *     relative_base K, and symbol i is at K + offsets[i];
+ *   - PC-relative (7.0+): symbol i is at B + (its offset in the image),
+ *     for each 64 KiB aligned B that keeps the sampled pointers in the
+ *     image.
+ * The candidate with the most hits wins if it has at least 16 and four
+ * times the next best.  Two of its hits are kept as anchors for the mode
+ * proof.
+ */
+int arm64_derive(struct ctx *c, const struct cand *cd, struct attempt *a,
+		 struct kd_result *r, u64 *base)
+{
+	const struct rela_run *rr = rela(c);
+	bool rb = a->t.relative_base.data &&
+		  !ksym_get_uint(a->t.relative_base.data, 8, false);
+	u64 off_rb = cd->va[KSYM_A_RELATIVE_BASE], lo = ~0ULL, hi = 0;
+	u64 k, b, span, first, last;
+	u64 ptrs[VOTE_SAMPLE];
+	struct tally t = { 0 };
+	u32 np, i;
+	enum ksym_addr_mode keep = a->kt->layout.mode;
+	const char *what = "";
+	struct addr_idx *v;
+	size_t e;
+
+	if (!a->t.offsets.data || (a->t.relative_base.data && !rb) ||
+	    (rb && !rr->count))
+		return -ENOENT;
+	np = pointer_sample(c, ptrs, &what);
+	if (!np)
+		return -ENOENT;
+	v = malloc(sizeof(*v) * a->n);
+	if (!v)
+		return -ENOMEM;
+	a->kt->layout.mode = KSYM_ADDR_PC_RELATIVE;
+	for (i = 0; i < a->n; i++) {
+		v[i].index = i;
+		if (rb)
+			v[i].addr = ksym_get_uint(a->t.offsets.data + 4ULL * i, 4, false);
+		else if (ksym_address(a->kt, i, &v[i].addr, NULL))
+			v[i].addr = 0;
+	}
+	a->kt->layout.mode = keep;
+	qsort(v, a->n, sizeof(*v), cmp_addr);
+
+	if (rb) {
+		for (e = 0; e < rr->count; e++) {
+			b = ksym_get_uint(rr->p + 24 * e, 8, false) - off_rb;
+			if (b & (ARM64_SEGMENT_ALIGN - 1))
+				continue;
+			k = ksym_get_uint(rr->p + 24 * e + 16, 8, false);
+			tally(&t, vote(ptrs, np, v, a->n, k, NULL), k, b);
+		}
+	} else {
+		for (i = 0; i < np; i++) {
+			lo = ptrs[i] < lo ? ptrs[i] : lo;
+			hi = ptrs[i] > hi ? ptrs[i] : hi;
+		}
+		span = c->img->image_size ? c->img->image_size : c->img->size;
+		first = hi > span ? (hi - span + ARM64_SEGMENT_ALIGN) &
+				    ~(ARM64_SEGMENT_ALIGN - 1) : 0;
+		last = lo & ~(ARM64_SEGMENT_ALIGN - 1);
+		/* at most 64K candidates (a 4 GiB window) */
+		for (e = 0; first <= last && e <= (last - first) / ARM64_SEGMENT_ALIGN &&
+		     e < 65536; e++) {
+			b = first + e * ARM64_SEGMENT_ALIGN;
+			tally(&t, vote(ptrs, np, v, a->n, b, NULL), b, b);
+		}
+	}
+	if (t.best < 16 || t.second * 4 > t.best) {
+		free(v);
+		snprintf(r->base_how, sizeof(r->base_how),
+			 "not derivable: the best load address puts %u of %u sampled %s on a symbol, the next best %u",
+			 t.best, np, what, t.second);
+		return -ENOENT;
+	}
+	r->nr_anchors = 0;
+	vote(ptrs, np, v, a->n, t.k, r);
+	free(v);
+	/* name the anchors; a name that is not unique cannot be one */
+	for (i = 0; i < r->nr_anchors; i++) {
+		struct ksym_sym sym;
+		u32 idx;
+
+		if (ksym_get(a->kt, r->anchor_index[i], r->anchor_name[i], &sym,
+			     NULL) ||
+		    ksym_lookup_name(a->kt, sym.name, NULL, &idx, NULL) ||
+		    idx != r->anchor_index[i]) {
+			r->anchors[i] = r->anchors[--r->nr_anchors];
+			r->anchor_index[i] = r->anchor_index[r->nr_anchors];
+			i--;
+			continue;
+		}
+		memmove(r->anchor_name[i], sym.name, strlen(sym.name) + 1);
+		r->anchors[i].name = r->anchor_name[i];
+	}
+	r->nr_reloc_anchors = r->nr_anchors;
+	*base = t.b;
+	if (rb) {
+		for (i = 0; i < 8; i++)
+			r->rb_fixed[i] = (u8)(t.k >> (8 * i));
+		a->t.relative_base.data = r->rb_fixed;
+		snprintf(r->rb_how, sizeof(r->rb_how),
+			 "0x%llx, the addend of the R_AARCH64_RELATIVE entry that targets it (it reads 0 in the unrelocated image)",
+			 (unsigned long long)t.k);
+	}
+	snprintf(r->base_how, sizeof(r->base_how),
+		 "0x%llx, derived: %u of %u sampled %s are symbol addresses under it, %u under the next best",
+		 (unsigned long long)t.b, t.best, np, what, t.second);
+	return 0;
+}

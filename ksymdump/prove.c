@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Proving one candidate: under each layout guess the image does not fix
+ * (length encoding, where seqs_of_names is and how it is sorted), open it
+ * with decoder.c, relocate an arm64 Image (arm64.c), pick the anchors,
+ * prove the address mode by them (or, with none, by address order) and
+ * run the full validation.  A candidate is kept only when all of it holds.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "internal.h"
+
+static const u8 *image_at(void *ctx, u64 va, size_t size)
+{
+	const struct ctx *c = ctx;
+
+	return kimage_at(c->img, va, size);
+}
+
+static void build_views(struct ctx *c, const struct cand *cd,
+			struct attempt *a)
+{
+	const u8 *p = kimage_at(c->img, cd->va[KSYM_A_NUM_SYMS], 4);
+
+	a->n = p ? (u32)ksym_get_uint(p, 4, c->be) : 0;
+	ksym_views_at(&a->t, cd->va, a->n, c->psz, image_at, c);
+}
+
+static void attempt_free(struct attempt *a)
+{
+	free(a->kt);
+	free(a->rec_off);
+	a->kt = NULL;
+	a->rec_off = NULL;
+}
+
+int attempt_open(struct attempt *a, struct ksym_error *err)
+{
+	if (!a->kt) {
+		a->kt = calloc(1, sizeof(*a->kt));
+		if (!a->kt)
+			return -ENOMEM;
+	}
+	free(a->rec_off);
+	a->rec_off = NULL;
+	a->kt->rec_off = NULL;
+	a->kt->rec_off_cap = 0;
+	if (a->n && a->n < (1U << 24)) {
+		a->rec_off = calloc(a->n, sizeof(u32));
+		if (!a->rec_off)
+			return -ENOMEM;
+		a->kt->rec_off = a->rec_off;
+		a->kt->rec_off_cap = a->n;
+	}
+	return ksym_open(a->kt, &a->t, &a->l, err);
+}
+
+/*
+ * The anchors, in order of preference: --anchor; the ELF symbol table;
+ * relocation addends that are symbol addresses (arm64 Image, kept by
+ * arm64_derive()); _text at the first executable PT_LOAD, or at the first
+ * byte of an Image or of raw input with --base.  An anchor the table does
+ * not hold is dropped; with none left, address order decides.
+ */
+static void pick_anchors(struct ctx *c, struct ksym_decoder *kt,
+			 struct kd_result *r, bool base_known)
+{
+	static const char *const sym_anchors[] = { "_text", "_etext" };
+	const struct kd_opts *o = c->o;
+	unsigned int i, n = 0;
+	u64 v;
+
+	if (o->nr_anchors) {
+		memcpy(r->anchors, o->anchors, sizeof(r->anchors));
+		r->nr_anchors = o->nr_anchors;
+		snprintf(r->anchors_how, sizeof(r->anchors_how),
+			 "given with --anchor");
+		return;
+	}
+	r->nr_anchors = 0;
+	if (c->img->symtab && !o->no_symbols) {
+		for (i = 0; i < 2; i++) {
+			if (!kimage_sym(c->img, sym_anchors[i], &v))
+				continue;
+			r->anchors[r->nr_anchors].name = sym_anchors[i];
+			r->anchors[r->nr_anchors++].addr = v;
+		}
+		snprintf(r->anchors_how, sizeof(r->anchors_how),
+			 "the ELF symbol table");
+	} else if (r->nr_reloc_anchors) {
+		r->nr_anchors = r->nr_reloc_anchors;
+		snprintf(r->anchors_how, sizeof(r->anchors_how),
+			 "relocation addends that are symbol addresses");
+	} else if ((c->img->kind == KIMG_ELF && c->img->has_text_va) ||
+		   base_known) {
+		r->anchors[0].name = "_text";
+		r->anchors[0].addr = c->img->kind == KIMG_ELF ?
+				     c->img->text_va : c->img->seg[0].va;
+		r->nr_anchors = 1;
+		snprintf(r->anchors_how, sizeof(r->anchors_how), "%s",
+			 c->img->kind == KIMG_ELF ?
+			 "_text at the first executable PT_LOAD" :
+			 c->img->kind == KIMG_ARM64 ?
+			 "_text at the first byte of the Image" :
+			 "_text at the first byte (assumed for raw input; --anchor overrides)");
+	}
+	for (i = 0; i < r->nr_anchors; i++)
+		if (!ksym_lookup_name(kt, r->anchors[i].name, NULL, NULL, NULL))
+			r->anchors[n++] = r->anchors[i];
+	if (n < r->nr_anchors && !o->nr_anchors) {
+		size_t l = strlen(r->anchors_how);
+
+		snprintf(r->anchors_how + l, sizeof(r->anchors_how) - l,
+			 "; %u not in the table, dropped", r->nr_anchors - n);
+		r->nr_anchors = n;
+	}
+	if (!r->nr_anchors)
+		snprintf(r->anchors_how, sizeof(r->anchors_how),
+			 "none: address order decides the mode");
+}
+
+/* With no anchor: the one mode under which the full validation passes. */
+static int prove_by_order(struct attempt *a, struct kd_result *r,
+			  struct ksym_error *err)
+{
+	enum ksym_addr_mode m, found = KSYM_ADDR_UNKNOWN;
+	unsigned int fits = 0;
+	int ret;
+
+	for (m = KSYM_ADDR_ABSOLUTE; m < KSYM_ADDR_NR_MODES; m++) {
+		if (m == KSYM_ADDR_RAW32 && a->l.ptr_size != 4)
+			continue;
+		a->kt->layout.mode = m;
+		a->kt->validated = false;
+		a->kt->rec_off_valid = false;
+		ret = ksym_validate(a->kt, NULL);
+		if (ret == -ENOMEM)
+			return ret;
+		if (!ret) {
+			fits++;
+			found = m;
+		}
+	}
+	a->kt->layout.mode = fits == 1 ? found : KSYM_ADDR_UNKNOWN;
+	a->kt->validated = false;
+	a->kt->rec_off_valid = false;
+	if (fits == 1) {
+		snprintf(r->mode_how, sizeof(r->mode_how),
+			 "%s: the only mode whose addresses are in order (no anchor)",
+			 ksym_mode_name(found));
+		return 0;
+	}
+	memset(err, 0, sizeof(*err));
+	err->code = fits ? KSYM_E_MODE_AMBIGUOUS : KSYM_E_MODE_NONE;
+	err->check = ksym_check_name(err->code);
+	err->seen = fits;
+	err->expected = 1;
+	snprintf(err->msg, sizeof(err->msg),
+		 "%u address modes keep the addresses in order and no anchor decides: give --base or --anchor _text=ADDR",
+		 fits);
+	return -EINVAL;
+}
+
+/* Failures are ranked: the deepest stage, and a non-seqs check, wins. */
+static void note_failure(struct ctx *c, const struct cand *cd,
+			 const struct attempt *a, const struct ksym_error *e)
+{
+	bool seqs = e->code == KSYM_E_SEQS_SIZE || e->code == KSYM_E_SEQS_RANGE ||
+		    e->code == KSYM_E_SEQS_ORDER;
+	int rank = 2 * a->stage + !seqs;
+
+	if (rank <= c->fail_stage)
+		return;
+	c->fail_stage = rank;
+	c->fail_err = *e;
+	snprintf(c->fail_where, sizeof(c->fail_where),
+		 "table from the %s: kallsyms_names at 0x%llx (offset 0x%zx in the %s)",
+		 cd->src, (unsigned long long)cd->va[KSYM_A_NAMES],
+		 kimage_offset(c->img, cd->va[KSYM_A_NAMES]),
+		 c->img->nr_owned ? "decompressed image" : "file");
+}
+
+/* Move an Image, and a candidate found in it, to load address @base. */
+static void rebase(struct ctx *c, struct cand *cd, u64 *seqs_va, u64 base)
+{
+	u64 shift = base - c->img->seg[0].va;
+	unsigned int k;
+
+	kimage_set_base(c->img, base);
+	for (k = 0; k < KSYM_NR_ARRAYS; k++)
+		if (cd->va[k])
+			cd->va[k] += shift;
+	if (*seqs_va)
+		*seqs_va += shift;
+}
+
+/* One layout guess: open, relocate, anchor, prove the mode, validate. */
+static int attempt_run(struct ctx *c, struct cand *cd, struct attempt *a,
+		       struct kd_result *r, u64 *seqs_va, bool with_seqs,
+		       bool *base_known, struct ksym_error *err)
+{
+	bool has_seqs = with_seqs && *seqs_va;
+	u64 base;
+	int ret;
+
+	cd->va[KSYM_A_SEQS] = has_seqs ? *seqs_va : 0;
+	a->l.seqs_size = has_seqs ? 3 : 0;
+	build_views(c, cd, a);
+	a->stage = 1;
+	ret = attempt_open(a, err);
+	if (ret)
+		return ret;
+	if (c->img->kind == KIMG_ARM64 && !*base_known) {
+		ret = arm64_derive(c, cd, a, r, &base);
+		if (ret == -ENOMEM)
+			return ret;
+		if (!ret) {
+			*base_known = true;
+			rebase(c, cd, seqs_va, base);
+			cd->va[KSYM_A_SEQS] = has_seqs ? *seqs_va : 0;
+			build_views(c, cd, a);
+			if (r->rb_how[0])
+				a->t.relative_base.data = r->rb_fixed;
+			ret = attempt_open(a, err);
+			if (ret)
+				return ret;
+		}
+	} else if (!r->rb_how[0]) {
+		ret = arm64_fix_rb(c, cd, a, r);
+		if (ret)
+			return ret;
+	} else if (a->t.relative_base.data &&
+		   !ksym_get_uint(a->t.relative_base.data, c->psz, c->be)) {
+		a->t.relative_base.data = r->rb_fixed;
+		ret = attempt_open(a, err);
+		if (ret)
+			return ret;
+	}
+	a->stage = 2;
+	pick_anchors(c, a->kt, r, *base_known);
+	if (r->nr_anchors) {
+		ret = ksym_prove_mode(a->kt, r->anchors, r->nr_anchors,
+				      &r->proof, err);
+		if (ret)
+			return ret;
+		snprintf(r->mode_how, sizeof(r->mode_how),
+			 "%s: the only mode that reproduces %s=0x%llx%s",
+			 ksym_mode_name(a->kt->layout.mode), r->anchors[0].name,
+			 (unsigned long long)r->anchors[0].addr,
+			 r->nr_anchors > 1 ? " and the other anchor" : "");
+	} else {
+		ret = prove_by_order(a, r, err);
+		if (ret)
+			return ret;
+	}
+	a->stage = 3;
+	return ksym_validate(a->kt, err);
+}
+
+/*
+ * Try one candidate under every layout guess that the image does not
+ * fix: the length encoding, and where seqs_of_names is and how it is
+ * sorted.  On success @r owns the decoder.  Returns 0 when proven.
+ */
+int try_cand(struct ctx *c, struct cand *cd, struct kd_result *r)
+{
+	static const enum ksym_seqs_order orders[] = {
+		KSYM_SEQS_EXACT, KSYM_SEQS_STRIP_LLVM, KSYM_SEQS_STRIP_DOT,
+	};
+	static const enum ksym_len_enc encs[] = {
+		KSYM_LEN_ULEB2, KSYM_LEN_1BYTE,
+	};
+	struct attempt a = { 0 };
+	struct ksym_error err = { 0 };
+	u64 seqs_va = cd->va[KSYM_A_SEQS];
+	bool base_known = c->img->kind == KIMG_ELF || c->o->has_base;
+	unsigned int e, s, o;
+	int ret = -EINVAL;
+
+	if (c->img->kind != KIMG_ELF && c->o->has_base)
+		snprintf(r->base_how, sizeof(r->base_how),
+			 "0x%llx, given with --base",
+			 (unsigned long long)c->img->seg[0].va);
+	for (e = 0; e < 2; e++) {
+		for (s = 0; s < 2; s++) {
+			if (s && !seqs_va)
+				break;
+			for (o = 0; o < (s ? 1U : 3U); o++) {
+				memset(&a.l, 0, sizeof(a.l));
+				a.l.ptr_size = c->psz;
+				a.l.big_endian = c->be;
+				a.l.marker_size = 4;
+				a.l.len_enc = encs[e];
+				a.l.name_len = encs[e] == KSYM_LEN_ULEB2 ? 512 : 128;
+				a.l.seqs_order = orders[o];
+				ret = attempt_run(c, cd, &a, r, &seqs_va, !s,
+						  &base_known, &err);
+				if (!ret)
+					goto proven;
+				if (ret == -ENOMEM)
+					goto out;
+				note_failure(c, cd, &a, &err);
+			}
+		}
+	}
+	goto out;
+proven:
+	snprintf(r->seqs_how, sizeof(r->seqs_how), "%s",
+		 !seqs_va ? "none (before 6.2)" :
+		 !cd->va[KSYM_A_SEQS] ? "none: what follows the markers is not seqs (before 6.2)" :
+		 a.l.seqs_order == KSYM_SEQS_EXACT ? "sorted by the exact name" :
+		 a.l.seqs_order == KSYM_SEQS_STRIP_LLVM ?
+		 "sorted by the name without its .llvm. suffix (LTO)" :
+		 "sorted by the name up to the first dot (LTO)");
+	r->kt = a.kt;
+	r->rec_off = a.rec_off;
+	r->base = c->img->kind == KIMG_ELF ? 0 : c->img->seg[0].va;
+	memcpy(r->va, cd->va, sizeof(r->va));
+	return 0;
+out:
+	if (c->img->kind == KIMG_ARM64 && !base_known && r->base_how[0])
+		memcpy(c->base_note, r->base_how, sizeof(c->base_note));
+	attempt_free(&a);
+	return ret ? ret : -EINVAL;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Decompressing one layer of a kernel image: the codec a stream's magic
+ * names, and its output, bounded in size.
+ */
+#ifndef KSYMDUMP_UNPACK_H
+#define KSYMDUMP_UNPACK_H
+
+#include "../decoder.h"
+
+struct outbuf {
+	u8 *p;
+	size_t len, cap, max;
+};
+
+struct codec {
+	const char *name;
+	u8 magic[6];
+	u8 mlen;
+	bool weak;	/* a magic raw data may start with: fall back to raw */
+	int (*fn)(const u8 *in, size_t len, struct outbuf *o);
+};
+
+/* The codec whose magic @p starts with, or NULL. */
+const struct codec *codec_at(const u8 *p, size_t len);
+
+/*
+ * Decompress @len bytes at @in with @c into a new buffer of at most @max
+ * bytes (the caller frees *@out).  Returns 0, -ENOMEM, -EFBIG (over @max)
+ * or another negative errno for corrupt or truncated data.
+ */
+int codec_unpack(const struct codec *c, const u8 *in, size_t len, size_t max,
+		 u8 **out, size_t *out_len);
+
+#endif /* KSYMDUMP_UNPACK_H */

@@ -43,6 +43,16 @@ enum ksym_seqs_order {
 
 /**
  * enum ksym_array - the kallsyms arrays, one vocabulary for every file
+ * @KSYM_A_NUM_SYMS: kallsyms_num_syms
+ * @KSYM_A_NAMES: kallsyms_names
+ * @KSYM_A_MARKERS: kallsyms_markers
+ * @KSYM_A_TOKEN_TABLE: kallsyms_token_table
+ * @KSYM_A_TOKEN_INDEX: kallsyms_token_index
+ * @KSYM_A_OFFSETS: kallsyms_offsets
+ * @KSYM_A_ADDRESSES: kallsyms_addresses
+ * @KSYM_A_RELATIVE_BASE: kallsyms_relative_base
+ * @KSYM_A_SEQS: kallsyms_seqs_of_names
+ * @KSYM_NR_ARRAYS: how many
  *
  * The decoder, the landmark scan, the module's locate paths and ksymdump
  * all index their per-array data with this enum; ksym_array_name() gives
@@ -54,10 +64,10 @@ enum ksym_array {
 	KSYM_A_MARKERS,
 	KSYM_A_TOKEN_TABLE,
 	KSYM_A_TOKEN_INDEX,
-	KSYM_A_OFFSETS,		/* kallsyms_offsets */
-	KSYM_A_ADDRESSES,	/* kallsyms_addresses */
-	KSYM_A_RELATIVE_BASE,	/* kallsyms_relative_base */
-	KSYM_A_SEQS,		/* kallsyms_seqs_of_names */
+	KSYM_A_OFFSETS,
+	KSYM_A_ADDRESSES,
+	KSYM_A_RELATIVE_BASE,
+	KSYM_A_SEQS,
 	KSYM_NR_ARRAYS
 };
 
@@ -75,6 +85,15 @@ struct ksym_view {
 /**
  * struct ksym_arrays - the raw arrays, by name or by enum ksym_array
  * @v: the views, indexed by enum ksym_array
+ * @num_syms: @v[KSYM_A_NUM_SYMS]
+ * @names: @v[KSYM_A_NAMES]
+ * @markers: @v[KSYM_A_MARKERS]
+ * @token_table: @v[KSYM_A_TOKEN_TABLE]
+ * @token_index: @v[KSYM_A_TOKEN_INDEX]
+ * @offsets: @v[KSYM_A_OFFSETS]
+ * @addresses: @v[KSYM_A_ADDRESSES]
+ * @relative_base: @v[KSYM_A_RELATIVE_BASE]
+ * @seqs: @v[KSYM_A_SEQS]
  *
  * The named members alias @v (decoder.c asserts the offsets).  Views that
  * a layout does not have stay empty.
@@ -103,6 +122,8 @@ struct ksym_arrays {
  * @big_endian: the table's byte order
  *
  * The one byte-order reader of the decoder, the scan and ksymdump.
+ *
+ * Return: the value.
  */
 static inline u64 ksym_get_uint(const u8 *p, unsigned int size,
 				bool big_endian)
@@ -163,10 +184,12 @@ enum ksym_err_code {
  * @len: the record's length in token bytes, on success
  *
  * The one reader of the prefix for the decoder, the scan and the module's
- * walk of unproven memory.  Returns the prefix size (1 or 2), or a negated
- * enum ksym_err_code: -KSYM_E_NAMES_BOUNDS when the prefix or the record
- * runs past @avail, -KSYM_E_LEN_3BYTE, -KSYM_E_LEN_FORM (a 2-byte length
- * that fits one byte), -KSYM_E_LEN_ZERO.
+ * walk of unproven memory.
+ *
+ * Return: the prefix size (1 or 2), or a negated enum ksym_err_code:
+ * -KSYM_E_NAMES_BOUNDS when the prefix or the record runs past @avail,
+ * -KSYM_E_LEN_3BYTE, -KSYM_E_LEN_FORM (a 2-byte length that fits one
+ * byte), -KSYM_E_LEN_ZERO.
  */
 static inline int ksym_rec_prefix(const u8 *p, size_t avail,
 				  enum ksym_len_enc enc, u32 *len)
@@ -279,6 +302,15 @@ struct ksym_stats {
 	u32 token_uses[256];
 };
 
+/*
+ * Every function that takes a struct ksym_error accepts NULL there.  On
+ * failure it returns a negative errno (-EINVAL for a table that breaks a
+ * rule, -ENOENT for a lookup that finds nothing) and, when @err is given,
+ * fills it: code, stable check name, index, values seen and expected, and
+ * a message that starts with the check name.
+ */
+
+/* Stable names: "base-relative", "markers.offset", "kallsyms_names". */
 const char *ksym_mode_name(enum ksym_addr_mode mode);
 const char *ksym_check_name(enum ksym_err_code code);
 const char *ksym_array_name(enum ksym_array a);
@@ -301,44 +333,143 @@ typedef const u8 *(*ksym_at_fn)(void *ctx, u64 va, size_t size);
 void ksym_views_at(struct ksym_arrays *t, const u64 va[KSYM_NR_ARRAYS],
 		   u32 n, unsigned int ptr_size, ksym_at_fn at, void *ctx);
 
-/* Cheap checks (sizes, token table, num_syms) and set-up.  No full walk. */
+/**
+ * ksym_open() - set up a decoder over @t with layout @l
+ * @kt: the instance to fill (the caller owns it; @kt->rec_off and
+ *	@kt->rec_off_cap may be set beforehand)
+ * @t: the views; they must outlive @kt
+ * @l: the layout; %KSYM_ADDR_UNKNOWN as the mode means "prove it"
+ * @err: the failure, or NULL
+ *
+ * Cheap checks only: the layout's parameters, num_syms against the views'
+ * sizes, the token index and table, the sizes of the address arrays.  No
+ * record is walked.
+ *
+ * Return: 0, or a negative errno with @err filled.
+ */
 int ksym_open(struct ksym_decoder *kt, const struct ksym_arrays *t,
 	      const struct ksym_layout *l, struct ksym_error *err);
 
-/*
- * Walk every record once and check every structural invariant: lengths,
- * bounds, markers, name length, type letter, address order (when the mode is
- * known) and seqs_of_names.
+/**
+ * ksym_validate() - check every structural invariant of the table
+ * @kt: an open decoder
+ * @err: the first failure, or NULL
+ *
+ * One walk of every record: length prefixes, bounds, markers, name length,
+ * type letter, address order (when the mode is known), and seqs_of_names
+ * (in range, and strictly increasing by (name, index): a permutation in
+ * name order).  Fills @kt->rec_off when the caller gave one.
+ *
+ * Return: 0, or a negative errno with @err filled.
  */
 int ksym_validate(struct ksym_decoder *kt, struct ksym_error *err);
 
-/* Decode the record at byte offset *@off into @buf, advancing *@off. */
+/**
+ * ksym_decode_at() - decode the record at byte offset *@off
+ * @kt: an open decoder
+ * @index: the record's symbol index (for its address and for errors)
+ * @off: in: the record's offset in names; out: the next record's
+ * @buf: at least %KSYM_NAME_MAX + 1 bytes for the name
+ * @sym: the symbol; @sym->name points into @buf
+ * @err: the failure, or NULL
+ *
+ * Sequential access: start at 0 and call it for index 0, 1, 2, ...
+ *
+ * Return: 0, or a negative errno with @err filled.
+ */
 int ksym_decode_at(struct ksym_decoder *kt, u32 index, u32 *off,
 		   char *buf, struct ksym_sym *sym, struct ksym_error *err);
 
-/* Random access through the markers (or the validated offsets). */
+/**
+ * ksym_get() - decode symbol @index by random access
+ * @kt: an open decoder
+ * @index: below @kt->num_syms
+ * @buf: at least %KSYM_NAME_MAX + 1 bytes for the name
+ * @sym: the symbol; @sym->name points into @buf
+ * @err: the failure, or NULL
+ *
+ * Through the record offsets when ksym_validate() filled them, else from
+ * the marker before @index.
+ *
+ * Return: 0, or a negative errno with @err filled.
+ */
 int ksym_get(struct ksym_decoder *kt, u32 index, char *buf,
 	     struct ksym_sym *sym, struct ksym_error *err);
 
+/**
+ * ksym_address() - the address of symbol @index under the layout's mode
+ * @kt: an open decoder whose mode is known
+ * @index: below @kt->num_syms
+ * @addr: the address
+ * @err: the failure, or NULL
+ *
+ * Return: 0, or a negative errno with @err filled.
+ */
 int ksym_address(const struct ksym_decoder *kt, u32 index, u64 *addr,
 		 struct ksym_error *err);
 
-/*
- * Find the address mode by proof: keep the one mode that reproduces every
- * anchor.  Sets kt->layout.mode on success.
+/**
+ * ksym_prove_mode() - find the address mode by proof
+ * @kt: an open decoder
+ * @anchors: addresses known from outside the table (up to
+ *	%KSYM_MAX_ANCHORS), each looked up by name in the table
+ * @nr_anchors: entries in @anchors
+ * @proof: how each mode fared
+ * @err: the failure, or NULL; with no fit or several, its message lists
+ *	every mode's value for the first anchor
+ *
+ * Keeps the one mode under which every anchor's symbol decodes to its
+ * known address, and sets @kt->layout.mode to it.
+ *
+ * Return: 0, or a negative errno with @err filled (mode.none,
+ * mode.ambiguous, mode.anchor_missing).
  */
 int ksym_prove_mode(struct ksym_decoder *kt, const struct ksym_anchor *anchors,
 		    unsigned int nr_anchors, struct ksym_proof *proof,
 		    struct ksym_error *err);
 
-/* name -> lowest address among equal names (and its index). */
+/**
+ * ksym_lookup_name() - the lowest address among the symbols named @name
+ * @kt: an open decoder (the binary search trusts seqs_of_names only as
+ *	far as ksym_validate() proved it)
+ * @name: the name, without the type letter
+ * @addr: the address, or NULL
+ * @index: the symbol index, or NULL
+ * @err: the failure, or NULL
+ *
+ * As kallsyms_lookup_name() answers: a binary search over seqs_of_names,
+ * or a linear scan when the table has none.  Uses @kt->scratch[1].
+ *
+ * Return: 0, -ENOENT (lookup.not_found), or another negative errno.
+ */
 int ksym_lookup_name(struct ksym_decoder *kt, const char *name, u64 *addr,
 		     u32 *index, struct ksym_error *err);
 
-/* address -> first alias at or below it, offset into it and its size. */
+/**
+ * ksym_lookup_addr() - the symbol that holds @addr
+ * @kt: an open decoder whose mode is known
+ * @addr: any address
+ * @index: the first alias at the highest symbol address at or below @addr
+ * @offset: @addr minus that symbol's address
+ * @size: up to the next higher symbol address; 0 for the last one (its
+ *	end is not in the table)
+ * @err: the failure, or NULL
+ *
+ * As kallsyms_lookup() answers for addresses inside the kernel.
+ *
+ * Return: 0, -ENOENT below the first symbol, or another negative errno.
+ */
 int ksym_lookup_addr(struct ksym_decoder *kt, u64 addr, u32 *index,
 		     u64 *offset, u64 *size, struct ksym_error *err);
 
+/**
+ * ksym_stats() - counts, bytes per array, compression and token use
+ * @kt: an open decoder
+ * @st: filled
+ * @err: the failure, or NULL
+ *
+ * Return: 0, or a negative errno with @err filled.
+ */
 int ksym_stats(struct ksym_decoder *kt, struct ksym_stats *st,
 	       struct ksym_error *err);
 

@@ -6,9 +6,10 @@
 #   1. fixtures from the real scripts/kallsyms.c (scripts/gen-fixtures.sh)
 #   2. the decoder suite over every fixture, built with gcc and with clang,
 #      both under ASan+UBSan (tests/test_decoder.c, KTAP)
-#   3. checkpatch.pl --strict on the kernel C (from Debian's linux-source),
+#   3. checkpatch.pl --strict on the kernel C (from Debian's linux-source)
 #      and on ksymdump (CamelCase ignored: zlib, zstd, lz4, bzip2 names;
-#      macro argument reuse ignored: ELF_FIELD takes a type and a field name)
+#      macro argument reuse ignored: ELF_FIELD takes a type and a field name);
+#      kernel-doc -Wall on the headers
 #   4. the module built by Kbuild against $KDIR with W=1 and sparse (C=1)
 #   5. the libFuzzer targets (decoder + scan, and ksymdump's locator) for
 #      $FUZZ_SECONDS each (0 skips them)
@@ -22,6 +23,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 # shellcheck source=lib.sh
 . "$here/lib.sh"
+# shellcheck source=ktap.sh
+. "$here/ktap.sh"
 
 B=${B:-$top/build}
 # the running kernel's build tree, else the newest Debian headers installed
@@ -35,34 +38,19 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-10}
 HOSTFLAGS=(-std=gnu11 -O1 -g -Wall -Wextra -Werror
 	   "-D__printf(a,b)=__attribute__((format(printf,a,b)))")
 SAN=(-fsanitize=address,undefined -fno-sanitize-recover=all)
-pass=0 fail=0 skip=0 step=0
-
-result() { # ok|fail|skip NAME [why]
-	step=$((step + 1))
-	case $1 in
-	ok) pass=$((pass + 1)); echo "ok $step $2" ;;
-	skip)
-		if [ "${CI:-}" = true ]; then
-			fail=$((fail + 1)); echo "not ok $step $2 # ${3:-} (CI may not skip)"
-		else
-			skip=$((skip + 1)); echo "ok $step $2 # SKIP ${3:-}"
-		fi ;;
-	*) fail=$((fail + 1)); echo "not ok $step $2 # ${3:-}" ;;
-	esac
-}
 
 mkdir -p "$B"
-echo "KTAP version 1"
+ktap_header
 echo "# ksym_verify checks, cache $KSYM_CACHE"
 
 # 1. fixtures
 if "$here/gen-fixtures.sh" -o "$B/fixtures" 2>"$B/gen-fixtures.log"; then
 	touch "$B/fixtures/.stamp"
 	grep -E 'fixtures: [0-9]+ from' "$B/gen-fixtures.log" | sed 's/^/# /'
-	result ok fixtures
+	ktap_pass fixtures
 else
 	tail -n 5 "$B/gen-fixtures.log" | sed 's/^/# /'
-	result fail fixtures "see $B/gen-fixtures.log"
+	ktap_fail fixtures "see $B/gen-fixtures.log"
 fi
 mapfile -t fixtures < <(ls -d "$B"/fixtures/*/ 2>/dev/null | sed 's:/$::')
 
@@ -71,18 +59,18 @@ run_suite() { # CC
 	local cc=$1 bin=$B/test_decoder-$1 log=$B/test_decoder-$1.ktap line p f
 
 	if ! command -v "$cc" >/dev/null; then
-		result skip "decoder_suite_$cc" "$cc not installed"
+		ktap_skip "decoder_suite_$cc" "$cc not installed"
 		return
 	fi
 	if ! "$cc" "${HOSTFLAGS[@]}" "${SAN[@]}" -o "$bin" \
 		"$top/tests/test_decoder.c" "$top/tests/fixture.c" \
 		"$top/decoder.c" "$top/scan.c" 2>"$log.build"; then
 		sed 's/^/# /' "$log.build"
-		result fail "decoder_suite_$cc" "build failed"
+		ktap_fail "decoder_suite_$cc" "build failed"
 		return
 	fi
 	if [ ${#fixtures[@]} -eq 0 ]; then
-		result fail "decoder_suite_$cc" "no fixtures to run on"
+		ktap_fail "decoder_suite_$cc" "no fixtures to run on"
 		return
 	fi
 	"$bin" "${fixtures[@]}" >"$log" 2>&1
@@ -91,15 +79,15 @@ run_suite() { # CC
 	p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
 	f=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
 	if [ -z "$p" ]; then
-		result fail "decoder_suite_$cc" "no summary line; the suite crashed? see $log"
+		ktap_fail "decoder_suite_$cc" "no summary line; the suite crashed? see $log"
 		return
 	fi
 	echo "# decoder_suite_$cc: $p cases passed, $f failed over ${#fixtures[@]} fixtures ($log)"
-	pass=$((pass + p)) fail=$((fail + f))
+	KTAP_PASS=$((KTAP_PASS + p)) KTAP_FAIL=$((KTAP_FAIL + f))
 	if [ "$f" = 0 ] && [ "$p" -gt 0 ]; then
-		result ok "decoder_suite_$cc"
+		ktap_pass "decoder_suite_$cc"
 	else
-		result fail "decoder_suite_$cc" "$f cases failed"
+		ktap_fail "decoder_suite_$cc" "$f cases failed"
 	fi
 }
 run_suite gcc
@@ -108,25 +96,34 @@ run_suite clang
 # 3. checkpatch
 checkpatch=$(ls "$KSYM_CACHE"/src/linux-source-6.12-*/scripts/checkpatch.pl 2>/dev/null | tail -n 1)
 if [ -z "$checkpatch" ]; then
-	result skip checkpatch "no linux-source scripts in the cache"
+	ktap_skip checkpatch "no linux-source scripts in the cache"
 else
 	out=$(cd "$top" && perl "$checkpatch" --strict --no-tree --quiet -f \
 		./*.c ./*.h kunit/*.c kunit/*.h 2>&1; perl "$checkpatch" --strict --no-tree --quiet \
 		--ignore CAMELCASE,MACRO_ARG_REUSE -f ksymdump/*.c ksymdump/*.h tests/fuzz_locate.c \
 		tests/bench_locate.c 2>&1)
 	if [ -z "$out" ]; then
-		result ok checkpatch
+		ktap_pass checkpatch
 	else
 		echo "$out" | sed 's/^/# /' | head -n 40
-		result fail checkpatch "style problems"
+		ktap_fail checkpatch "style problems"
+	fi
+	# the public headers' kernel-doc, as the kernel's own tool reads it
+	out=$(cd "$top" && perl "$(dirname "$checkpatch")/kernel-doc" -none -Wall \
+		./*.h 2>&1)
+	if [ -z "$out" ]; then
+		ktap_pass kernel_doc
+	else
+		echo "$out" | sed 's/^/# /' | head -n 40
+		ktap_fail kernel_doc "kernel-doc warnings"
 	fi
 fi
 
 # 4. Kbuild W=1 + sparse: the whole module, in a scratch copy
 if [ ! -f "$KDIR/Makefile" ]; then
-	result skip kbuild_w1_sparse "no kernel build tree at $KDIR"
+	ktap_skip kbuild_w1_sparse "no kernel build tree at $KDIR"
 elif ! command -v sparse >/dev/null; then
-	result skip kbuild_w1_sparse "sparse not installed"
+	ktap_skip kbuild_w1_sparse "sparse not installed"
 else
 	kb=$B/kbuild
 	rm -rf "$kb" && mkdir -p "$kb"
@@ -135,41 +132,32 @@ else
 	if [ $? -eq 0 ] && [ -f "$kb/ksym-verify.ko" ] &&
 	   ! grep -qiE 'warning|error' <<<"$out"; then
 		echo "# built ksym-verify.ko (module ksym_verify) against $KDIR"
-		result ok kbuild_w1_sparse
+		ktap_pass kbuild_w1_sparse
 	else
 		echo "$out" | sed 's/^/# /' | head -n 40
-		result fail kbuild_w1_sparse "warnings or errors against $KDIR"
+		ktap_fail kbuild_w1_sparse "warnings or errors against $KDIR"
 	fi
 fi
 
-# 5. fuzz
-if [ "$FUZZ_SECONDS" = 0 ]; then
-	result skip fuzz "FUZZ_SECONDS=0"
-elif ! command -v clang >/dev/null; then
-	result skip fuzz "clang not installed"
-elif out=$(make -s -C "$top" B="$B" FUZZ_SECONDS="$FUZZ_SECONDS" fuzz 2>&1); then
-	echo "$out" | tail -n 2 | sed 's/^/# /'
-	result ok fuzz
-else
-	echo "$out" | tail -n 30 | sed 's/^/# /'
-	result fail fuzz "the fuzzer found a crash"
-fi
-if [ "$FUZZ_SECONDS" = 0 ]; then
-	result skip fuzz_locate "FUZZ_SECONDS=0"
-elif ! command -v clang >/dev/null; then
-	result skip fuzz_locate "clang not installed"
-elif out=$(make -s -C "$top" B="$B" FUZZ_SECONDS="$FUZZ_SECONDS" fuzz-locate 2>&1); then
-	echo "$out" | tail -n 2 | sed 's/^/# /'
-	result ok fuzz_locate
-else
-	echo "$out" | tail -n 30 | sed 's/^/# /'
-	result fail fuzz_locate "the fuzzer found a crash in ksymdump's locator"
-fi
+# 5. fuzz: fuzz_step TARGET NAME WHAT
+fuzz_step() {
+	local out
 
-echo "1..$step"
-if [ $skip -gt 0 ]; then
-	echo "$pass passed, $fail failed, $skip skipped"
-else
-	echo "$pass passed, $fail failed"
-fi
-[ $fail -eq 0 ]
+	if [ "$FUZZ_SECONDS" = 0 ]; then
+		ktap_skip "$2" "FUZZ_SECONDS=0"
+	elif ! command -v clang >/dev/null; then
+		ktap_skip "$2" "clang not installed"
+	elif out=$(make -s -C "$top" B="$B" FUZZ_SECONDS="$FUZZ_SECONDS" "$1" 2>&1); then
+		echo "$out" | tail -n 2 | sed 's/^/# /'
+		ktap_pass "$2"
+	else
+		echo "$out" | tail -n 30 | sed 's/^/# /'
+		ktap_fail "$2" "the fuzzer found a crash in $3"
+	fi
+}
+fuzz_step fuzz fuzz "the decoder or the scan"
+fuzz_step fuzz-locate fuzz_locate "ksymdump's locator"
+
+ktap_plan
+ktap_totals
+ktap_ok

@@ -35,20 +35,13 @@ case "${1:-}" in -h|--help)
 	awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"
 	exit 0 ;;
 esac
-pass=0 fail=0
+# shellcheck source=ktap.sh
+. "$here/ktap.sh"
 t=$B/ksymdump-test
 rm -rf "$t" && mkdir -p "$t"
 
-verdict() { # OK? NAME WHY
-	if [ "$1" = 1 ]; then
-		pass=$((pass + 1)); echo "ok - $2"
-	else
-		fail=$((fail + 1)); echo "not ok - $2 # $3"
-	fi
-}
-
 make -s -C "$top" B="$B" "$B/ksymdump-san" >"$t/build.log" 2>&1 ||
-	{ cat "$t/build.log"; verdict 0 build "see $t/build.log"; echo "$pass passed, $fail failed"; exit 1; }
+	{ cat "$t/build.log"; ktap_fail build "see $t/build.log"; ktap_totals; exit 1; }
 kd=$B/ksymdump-san
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 
@@ -61,10 +54,10 @@ run() {
 	rc=$?
 	if [ $rc = "$want" ] && grep -qE "$pat" "$t/$name.out" "$t/$name.err" &&
 	   ! grep -q 'Sanitizer' "$t/$name.err"; then
-		verdict 1 "$name" ""
+		ktap_result 1 "$name" ""
 		grep -hE "$pat" "$t/$name.out" "$t/$name.err" | head -n 1 | cut -c1-300 | sed 's/^/# /'
 	else
-		verdict 0 "$name" "exit $rc (want $want); $(head -c 400 "$t/$name.err" "$t/$name.out" | tr '\n' ' ')"
+		ktap_result 0 "$name" "exit $rc (want $want); $(head -c 400 "$t/$name.err" "$t/$name.out" | tr '\n' ' ')"
 	fi
 }
 
@@ -87,7 +80,7 @@ for d in "$B"/fixtures/*/; do
 		echo "# fixture $(basename "$d"): $(head -c 200 "$t/fx.err")"
 	fi
 done
-verdict "$([ $fx_fail = 0 ] && [ $fx_pass -gt 60 ] && echo 1)" \
+ktap_result "$([ $fx_fail = 0 ] && [ $fx_pass -gt 60 ] && echo 1)" \
 	"fixtures_raw_scan ($fx_pass fixtures)" "$fx_fail of $((fx_pass + fx_fail)) differ"
 
 echo "# === 2. Debian vmlinuz, no symbols, against /proc/kallsyms of a nokaslr boot"
@@ -99,7 +92,7 @@ for k in "$KSYM_CACHE"/kernels/*/; do
 	cap=$k/captured/proc-kallsyms-nokaslr
 	[ -n "$img" ] || continue
 	if [ ! -s "$cap" ]; then
-		verdict 0 "debian_vmlinuz_$rel" "no $cap (scripts/qemu.sh --nokaslr captures it)"
+		ktap_result 0 "debian_vmlinuz_$rel" "no $cap (scripts/qemu.sh --nokaslr captures it)"
 		continue
 	fi
 	run "debian_vmlinuz_$rel" 0 'verify: .* 0 mismatches: PASS' \
@@ -162,7 +155,7 @@ if [ -n "$tree" ]; then
 		run corrupt_offsets 4 'corrupt: check addr.nondecreasing failed at symbol [0-9]+' \
 			"$t/corrupt.bin"
 	else
-		verdict 0 corrupt_offsets "no kallsyms_offsets in --stats"
+		ktap_result 0 corrupt_offsets "no kallsyms_offsets in --stats"
 	fi
 	head -c 3000000 "$tree/arch/x86/boot/compressed/vmlinux.bin" >"$t/truncated.bin"
 	run truncated_elf 4 'corrupt: .*outside the 3000000-byte file' "$t/truncated.bin"
@@ -181,8 +174,8 @@ echo "# === 5. --json"
 "$kd" --json "$img" >"$t/out.json" 2>"$t/json.err"
 n=$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(len(d["symbols"]) if d["num_syms"] == len(d["symbols"]) else -1)' "$t/out.json" 2>&1)
 m=$("$kd" "$img" | wc -l)
-verdict "$([ "$n" = "$m" ] && [ "$m" -gt 1000 ] && echo 1)" json_lists_every_symbol \
+ktap_result "$([ "$n" = "$m" ] && [ "$m" -gt 1000 ] && echo 1)" json_lists_every_symbol \
 	"json: $n symbols, text output: $m lines"
 
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+ktap_totals
+ktap_ok

@@ -88,7 +88,9 @@ if [ "${KSYM_KUNIT_KVM:-0}" != 1 ]; then
 	export PATH="$wrap:$PATH"
 fi
 
-pass=0 fail=0
+# shellcheck source=ktap.sh
+. "$here/ktap.sh"
+ktap_header
 for line in "${lines[@]}"; do
 	src=$(ksym_full_source "$line") || exit 1
 	pv=$(basename "$src")
@@ -125,11 +127,12 @@ for line in "${lines[@]}"; do
 		echo "# $pv $arch: ${summary:-no summary (see $log)}"
 		grep -E '\[(FAILED|SKIPPED|CRASHED)\]' "$log" | head -n 20 | sed 's/^/#   /'
 		if [ $rc = 0 ] && [ -n "$summary" ]; then
-			pass=$((pass + 1)); echo "ok - kunit_${line}_$arch"
+			ktap_pass "kunit_${line}_$arch"
 		else
-			fail=$((fail + 1)); echo "not ok - kunit_${line}_$arch # kunit.py exited $rc; see $log"
+			ktap_fail "kunit_${line}_$arch" "kunit.py exited $rc; see $log"
 		fi
 	done
 done
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+ktap_plan
+ktap_totals
+ktap_ok

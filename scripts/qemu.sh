@@ -39,6 +39,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 # shellcheck source=lib.sh
 . "$here/lib.sh"
+# shellcheck source=ktap.sh
+. "$here/ktap.sh"
 
 out=$top/build/qemu
 arches=() kvers=() show_report=0 extra_args="" from_capture=0 nopoweroff=0
@@ -76,8 +78,6 @@ fi
 [ ${#kvers[@]} -gt 0 ] || kvers=(6.1 6.12 7)
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-900}
 
-deb_arch() { if [ "$1" = x86_64 ]; then echo amd64; else echo arm64; fi; }
-
 # tree_setup ARCH: use the kernel build tree given with TREE=
 tree_setup() {
 	local img=arch/x86/boot/bzImage
@@ -93,169 +93,13 @@ tree_setup() {
 	[ -f "$tree/Module.symvers" ] || { echo "    # no Module.symvers in $tree: run make there first"; return 1; }
 }
 
-# kernel_entry_ok ROOT REL: does the cache entry ROOT hold a kernel image
-# and a headers tree for REL?  Only then may it be marked complete.
-kernel_entry_ok() {
-	local root=$1 rel=$2 h=$1/root/usr/src/linux-headers-$2
-
-	ksym_first "$root/root/boot/vmlinuz-$rel" \
-		"$root/root/usr/lib/modules/$rel/vmlinuz" >/dev/null &&
-		[ -f "$h/Makefile" ] && [ -f "$h/.config" ] &&
-		[ -f "$h/Module.symvers" ] && [ -e "$h/scripts/" ]
-}
-
-# kernel_resolve ARCH KVER: ask the archive which kernel KVER is today; sets
-# K_REL, K_IMG (the package holding the image), K_PKG, and the header
-# packages in K_DEBS_HDR, K_KBUILD
-kernel_resolve() {
-	local arch=$1 kver=$2 da suite meta img deps
-
-	da=$(deb_arch "$arch")
-	suite=$(ksym_suite "$kver")
-	case $kver in
-	6.1) meta=linux-image-$da ;;
-	6.12) meta=linux-image-6.12-$da ;;
-	7) meta=linux-image-$da ;;
-	*) ksym_die "KVER must be 6.1, 6.12 or 7" ;;
-	esac
-	deps=$(ksym_apt "$suite" "$da" apt-cache depends "$meta") || return 1
-	img=$(awk '/Depends: linux-image-[0-9]/ {print $2; exit}' <<<"$deps")
-	[ -n "$img" ] || { ksym_log "$meta ($suite/$da) names no kernel"; return 1; }
-	K_REL=${img#linux-image-}
-	case $kver in
-	7) [[ $K_REL == 7.* ]] || { ksym_log "sid's $meta is $K_REL, not 7.x"; return 1; } ;;
-	esac
-	deps=$(ksym_apt "$suite" "$da" apt-cache depends "linux-headers-$K_REL") || return 1
-	K_DEBS_HDR="linux-headers-$K_REL $(awk '/Depends: linux-headers-.*-common/ {print $2; exit}' <<<"$deps")"
-	K_KBUILD=$(awk '/Depends: linux-kbuild-/ {print $2; exit}' <<<"$deps")
-	# 7.x splits the image: linux-binary-<rel> holds the kernel
-	deps=$(ksym_apt "$suite" "$da" apt-cache depends "$img") || return 1
-	ksym_has "$deps" "linux-binary-$K_REL" && img=linux-binary-$K_REL
-	K_IMG=$img
-	K_PKG=$(ksym_apt "$suite" "$da" apt-cache policy "$img" | awk '/Candidate:/ {print $2}')
-}
-
-# kernel_unpack ARCH KVER ROOT: download the resolved packages and unpack
-# them into ROOT; marks ROOT complete only when kernel_entry_ok holds
-kernel_unpack() {
-	local arch=$1 kver=$2 root=$3 da suite deb
-	local -a debs
-
-	da=$(deb_arch "$arch")
-	suite=$(ksym_suite "$kver")
-	# shellcheck disable=SC2086 # K_DEBS_HDR is a list of package names
-	debs=($(ksym_download "$suite" "$da" "$K_IMG" $K_DEBS_HDR)) || return 1
-	# the host runs the build tools: always the amd64 kbuild
-	debs+=("$(ksym_download "$suite" amd64 "$K_KBUILD")") || return 1
-	rm -rf "$root" && mkdir -p "$root/root"
-	for deb in "${debs[@]}"; do
-		ksym_log "unpack: $(basename "$deb")"
-		dpkg -x "$deb" "$root/root" || { ksym_log "dpkg -x $deb failed"; return 1; }
-	done
-	# the headers name their -common part (and, from 7.x, their own
-	# directory) by absolute path
-	sed -i "s|/usr/src/|$root/root/usr/src/|g" \
-		"$root/root/usr/src/linux-headers-$K_REL/Makefile" || return 1
-	kernel_entry_ok "$root" "$K_REL" ||
-		{ ksym_log "$root: no kernel image or headers for $K_REL in $K_IMG $K_DEBS_HDR"; return 1; }
-	echo "$K_PKG" >"$root/.package"
-	touch "$root/.complete"
-}
-
-# kernel_fetch ARCH KVER: unpack image + headers into the cache; sets
-# K_REL, K_IMAGE, K_DIR (the headers' build directory), K_PKG.  When the
-# archive's kernel cannot be had (sid replaces versions daily), the last
-# complete entry for ARCH and KVER is used, and said.
+# kernel_fetch ARCH KVER: a Debian kernel (debian.sh), or the tree given
 kernel_fetch() {
-	local arch=$1 kver=$2 root last
-
-	if [ "$kver" = tree ]; then
-		tree_setup "$arch"
-		return
-	fi
-	last=$KSYM_CACHE/kernels/last-$arch-$kver
-	root=""
-	if kernel_resolve "$arch" "$kver"; then
-		root=$KSYM_CACHE/kernels/$K_REL
-		if [ -f "$root/.complete" ] && ! kernel_entry_ok "$root" "$K_REL"; then
-			ksym_log "$root was marked complete but lacks its kernel or headers: fetching again"
-			rm -f "$root/.complete"
-		fi
-		[ -f "$root/.complete" ] || kernel_unpack "$arch" "$kver" "$root" || root=""
-	fi
-	if [ -n "$root" ]; then
-		mkdir -p "$KSYM_CACHE/kernels" && echo "$K_REL" >"$last"
-	elif [ -s "$last" ] && root=$KSYM_CACHE/kernels/$(cat "$last") &&
-	     [ -f "$root/.complete" ] && kernel_entry_ok "$root" "$(cat "$last")"; then
-		K_REL=$(cat "$last")
-		K_PKG=$(cat "$root/.package" 2>/dev/null || echo "?")
-		echo "    # the archive's $arch $kver kernel could not be had; using the cached $K_REL"
+	if [ "$2" = tree ]; then
+		tree_setup "$1"
 	else
-		echo "    # no $arch $kver kernel: the archive's could not be had and none is cached"
-		K_REL=? K_PKG=?
-		return 1
+		debian_kernel "$@"
 	fi
-	K_DIR=$root/root/usr/src/linux-headers-$K_REL
-	K_HOW="Debian's headers"
-	# Debian ships a one-line placeholder System.map: say so, never read it
-	if grep -qs 'The real System.map is in' "$root/root/boot/System.map-$K_REL"; then
-		echo "    # boot/System.map-$K_REL is Debian's placeholder (the real one is in the -dbg package); ground truth is the guest's /proc/kallsyms"
-	fi
-	# sid's kbuild host tools may need a newer glibc than this machine's
-	if [[ $("$K_DIR/scripts/kconfig/conf" --help 2>&1) == *GLIBC_* ]]; then
-		prepare_from_source "$arch" "$kver" "$root" || return 1
-	fi
-	K_IMAGE=$(ksym_first "$root/root/boot/vmlinuz-$K_REL" \
-		"$root/root/usr/lib/modules/$K_REL/vmlinuz")
-}
-
-# prepare_from_source ARCH KVER ROOT: a module build tree made from the same
-# version's linux-source with Debian's .config, release string and
-# Module.symvers, built by this machine's compiler.  Sets K_DIR and K_HOW.
-prepare_from_source() {
-	local arch=$1 kver=$2 root=$3 pkg src o kv
-	local -a mk
-
-	src=$(ksym_full_source "$kver") || return 1
-	pkg=$(basename "$src")
-	o=$root/prepared
-	mk=(make -s -C "$src" O="$o" -j"$(nproc)")
-	[ "$arch" = arm64 ] && mk+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
-	if [ ! -f "$o/.complete" ]; then
-		ksym_log "prepare: $K_REL build tree from $pkg with Debian's .config"
-		rm -rf "$o" && mkdir -p "$o"
-		cp "$K_DIR/.config" "$o/.config"
-		kv=$(make -s -C "$src" kernelversion)
-		# the release string must be Debian's, for the module's vermagic
-		"$src/scripts/config" --file "$o/.config" \
-			--set-str LOCALVERSION "${K_REL#"$kv"}" \
-			--disable LOCALVERSION_AUTO \
-			--set-str SYSTEM_TRUSTED_KEYS "" \
-			--set-str SYSTEM_REVOCATION_KEYS ""
-		"${mk[@]}" olddefconfig >"$o/prepare.log" 2>&1 &&
-			"${mk[@]}" modules_prepare >>"$o/prepare.log" 2>&1 ||
-			{ tail -n 20 "$o/prepare.log" >&2; return 1; }
-		[ "$(cat "$o/include/config/kernel.release")" = "$K_REL" ] ||
-			{ echo "prepared release $(cat "$o/include/config/kernel.release") != $K_REL" >&2; return 1; }
-		# Debian's symbol CRCs, so the kernel accepts the module's imports
-		cp "$K_DIR/Module.symvers" "$o/Module.symvers"
-		touch "$o/.complete"
-	fi
-	K_DIR=$o
-	K_HOW="a tree prepared from $pkg with Debian's .config and Module.symvers (the packaged kbuild tools need a newer glibc)"
-}
-
-# busybox_for ARCH: a static busybox for the guest
-busybox_for() {
-	local da dir deb
-	da=$(deb_arch "$1")
-	dir=$KSYM_CACHE/busybox/$da
-	if [ ! -x "$dir/bin/busybox" ]; then
-		deb=$(ksym_download bookworm "$da" busybox-static)
-		rm -rf "$dir" && mkdir -p "$dir"
-		dpkg -x "$deb" "$dir" || ksym_die "dpkg -x $deb failed"
-	fi
-	echo "$dir/bin/busybox"
 }
 
 # build_module ARCH KDIR DIR: build ksym-verify.ko in a scratch copy, with
@@ -362,150 +206,215 @@ extract() {
 		tr -d '\r' | base64 -d 2>/dev/null | gunzip >"$3" 2>/dev/null
 }
 
-npass=0 nfail=0 nrun=0 idx=0
-total=$((${#arches[@]} * ${#kvers[@]}))
-echo "KTAP version 1"
-echo "1..$total"
-for arch in "${arches[@]}"; do
-	for kver in "${kvers[@]}"; do
-		idx=$((idx + 1))
-		name=$arch-$kver
-		d=$out/$name
-		rm -rf "$d" && mkdir -p "$d"
-		t0=$(date +%s)
-		why=""
-		echo "    KTAP version 1"
-		echo "    # Subtest: $name"
-		kernel_fetch "$arch" "$kver" || why="kernel download failed"
-		echo "    # kernel: $K_REL (Debian package $K_PKG)"
-		echo "    # module built against ${K_HOW:-?}"
-		if [ -z "$why" ] && ! build_module "$arch" "$K_DIR" "$d/module"; then
-			sed 's/^/    # /' "$d/module/build.log" | tail -n 20
-			why="module build against $K_DIR failed"
+# ---- one entry of the matrix: prepare, boot, check ----
+
+# entry_prepare ARCH KVER DIR: the kernel, the module(s) and the initramfs.
+# Sets KKO (the KUnit module, or empty); on failure, WHY says why.
+entry_prepare() {
+	local arch=$1 kver=$2 d=$3
+
+	KKO=""
+	kernel_fetch "$arch" "$kver" || { WHY="kernel download failed"; return 1; }
+	echo "    # kernel: $K_REL (Debian package $K_PKG)"
+	echo "    # module built against ${K_HOW:-?}"
+	if ! build_module "$arch" "$K_DIR" "$d/module"; then
+		sed 's/^/    # /' "$d/module/build.log" | tail -n 20
+		WHY="module build against $K_DIR failed"
+		return 1
+	fi
+	if [ $kunit_module = 1 ]; then
+		if ! build_kunit_module "$arch" "$K_DIR" "$d/kunit-module"; then
+			tail -n 20 "$d/kunit-module/build.log" | sed 's/^/    # /'
+			WHY="ksym_verify_kunit.ko build failed"
+			return 1
 		fi
-		kko=""
-		if [ -z "$why" ] && [ $kunit_module = 1 ]; then
-			if build_kunit_module "$arch" "$K_DIR" "$d/kunit-module"; then
-				kko=$d/kunit-module/ksym_verify_kunit.ko
-			else
-				tail -n 20 "$d/kunit-module/build.log" | sed 's/^/    # /'
-				why="ksym_verify_kunit.ko build failed"
-			fi
-		fi
-		if [ -z "$why" ]; then
-			make_initramfs "$arch" "$d/module/ksym-verify.ko" "$d/initramfs.gz" "$kko" ||
-				why="initramfs failed"
-		fi
-		if [ -z "$why" ]; then
-			ksym_log "boot: $name ($K_REL) under QEMU, timeout ${QEMU_TIMEOUT}s"
-			margs=$extra_args
-			if [ $from_capture = 1 ]; then
-				margs+=" $(capture_params "$K_REL")" ||
-					why="no earlier capture with kallsyms_* symbols"
-			fi
-			[ -n "$margs" ] && echo "    # module parameters:$margs"
-			boot "$arch" "$K_IMAGE" "$d/initramfs.gz" "$d/serial.log" "$margs"
-			rc=$?
-			nrun=$((nrun + 1))
-			[ "$arch" = x86_64 ] && echo "    # accel: $KSYM_ACCEL ($KSYM_ACCEL_WHY)"
-			if [ $rc = 124 ]; then
-				why="timeout after ${QEMU_TIMEOUT}s"
-			elif ! grep -aq '==KSYM-DONE' "$d/serial.log"; then
-				why="the guest did not come back (qemu status $rc)"
-			fi
-		fi
-		checks=0 fails=0
-		check() { # OK? NAME [why]
-			checks=$((checks + 1))
-			if [ "$1" = 1 ]; then
-				echo "    ok $checks $2"
-			else
-				fails=$((fails + 1))
-				echo "    not ok $checks $2 # ${3:-}"
-			fi
-		}
-		if [ -z "$why" ]; then
-			warn=$(grep -ciE 'warning|error' "$d/module/build.log")
-			check "$([ "$warn" = 0 ] && echo 1)" module_build_w1_sparse_clean \
-				"$warn warnings: $(grep -iE 'warning|error' "$d/module/build.log" | head -n 2 | tr '\n' ' ')"
-			for f in report ktap stats symbols kallsyms dmesg; do
-				extract "$f" "$d/serial.log" "$d/$f"
-			done
-			ins=$(grep -a '==KSYM-INSMOD' "$d/serial.log" | tr -d '\r' | awk '{print $2}')
-			check "$([ "$ins" = 0 ] && echo 1)" insmod_fail_on_mismatch \
-				"insmod exited $ins: $(grep -a 'ksym_verify: FAIL' "$d/dmesg" | head -n 1)"
-			rerun=$(grep -a '==KSYM-RERUN' "$d/serial.log" | tr -d '\r' | awk '{print $2}')
-			unl=$(grep -a '==KSYM-UNLOADED' "$d/serial.log" | tr -d '\r' | awk '{print $2}')
-			oops=$(grep -cE 'BUG:|Oops|WARNING:|Call Trace|general protection' "$d/dmesg")
-			check "$([ "$rerun" = 0 ] && [ "$unl" = 1 ] && [ "$oops" = 0 ] && echo 1)" \
-				rerun_and_unload_while_open \
-				"re-run status ${rerun:-none}, still loaded: $([ "$unl" = 1 ] && echo no || echo yes), $oops oops/warning lines in dmesg"
-			check "$(grep -q "^verdict: PASS" "$d/report" && echo 1)" report_verdict \
-				"$(grep '^verdict' "$d/report")"
-			n=$(wc -l <"$d/symbols")
-			# vmlinux symbols come first in /proc/kallsyms, modules after
-			cmp -s <(head -n "$n" "$d/kallsyms") "$d/symbols"
-			same=$?
-			extra=$(sed -n "$((n + 1))p" "$d/kallsyms")
-			check "$([ "$n" -gt 1000 ] && [ $same = 0 ] &&
-				{ [ -z "$extra" ] || [[ $extra == *"["* ]]; } && echo 1)" \
-				symbols_equal_proc_kallsyms \
-				"$n decoded lines; first difference: $(diff <(head -n "$n" "$d/kallsyms") "$d/symbols" | head -n 3 | tr '\n' ' ')"
-			if [ -n "$kko" ]; then
-				warn=$(grep -ciE 'warning|error' "$d/kunit-module/build.log")
-				check "$([ "$warn" = 0 ] && echo 1)" kunit_module_build_w1_sparse_clean \
-					"$warn warnings: $(grep -iE 'warning|error' "$d/kunit-module/build.log" | head -n 2 | tr '\n' ' ')"
-				kpy=$(ls "$KSYM_CACHE"/src-full/*/tools/testing/kunit/kunit.py 2>/dev/null | tail -n 1)
-				for s in ksym_decoder ksym_live; do
-					extract "kunit-$s" "$d/serial.log" "$d/kunit-$s.ktap"
-					sum=$(python3 "$kpy" parse "$d/kunit-$s.ktap" 2>&1 | grep -E 'Ran [0-9]+ tests' | tail -n 1 | sed 's/^\[[0-9:]*\] //')
-					echo "    # $s (module): ${sum:-no parsable result}"
-					check "$(grep -qE 'Ran [0-9]+ tests: passed: [0-9]+(, skipped: [0-9]+)?$' <<<"$sum" && echo 1)" \
-						"kunit_module_$s" "${sum:-no result}"
-				done
-			fi
-			if [ "$kver" = tree ]; then
-				if [ ! -s "$tree/System.map" ]; then
-					check 0 symbols_match_system_map "no System.map in $tree"
-				else
-					rtext=$(awk '$3 == "_text" {print $1; exit}' "$d/kallsyms")
-					awk -v text="$rtext" -f "$here/sysmap-compare.awk" \
-						"$tree/System.map" "$d/symbols" >"$d/sysmap.log"
-					rc=$?
-					sed 's/^/    /' "$d/sysmap.log"
-					check "$([ $rc = 0 ] && echo 1)" symbols_match_system_map \
-						"$(tail -n 1 "$d/sysmap.log")"
-				fi
-			fi
-			if [ -s "$d/kallsyms" ] && [ "$kver" != tree ] && [ $nokaslr = 1 ]; then
-				mkdir -p "$KSYM_CACHE/kernels/$K_REL/captured"
-				cp "$d/kallsyms" "$KSYM_CACHE/kernels/$K_REL/captured/proc-kallsyms-nokaslr"
-			elif [ -s "$d/kallsyms" ] && [ "$kver" != tree ]; then
-				mkdir -p "$KSYM_CACHE/kernels/$K_REL/captured"
-				cp "$d/kallsyms" "$KSYM_CACHE/kernels/$K_REL/captured/proc-kallsyms"
-				awk '$3 == "_text" {print $1; exit}' "$d/kallsyms" \
-					>"$KSYM_CACHE/kernels/$K_REL/captured/runtime-_text"
-				# link address = runtime address - this
-				sed -n 's/^kaslr_offset: //p' "$d/report" \
-					>"$KSYM_CACHE/kernels/$K_REL/captured/kaslr-offset"
-			fi
-			grep -E '^(layout\.(order|mode)|num_syms|ms\.total|quirk)' "$d/report" |
-				sed 's/^/    # /'
-			[ $show_report = 1 ] && sed 's/^/    # | /' "$d/report"
+		KKO=$d/kunit-module/ksym_verify_kunit.ko
+	fi
+	make_initramfs "$arch" "$d/module/ksym-verify.ko" "$d/initramfs.gz" "$KKO" ||
+		{ WHY="initramfs failed"; return 1; }
+}
+
+# entry_boot ARCH KVER DIR: boot the guest; on failure, WHY says why
+entry_boot() {
+	local arch=$1 kver=$2 d=$3 margs=$extra_args rc
+
+	if [ $from_capture = 1 ]; then
+		margs+=" $(capture_params "$K_REL")" ||
+			{ WHY="no earlier capture with kallsyms_* symbols"; return 1; }
+	fi
+	ksym_log "boot: $arch-$kver ($K_REL) under QEMU, timeout ${QEMU_TIMEOUT}s"
+	[ -n "$margs" ] && echo "    # module parameters:$margs"
+	boot "$arch" "$K_IMAGE" "$d/initramfs.gz" "$d/serial.log" "$margs"
+	rc=$?
+	nrun=$((nrun + 1))
+	[ "$arch" = x86_64 ] && echo "    # accel: $KSYM_ACCEL ($KSYM_ACCEL_WHY)"
+	if [ $rc = 124 ]; then
+		WHY="timeout after ${QEMU_TIMEOUT}s"
+		return 1
+	fi
+	grep -aq '==KSYM-DONE' "$d/serial.log" ||
+		{ WHY="the guest did not come back (qemu status $rc)"; return 1; }
+}
+
+# marker NAME DIR: the value the guest printed after ==KSYM-NAME
+marker() {
+	grep -a "==KSYM-$1" "$2/serial.log" | tr -d '\r' | awk '{print $2}'
+}
+
+# check_clean_build LOG NAME: W=1 and sparse said nothing
+check_clean_build() {
+	local warn
+
+	warn=$(grep -ciE 'warning|error' "$1")
+	if [ "$warn" = 0 ]; then
+		ktap_pass "$2"
+	else
+		ktap_fail "$2" "$warn warnings: $(grep -iE 'warning|error' "$1" | head -n 2 | tr '\n' ' ')"
+	fi
+}
+
+# check_guest DIR: the module's verdict, the re-run and unload, the oopses
+check_guest() {
+	local d=$1 ins rerun unl oops
+
+	ins=$(marker INSMOD "$d")
+	if [ "$ins" = 0 ]; then
+		ktap_pass insmod_fail_on_mismatch
+	else
+		ktap_fail insmod_fail_on_mismatch \
+			"insmod exited $ins: $(grep -a 'ksym_verify: FAIL' "$d/dmesg" | head -n 1)"
+	fi
+	rerun=$(marker RERUN "$d")
+	unl=$(marker UNLOADED "$d")
+	oops=$(grep -cE 'BUG:|Oops|WARNING:|Call Trace|general protection' "$d/dmesg")
+	if [ "$rerun" = 0 ] && [ "$unl" = 1 ] && [ "$oops" = 0 ]; then
+		ktap_pass rerun_and_unload_while_open
+	else
+		ktap_fail rerun_and_unload_while_open \
+			"re-run status ${rerun:-none}, still loaded: $([ "$unl" = 1 ] && echo no || echo yes), $oops oops/warning lines in dmesg"
+	fi
+	if grep -q "^verdict: PASS" "$d/report"; then
+		ktap_pass report_verdict
+	else
+		ktap_fail report_verdict "$(grep '^verdict' "$d/report")"
+	fi
+}
+
+# check_symbols DIR: the decoded table is the vmlinux part of /proc/kallsyms
+check_symbols() {
+	local d=$1 n extra
+
+	n=$(wc -l <"$d/symbols")
+	extra=$(sed -n "$((n + 1))p" "$d/kallsyms")
+	# vmlinux symbols come first in /proc/kallsyms, modules after
+	if [ "$n" -gt 1000 ] && cmp -s <(head -n "$n" "$d/kallsyms") "$d/symbols" &&
+	   { [ -z "$extra" ] || [[ $extra == *"["* ]]; }; then
+		ktap_pass symbols_equal_proc_kallsyms
+	else
+		ktap_fail symbols_equal_proc_kallsyms \
+			"$n decoded lines; first difference: $(diff <(head -n "$n" "$d/kallsyms") "$d/symbols" | head -n 3 | tr '\n' ' ')"
+	fi
+}
+
+# check_kunit_module DIR: ksym_verify_kunit.ko's results, parsed by kunit.py
+check_kunit_module() {
+	local d=$1 kpy s sum
+
+	check_clean_build "$d/kunit-module/build.log" kunit_module_build_w1_sparse_clean
+	kpy=$(ls "$KSYM_CACHE"/src-full/*/tools/testing/kunit/kunit.py 2>/dev/null | tail -n 1)
+	for s in ksym_decoder ksym_live; do
+		extract "kunit-$s" "$d/serial.log" "$d/kunit-$s.ktap"
+		sum=$(python3 "$kpy" parse "$d/kunit-$s.ktap" 2>&1 | grep -E 'Ran [0-9]+ tests' | tail -n 1 | sed 's/^\[[0-9:]*\] //')
+		echo "    # $s (module): ${sum:-no parsable result}"
+		if grep -qE 'Ran [0-9]+ tests: passed: [0-9]+(, skipped: [0-9]+)?$' <<<"$sum"; then
+			ktap_pass "kunit_module_$s"
 		else
-			check 0 boot "$why"
-		fi
-		echo "    1..$checks"
-		secs=$(($(date +%s) - t0))
-		if [ $fails = 0 ]; then
-			npass=$((npass + 1))
-			echo "ok $idx $name # ${secs}s, $K_REL"
-		else
-			nfail=$((nfail + 1))
-			echo "not ok $idx $name # ${secs}s, $K_REL"
+			ktap_fail "kunit_module_$s" "${sum:-no result}"
 		fi
 	done
+}
+
+# check_system_map DIR: a source tree's System.map, under the KASLR shift
+check_system_map() {
+	local d=$1 rtext
+
+	if [ ! -s "$tree/System.map" ]; then
+		ktap_fail symbols_match_system_map "no System.map in $tree"
+		return
+	fi
+	rtext=$(awk '$3 == "_text" {print $1; exit}' "$d/kallsyms")
+	if awk -v text="$rtext" -f "$here/sysmap-compare.awk" \
+		"$tree/System.map" "$d/symbols" >"$d/sysmap.log"; then
+		sed 's/^/    /' "$d/sysmap.log"
+		ktap_pass symbols_match_system_map
+	else
+		sed 's/^/    /' "$d/sysmap.log"
+		ktap_fail symbols_match_system_map "$(tail -n 1 "$d/sysmap.log")"
+	fi
+}
+
+# capture DIR: keep a Debian kernel's /proc/kallsyms (and, with KASLR, its
+# runtime _text and offset) in the kernel's cache directory
+capture() {
+	local d=$1 c=$KSYM_CACHE/kernels/$K_REL/captured
+
+	[ -s "$d/kallsyms" ] || return 0
+	mkdir -p "$c"
+	if [ $nokaslr = 1 ]; then
+		cp "$d/kallsyms" "$c/proc-kallsyms-nokaslr"
+		return 0
+	fi
+	cp "$d/kallsyms" "$c/proc-kallsyms"
+	awk '$3 == "_text" {print $1; exit}' "$d/kallsyms" >"$c/runtime-_text"
+	# link address = runtime address - this
+	sed -n 's/^kaslr_offset: //p' "$d/report" >"$c/kaslr-offset"
+}
+
+# run_entry ARCH KVER DIR: one kernel, as a KTAP subtest's results
+run_entry() {
+	local arch=$1 kver=$2 d=$3 f
+
+	WHY=""
+	if ! entry_prepare "$arch" "$kver" "$d" ||
+	   ! entry_boot "$arch" "$kver" "$d"; then
+		ktap_fail boot "$WHY"
+		return
+	fi
+	check_clean_build "$d/module/build.log" module_build_w1_sparse_clean
+	for f in report ktap stats symbols kallsyms dmesg; do
+		extract "$f" "$d/serial.log" "$d/$f"
+	done
+	check_guest "$d"
+	check_symbols "$d"
+	[ -n "$KKO" ] && check_kunit_module "$d"
+	if [ "$kver" = tree ]; then
+		check_system_map "$d"
+	else
+		capture "$d"
+	fi
+	grep -E '^(layout\.(order|mode)|num_syms|ms\.total|quirk)' "$d/report" |
+		sed 's/^/    # /'
+	[ $show_report = 1 ] && sed 's/^/    # | /' "$d/report"
+	return 0
+}
+
+nrun=0
+ktap_header
+echo "1..$((${#arches[@]} * ${#kvers[@]}))"
+for arch in "${arches[@]}"; do
+	for kver in "${kvers[@]}"; do
+		d=$out/$arch-$kver
+		rm -rf "$d" && mkdir -p "$d"
+		t0=$(date +%s)
+		K_REL='?' K_PKG='?' K_HOW=""
+		ktap_subtest "$arch-$kver"
+		run_entry "$arch" "$kver" "$d"
+		ktap_subtest_end "$arch-$kver" "$(($(date +%s) - t0))s, $K_REL"
+	done
 done
-[ $nrun -gt 0 ] || { echo "# no kernel booted"; nfail=$((nfail + 1)); }
-echo "$npass passed, $nfail failed"
-[ $nfail = 0 ]
+if [ $nrun = 0 ]; then
+	echo "# no kernel booted"
+	KTAP_FAIL=$((KTAP_FAIL + 1))
+fi
+ktap_totals
+ktap_ok

@@ -27,39 +27,19 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 B=${B:-$top/build}
-pass=0 fail=0
-
-tally() { # LOG: add a run's closing "N passed, N failed" line
-	local line p f
-	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
-	p=$(echo "$line" | awk '{print $1}')
-	f=$(echo "$line" | awk '{print $3}')
-	if [ -z "$p" ]; then
-		echo "# $1 has no summary line"
-		fail=$((fail + 1))
-	else
-		pass=$((pass + p)) fail=$((fail + f))
-	fi
-}
-
-verdict() { # OK? NAME WHY
-	if [ "$1" = 1 ]; then
-		pass=$((pass + 1)); echo "ok - $2"
-	else
-		fail=$((fail + 1)); echo "not ok - $2 # $3"
-	fi
-}
+# shellcheck source=ktap.sh
+. "$here/ktap.sh"
 
 mkdir -p "$B"
 
 echo "# === make check"
 make -s -C "$top" B="$B" check FUZZ_SECONDS="${FUZZ_SECONDS:-60}" 2>&1 |
 	tee "$B/test-check.log"
-tally "$B/test-check.log"
+ktap_add "$B/test-check.log"
 
 echo "# === QEMU matrix"
 "$here/qemu.sh" -o "$B/qemu" 2>&1 | tee "$B/test-qemu.log"
-tally "$B/test-qemu.log"
+ktap_add "$B/test-qemu.log"
 
 # expect_fail NAME GREP-PATTERN qemu.sh-ARGS...: the run must fail, and its
 # log or the guest's dmesg must say why
@@ -68,12 +48,12 @@ expect_fail() {
 	shift 2
 	echo "# === must fail: $name"
 	if "$here/qemu.sh" -o "$d" "$@" >"$d.log" 2>&1; then
-		verdict 0 "$name" "the run passed"
+		ktap_result 0 "$name" "the run passed"
 	elif grep -qE "$pat" "$d.log" "$d"/*/dmesg 2>/dev/null; then
-		verdict 1 "$name" ""
+		ktap_result 1 "$name" ""
 		grep -hE "$pat" "$d.log" "$d"/*/dmesg 2>/dev/null | head -n 2 | sed 's/^/# /'
 	else
-		verdict 0 "$name" "failed, but not with /$pat/; see $d.log"
+		ktap_result 0 "$name" "failed, but not with /$pat/; see $d.log"
 	fi
 }
 mkdir -p "$B/qemu-neg"
@@ -91,10 +71,10 @@ d=$B/qemu-params
 if "$here/qemu.sh" -o "$d" ARCH=x86_64 KVER=7 --params-from-capture >"$d.log" 2>&1 &&
    grep -q '^locate.params: used' "$d/x86_64-7/report" &&
    grep -q '^locate.paths_agree: yes' "$d/x86_64-7/report"; then
-	verdict 1 params_path ""
+	ktap_result 1 params_path ""
 	grep -E '^locate\.' "$d/x86_64-7/report" | sed 's/^/# /'
 else
-	verdict 0 params_path "see $d.log"
+	ktap_result 0 params_path "see $d.log"
 fi
 
 # the landmark scan alone must find the tables: old order, 8-aligned new
@@ -106,10 +86,10 @@ for k in x86_64:6.1 arm64:6.12 x86_64:7; do
 	if "$here/qemu.sh" -o "$d" ARCH="$arch" KVER="$kver" ARGS=paths=scan \
 		>"$d-$arch-$kver.log" 2>&1 &&
 	   grep -q '^locate.scan: used' "$d/$arch-$kver/report"; then
-		verdict 1 "scan_only_${arch}_$kver" ""
+		ktap_result 1 "scan_only_${arch}_$kver" ""
 		grep -E '^locate.scan' "$d/$arch-$kver/report" | sed 's/^/# /'
 	else
-		verdict 0 "scan_only_${arch}_$kver" "see $d-$arch-$kver.log"
+		ktap_result 0 "scan_only_${arch}_$kver" "see $d-$arch-$kver.log"
 	fi
 done
 
@@ -118,15 +98,15 @@ echo "# (also loads ksym_verify_kunit.ko there and parses its KUnit results)"
 if tree=$("$here/build-kernel.sh" LINE=6.12 ARCH=x86_64) &&
    "$here/check-tree" "$tree" -o "$B/check-tree" --kunit-module \
 	>"$B/check-tree.log" 2>&1; then
-	verdict 1 check_tree_6.12 ""
+	ktap_result 1 check_tree_6.12 ""
 else
-	verdict 0 check_tree_6.12 "see $B/check-tree.log"
+	ktap_result 0 check_tree_6.12 "see $B/check-tree.log"
 fi
 grep -E 'sysmap:|^check-tree:|\(module\)' "$B/check-tree.log" | tail -n 4 | sed 's/^/# /'
 
 echo "# === KUnit through kunit.py: linux-source-6.12 and 7.x, x86_64 and arm64"
 "$here/kunit.sh" 2>&1 | tee "$B/test-kunit.log"
-tally "$B/test-kunit.log"
+ktap_add "$B/test-kunit.log"
 
 echo "# === kunit.py parse reads every guest's ktap file"
 kunitpy=$(ls "${KSYM_CACHE:-$HOME/.cache/ksym_verify}"/src-full/*/tools/testing/kunit/kunit.py 2>/dev/null | tail -n 1)
@@ -134,20 +114,20 @@ for k in "$B"/qemu/*/ktap; do
 	[ -s "$k" ] || continue
 	name=$(basename "$(dirname "$k")")
 	if [ -z "$kunitpy" ]; then
-		verdict 0 "ktap_parse_$name" "no kunit.py (it comes with the 7.x source)"
+		ktap_result 0 "ktap_parse_$name" "no kunit.py (it comes with the 7.x source)"
 		continue
 	fi
 	out=$(python3 "$kunitpy" parse "$k" 2>&1 | tail -n 1)
-	verdict "$(grep -q 'Ran 6 tests: passed: 6$' <<<"$out" && echo 1)" \
+	ktap_result "$(grep -q 'Ran 6 tests: passed: 6$' <<<"$out" && echo 1)" \
 		"ktap_parse_$name" "kunit.py: $out"
 done
 
 echo "# === ksymdump: ground truth from nokaslr boots, then scripts/ksymdump-test.sh"
 "$here/qemu.sh" -o "$B/qemu-nokaslr" --nokaslr 2>&1 | tee "$B/test-qemu-nokaslr.log" |
 	grep -E '^(not )?ok|passed'
-tally "$B/test-qemu-nokaslr.log"
+ktap_add "$B/test-qemu-nokaslr.log"
 B="$B" "$here/ksymdump-test.sh" 2>&1 | tee "$B/test-ksymdump.log"
-tally "$B/test-ksymdump.log"
+ktap_add "$B/test-ksymdump.log"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+ktap_totals
+ktap_ok

@@ -1,0 +1,347 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# debian.sh - everything ksym_verify takes from Debian's archive: private
+# apt lists, packages, linux-source trees, kernel images and headers, and
+# busybox.  Sourced by lib.sh; do not run it.
+#
+# The machine's own apt sources are never edited: every suite and
+# architecture is reached through a private apt configuration under
+# $KSYM_CACHE.  A cache entry is marked complete only once checked; when
+# the archive has moved on and the new version cannot be had, the last
+# complete entry is used, and said.
+
+# ksym_apt_opts SUITE ARCH: apt options for a private configuration under
+# the cache that sees only SUITE ("bookworm" also brings bookworm-updates
+# and bookworm-security, "sid") for ARCH.  The machine's own sources and
+# architectures are untouched.
+ksym_apt_opts() {
+	local suite=$1 arch=$2 d=$KSYM_CACHE/apt/$1-$2
+
+	printf '%s\n' \
+		"-o" "Dir::Etc::SourceList=$d/etc/sources.list" \
+		"-o" "Dir::Etc::SourceParts=$d/etc/sources.list.d" \
+		"-o" "Dir::Etc::Preferences=$d/etc/preferences" \
+		"-o" "Dir::Etc::PreferencesParts=$d/etc/preferences.d" \
+		"-o" "Dir::State::Lists=$d/lists" \
+		"-o" "Dir::State::status=$d/status" \
+		"-o" "Dir::Cache=$d" \
+		"-o" "APT::Architecture=$arch" \
+		"-o" "APT::Architectures::=$arch" \
+		"-o" "Debug::NoLocking=1" \
+		"-o" "APT::Sandbox::User=root"
+}
+
+# ksym_apt_update SUITE ARCH: refresh that private list when it is stale.
+ksym_apt_update() {
+	local suite=$1 arch=$2 d=$KSYM_CACHE/apt/$1-$2
+	local key=/usr/share/keyrings/debian-archive-keyring.gpg
+	local -a opts
+
+	# lists younger than six hours are used as they are
+	[ -n "$(find "$d/.updated" -mmin -360 2>/dev/null)" ] && return 0
+	mkdir -p "$d/lists/partial" "$d/archives/partial" \
+		"$d/etc/sources.list.d" "$d/etc/preferences.d"
+	touch "$d/status"
+	if [ "$suite" = bookworm ]; then
+		cat >"$d/etc/sources.list" <<EOF
+deb [arch=$arch signed-by=$key] http://deb.debian.org/debian bookworm bookworm-updates main
+deb [arch=$arch signed-by=$key] http://deb.debian.org/debian-security bookworm-security main
+EOF
+	else
+		echo "deb [arch=$arch signed-by=$key] http://deb.debian.org/debian $suite main" \
+			>"$d/etc/sources.list"
+	fi
+	mapfile -t opts < <(ksym_apt_opts "$suite" "$arch")
+	ksym_log "apt: refreshing the private $suite/$arch list under $d"
+	if ! apt-get "${opts[@]}" -q update >"$d/update.log" 2>&1; then
+		# an older list still names what the cache holds
+		if [ -f "$d/.updated" ]; then
+			ksym_log "apt: update of $suite/$arch failed; using the list of $(date -r "$d/.updated" +%F)"
+			return 0
+		fi
+		ksym_log "apt: apt-get update for $suite/$arch failed; see $d/update.log"
+		return 1
+	fi
+	touch "$d/.updated"
+}
+
+# ksym_apt SUITE ARCH apt-get|apt-cache ARGS...: run apt against that list.
+ksym_apt() {
+	local suite=$1 arch=$2 tool=$3
+	local -a opts
+
+	shift 3
+	ksym_apt_update "$suite" "$arch" || return 1
+	mapfile -t opts < <(ksym_apt_opts "$suite" "$arch")
+	"$tool" "${opts[@]}" "$@"
+}
+
+# ksym_download SUITE ARCH PKG[=VER]...: fetch .debs into the cache (once);
+# print their paths.
+ksym_download() {
+	local suite=$1 arch=$2 p name f
+	local dir=$KSYM_CACHE/debs
+
+	shift 2
+	mkdir -p "$dir"
+	for p in "$@"; do
+		name=${p%%=*} ver='*'
+		# a named version must be that version, not any cached one
+		[ "$name" != "$p" ] && ver=${p#*=} && ver=${ver//:/%3a}
+		f=$(ksym_first "$dir/${name}_"$ver"_${arch}.deb" "$dir/${name}_"$ver"_all.deb")
+		if [ -z "$f" ]; then
+			ksym_log "download: $p ($suite/$arch)"
+			(cd "$dir" && ksym_apt "$suite" "$arch" apt-get -qq download "$p") >&2 ||
+				{ ksym_log "download of $p ($suite/$arch) failed"; return 1; }
+			f=$(ksym_first "$dir/${name}_"$ver"_${arch}.deb" "$dir/${name}_"$ver"_all.deb") ||
+				{ ksym_log "apt-get download of $p left no .deb in $dir"; return 1; }
+		fi
+		echo "$f"
+	done
+}
+
+# ksym_newest_source LINE: print "package version" of the newest
+# linux-source of LINE (6.1, 6.12, or 7 for the newest 7.x in sid).
+ksym_newest_source() {
+	local line=$1 pkg ver
+
+	if [ "$line" = 7 ]; then
+		pkg=$(ksym_apt sid amd64 apt-cache search --names-only '^linux-source-7\.[0-9]+$' |
+			awk '{print $1}' | sort -V | tail -n 1)
+		[ -n "$pkg" ] || { ksym_log "no linux-source-7.x in sid"; return 1; }
+	else
+		pkg=linux-source-$line
+	fi
+	ver=$(ksym_apt "$(ksym_suite "$line")" amd64 apt-cache policy "$pkg" |
+		awk '/Candidate:/ {print $2}')
+	[ -n "$ver" ] && [ "$ver" != "(none)" ] ||
+		{ ksym_log "no candidate for $pkg"; return 1; }
+	echo "$pkg $ver"
+}
+
+# the Debian suite that carries kernel line LINE
+ksym_suite() {
+	if [ "$1" = 7 ]; then echo sid; else echo bookworm; fi
+}
+
+# ksym_source_tree KIND LINE WHAT: download (cached) the newest
+# linux-source of LINE and extract WHAT ("scripts" or "all") into
+# $KSYM_CACHE/KIND/<package>-<version>; print that directory.
+#
+# An entry is complete only once it holds what later steps read.  When the
+# archive has moved on (sid replaces versions daily) and the new version
+# cannot be had, the last complete entry of LINE is used, and said.
+ksym_source_tree() {
+	local kind=$1 line=$2 what=$3 pkg ver dir deb last
+	local -a filter=()
+
+	last=$KSYM_CACHE/$kind/last-$line
+	if read -r pkg ver < <(ksym_newest_source "$line") && [ -n "$pkg" ]; then
+		dir=$KSYM_CACHE/$kind/$pkg-$ver
+		if [ ! -f "$dir/.complete" ]; then
+			[ "$what" = scripts ] && filter=(--wildcards '*/scripts/*')
+			if deb=$(ksym_download "$(ksym_suite "$line")" amd64 "$pkg=$ver"); then
+				ksym_log "extract: $what of $pkg $ver"
+				rm -rf "$dir" && mkdir -p "$dir"
+				dpkg-deb --fsys-tarfile "$deb" |
+					tar -xO --wildcards './usr/src/linux-source-*.tar.xz' |
+					xz -dc -T0 |
+					tar -x -C "$dir" --strip-components=1 "${filter[@]}" ||
+					ksym_log "extracting $deb failed"
+				if [ -f "$dir/scripts/kallsyms.c" ] &&
+				   { [ "$what" = scripts ] || [ -f "$dir/Makefile" ]; }; then
+					echo "$pkg $ver" >"$dir/.version"
+					touch "$dir/.complete"
+					echo "$pkg-$ver" >"$last"
+				else
+					ksym_log "$dir lacks scripts/kallsyms.c or Makefile: not complete"
+				fi
+			fi
+		fi
+		if [ -f "$dir/.complete" ]; then
+			echo "$pkg-$ver" >"$last"
+			echo "$dir"
+			return 0
+		fi
+	fi
+	if [ -s "$last" ] && [ -f "$KSYM_CACHE/$kind/$(cat "$last")/.complete" ]; then
+		ksym_log "linux-source $line: the archive's newest could not be had; using the cached $(cat "$last")"
+		echo "$KSYM_CACHE/$kind/$(cat "$last")"
+		return 0
+	fi
+	ksym_log "no linux-source for $line: not in the archive now, none complete in $KSYM_CACHE/$kind"
+	return 1
+}
+
+# ksym_kernel_scripts LINE: scripts/ of the newest linux-source of LINE
+ksym_kernel_scripts() {
+	ksym_source_tree src "$1" scripts
+}
+
+# ksym_full_source LINE: the whole linux-source of LINE (about 1.5 GB)
+ksym_full_source() {
+	ksym_source_tree src-full "$1" all
+}
+
+deb_arch() { if [ "$1" = x86_64 ]; then echo amd64; else echo arm64; fi; }
+
+# kernel_entry_ok ROOT REL: does the cache entry ROOT hold a kernel image
+# and a headers tree for REL?  Only then may it be marked complete.
+kernel_entry_ok() {
+	local root=$1 rel=$2 h=$1/root/usr/src/linux-headers-$2
+
+	ksym_first "$root/root/boot/vmlinuz-$rel" \
+		"$root/root/usr/lib/modules/$rel/vmlinuz" >/dev/null &&
+		[ -f "$h/Makefile" ] && [ -f "$h/.config" ] &&
+		[ -f "$h/Module.symvers" ] && [ -e "$h/scripts/" ]
+}
+
+# kernel_resolve ARCH KVER: ask the archive which kernel KVER is today; sets
+# K_REL, K_IMG (the package holding the image), K_PKG, and the header
+# packages in K_DEBS_HDR, K_KBUILD
+kernel_resolve() {
+	local arch=$1 kver=$2 da suite meta img deps
+
+	da=$(deb_arch "$arch")
+	suite=$(ksym_suite "$kver")
+	case $kver in
+	6.1) meta=linux-image-$da ;;
+	6.12) meta=linux-image-6.12-$da ;;
+	7) meta=linux-image-$da ;;
+	*) ksym_die "KVER must be 6.1, 6.12 or 7" ;;
+	esac
+	deps=$(ksym_apt "$suite" "$da" apt-cache depends "$meta") || return 1
+	img=$(awk '/Depends: linux-image-[0-9]/ {print $2; exit}' <<<"$deps")
+	[ -n "$img" ] || { ksym_log "$meta ($suite/$da) names no kernel"; return 1; }
+	K_REL=${img#linux-image-}
+	case $kver in
+	7) [[ $K_REL == 7.* ]] || { ksym_log "sid's $meta is $K_REL, not 7.x"; return 1; } ;;
+	esac
+	deps=$(ksym_apt "$suite" "$da" apt-cache depends "linux-headers-$K_REL") || return 1
+	K_DEBS_HDR="linux-headers-$K_REL $(awk '/Depends: linux-headers-.*-common/ {print $2; exit}' <<<"$deps")"
+	K_KBUILD=$(awk '/Depends: linux-kbuild-/ {print $2; exit}' <<<"$deps")
+	# 7.x splits the image: linux-binary-<rel> holds the kernel
+	deps=$(ksym_apt "$suite" "$da" apt-cache depends "$img") || return 1
+	ksym_has "$deps" "linux-binary-$K_REL" && img=linux-binary-$K_REL
+	K_IMG=$img
+	K_PKG=$(ksym_apt "$suite" "$da" apt-cache policy "$img" | awk '/Candidate:/ {print $2}')
+}
+
+# kernel_unpack ARCH KVER ROOT: download the resolved packages and unpack
+# them into ROOT; marks ROOT complete only when kernel_entry_ok holds
+kernel_unpack() {
+	local arch=$1 kver=$2 root=$3 da suite deb
+	local -a debs
+
+	da=$(deb_arch "$arch")
+	suite=$(ksym_suite "$kver")
+	# shellcheck disable=SC2086 # K_DEBS_HDR is a list of package names
+	debs=($(ksym_download "$suite" "$da" "$K_IMG" $K_DEBS_HDR)) || return 1
+	# the host runs the build tools: always the amd64 kbuild
+	debs+=("$(ksym_download "$suite" amd64 "$K_KBUILD")") || return 1
+	rm -rf "$root" && mkdir -p "$root/root"
+	for deb in "${debs[@]}"; do
+		ksym_log "unpack: $(basename "$deb")"
+		dpkg -x "$deb" "$root/root" || { ksym_log "dpkg -x $deb failed"; return 1; }
+	done
+	# the headers name their -common part (and, from 7.x, their own
+	# directory) by absolute path
+	sed -i "s|/usr/src/|$root/root/usr/src/|g" \
+		"$root/root/usr/src/linux-headers-$K_REL/Makefile" || return 1
+	kernel_entry_ok "$root" "$K_REL" ||
+		{ ksym_log "$root: no kernel image or headers for $K_REL in $K_IMG $K_DEBS_HDR"; return 1; }
+	echo "$K_PKG" >"$root/.package"
+	touch "$root/.complete"
+}
+
+# debian_kernel ARCH KVER: unpack image + headers into the cache; sets
+# K_REL, K_IMAGE, K_DIR (the headers' build directory), K_PKG.  When the
+# archive's kernel cannot be had (sid replaces versions daily), the last
+# complete entry for ARCH and KVER is used, and said.
+debian_kernel() {
+	local arch=$1 kver=$2 root last
+
+	last=$KSYM_CACHE/kernels/last-$arch-$kver
+	root=""
+	if kernel_resolve "$arch" "$kver"; then
+		root=$KSYM_CACHE/kernels/$K_REL
+		if [ -f "$root/.complete" ] && ! kernel_entry_ok "$root" "$K_REL"; then
+			ksym_log "$root was marked complete but lacks its kernel or headers: fetching again"
+			rm -f "$root/.complete"
+		fi
+		[ -f "$root/.complete" ] || kernel_unpack "$arch" "$kver" "$root" || root=""
+	fi
+	if [ -n "$root" ]; then
+		mkdir -p "$KSYM_CACHE/kernels" && echo "$K_REL" >"$last"
+	elif [ -s "$last" ] && root=$KSYM_CACHE/kernels/$(cat "$last") &&
+	     [ -f "$root/.complete" ] && kernel_entry_ok "$root" "$(cat "$last")"; then
+		K_REL=$(cat "$last")
+		K_PKG=$(cat "$root/.package" 2>/dev/null || echo "?")
+		echo "    # the archive's $arch $kver kernel could not be had; using the cached $K_REL"
+	else
+		echo "    # no $arch $kver kernel: the archive's could not be had and none is cached"
+		K_REL='?' K_PKG='?'
+		return 1
+	fi
+	K_DIR=$root/root/usr/src/linux-headers-$K_REL
+	K_HOW="Debian's headers"
+	# Debian ships a one-line placeholder System.map: say so, never read it
+	if grep -qs 'The real System.map is in' "$root/root/boot/System.map-$K_REL"; then
+		echo "    # boot/System.map-$K_REL is Debian's placeholder (the real one is in the -dbg package); ground truth is the guest's /proc/kallsyms"
+	fi
+	# sid's kbuild host tools may need a newer glibc than this machine's
+	if [[ $("$K_DIR/scripts/kconfig/conf" --help 2>&1) == *GLIBC_* ]]; then
+		prepare_from_source "$arch" "$kver" "$root" || return 1
+	fi
+	K_IMAGE=$(ksym_first "$root/root/boot/vmlinuz-$K_REL" \
+		"$root/root/usr/lib/modules/$K_REL/vmlinuz")
+}
+
+# prepare_from_source ARCH KVER ROOT: a module build tree made from the same
+# version's linux-source with Debian's .config, release string and
+# Module.symvers, built by this machine's compiler.  Sets K_DIR and K_HOW.
+prepare_from_source() {
+	local arch=$1 kver=$2 root=$3 pkg src o kv
+	local -a mk
+
+	src=$(ksym_full_source "$kver") || return 1
+	pkg=$(basename "$src")
+	o=$root/prepared
+	mk=(make -s -C "$src" O="$o" -j"$(nproc)")
+	[ "$arch" = arm64 ] && mk+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+	if [ ! -f "$o/.complete" ]; then
+		ksym_log "prepare: $K_REL build tree from $pkg with Debian's .config"
+		rm -rf "$o" && mkdir -p "$o"
+		cp "$K_DIR/.config" "$o/.config"
+		kv=$(make -s -C "$src" kernelversion)
+		# the release string must be Debian's, for the module's vermagic
+		"$src/scripts/config" --file "$o/.config" \
+			--set-str LOCALVERSION "${K_REL#"$kv"}" \
+			--disable LOCALVERSION_AUTO \
+			--set-str SYSTEM_TRUSTED_KEYS "" \
+			--set-str SYSTEM_REVOCATION_KEYS ""
+		"${mk[@]}" olddefconfig >"$o/prepare.log" 2>&1 &&
+			"${mk[@]}" modules_prepare >>"$o/prepare.log" 2>&1 ||
+			{ tail -n 20 "$o/prepare.log" >&2; return 1; }
+		[ "$(cat "$o/include/config/kernel.release")" = "$K_REL" ] ||
+			{ echo "prepared release $(cat "$o/include/config/kernel.release") != $K_REL" >&2; return 1; }
+		# Debian's symbol CRCs, so the kernel accepts the module's imports
+		cp "$K_DIR/Module.symvers" "$o/Module.symvers"
+		touch "$o/.complete"
+	fi
+	K_DIR=$o
+	K_HOW="a tree prepared from $pkg with Debian's .config and Module.symvers (the packaged kbuild tools need a newer glibc)"
+}
+
+# busybox_for ARCH: a static busybox for the guest
+busybox_for() {
+	local da dir deb
+	da=$(deb_arch "$1")
+	dir=$KSYM_CACHE/busybox/$da
+	if [ ! -x "$dir/bin/busybox" ]; then
+		deb=$(ksym_download bookworm "$da" busybox-static)
+		rm -rf "$dir" && mkdir -p "$dir"
+		dpkg -x "$deb" "$dir" || ksym_die "dpkg -x $deb failed"
+	fi
+	echo "$dir/bin/busybox"
+}

@@ -18,9 +18,6 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
-#ifdef CONFIG_X86_KERNEL_IBT
-#include <asm/ibt.h>
-#endif
 
 #include "ksym_check.h"
 #include "ksym_locate.h"
@@ -45,6 +42,18 @@ const char *ksym_path_name(enum ksym_path p)
 
 /* ---- the kernel's own functions ---- */
 
+#ifdef CONFIG_X86_KERNEL_IBT
+/*
+ * ENDBR64, which an indirect call must land on under IBT.  Not the
+ * kernel's is_endbr(): it takes a u32 in 6.x and a u32 * in 7.x, and 7.x
+ * does not export it.
+ */
+static bool ksym_is_endbr64(u32 insn)
+{
+	return insn == 0xfa1e0ff3;
+}
+#endif
+
 int ksym_find_kernel(struct ksym_kernel *k)
 {
 	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
@@ -64,7 +73,7 @@ int ksym_find_kernel(struct ksym_kernel *k)
 		u32 insn;
 
 		if (!copy_from_kernel_nofault(&insn, (void *)(addr - 4), 4) &&
-		    is_endbr(insn))
+		    ksym_is_endbr64(insn))
 			addr -= 4;
 	}
 #endif

@@ -274,12 +274,12 @@ static int check_tokens(struct ksym_decoder *kt, struct ksym_error *err)
 	const struct ksym_view *tt = &kt->arrays.token_table;
 	unsigned int i;
 
-	if (!view_has(ti, 256, 2))
-		return ksym_fail(err, KSYM_E_TOKEN_INDEX, -EINVAL, 256,
-				 ti->size, 512,
+	if (!view_has(ti, KSYM_NR_TOKENS, 2))
+		return ksym_fail(err, KSYM_E_TOKEN_INDEX, -EINVAL, KSYM_NR_TOKENS,
+				 ti->size, KSYM_TOKEN_INDEX_SIZE,
 				 "kallsyms_token_index holds %zu bytes, 256 entries need 512",
 				 ti->size);
-	for (i = 0; i < 256; i++) {
+	for (i = 0; i < KSYM_NR_TOKENS; i++) {
 		const u8 *start, *nul;
 		u64 off = 0;
 
@@ -909,7 +909,7 @@ int ksym_stats(struct ksym_decoder *kt, struct ksym_stats *st,
 	st->bytes_addrs = kt->layout.mode == KSYM_ADDR_ABSOLUTE ?
 			  (size_t)kt->num_syms * kt->layout.ptr_size : (size_t)kt->num_syms * 4;
 	st->bytes_seqs = (size_t)kt->num_syms * kt->layout.seqs_size;
-	for (i = 0; i < 256; i++)
+	for (i = 0; i < KSYM_NR_TOKENS; i++)
 		if (kt->tok_len[i])
 			st->tokens_nonempty++;
 	for (i = 0; i < kt->num_syms; i++) {
@@ -930,7 +930,7 @@ int ksym_stats(struct ksym_decoder *kt, struct ksym_stats *st,
 		for (k = off - sym.comp_len; k < off; k++)
 			st->token_uses[t->names.data[k]]++;
 	}
-	for (i = 0; i < 256; i++)
+	for (i = 0; i < KSYM_NR_TOKENS; i++)
 		if (st->token_uses[i])
 			st->tokens_used++;
 	return 0;

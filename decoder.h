@@ -299,7 +299,7 @@ struct ksym_stats {
 	u32 max_name;		/* longest name, type letter included */
 	u32 tokens_nonempty;
 	u32 tokens_used;
-	u32 token_uses[256];
+	u32 token_uses[KSYM_NR_TOKENS];
 };
 
 /*

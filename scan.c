@@ -77,7 +77,7 @@ static bool token_index_at(const struct scan_ctx *c, size_t ti, size_t d,
 {
 	u32 z, prev, k, v;
 
-	if (ti + 512 > c->len || rd(c, ti, 2) != 0)
+	if (ti + KSYM_TOKEN_INDEX_SIZE > c->len || rd(c, ti, 2) != 0)
 		return false;
 	z = rd(c, ti + 2 * 0x30, 2);
 	if (z > d)
@@ -86,7 +86,7 @@ static bool token_index_at(const struct scan_ctx *c, size_t ti, size_t d,
 		if (rd(c, ti + 2 * (0x30 + k), 2) != z + 2 * k)
 			return false;
 	/* strictly increasing: every token is at least its NUL */
-	for (k = 1, prev = 0; k < 256; k++, prev = v) {
+	for (k = 1, prev = 0; k < KSYM_NR_TOKENS; k++, prev = v) {
 		v = rd(c, ti + 2 * k, 2);
 		if (v <= prev)
 			return false;
@@ -118,7 +118,7 @@ static void place_rest(const struct scan_ctx *c, struct ksym_scan_hit *h,
 		return;
 	}
 	/* token_index, offsets, [relative_base,] seqs */
-	off = align_up(c, ti + 512, a);
+	off = align_up(c, ti + KSYM_TOKEN_INDEX_SIZE, a);
 	h->va[KSYM_A_OFFSETS] = c->va + off;
 	off = align_up(c, off + 4ULL * n, a);
 	if (a == 8) {	/* 6.4-6.19: relative_base; 7.0+ is 4-aligned */
@@ -251,13 +251,13 @@ unsigned int ksym_scan(const u8 *buf, size_t len, u64 va, bool big_endian,
 	unsigned int nh = 0;
 
 	memset(hits, 0, max * sizeof(*hits));
-	if (len < sizeof(digit_run) + 512)
+	if (len < sizeof(digit_run) + KSYM_TOKEN_INDEX_SIZE)
 		return 0;
 	for (d = 0; d + sizeof(digit_run) <= len && nh < max; d++) {
 		if (buf[d] != '0' || memcmp(buf + d, digit_run, sizeof(digit_run)))
 			continue;
 		/* the token index follows the table within a few KiB */
-		for (ti = d + sizeof(digit_run); ti + 512 <= len &&
+		for (ti = d + sizeof(digit_run); ti + KSYM_TOKEN_INDEX_SIZE <= len &&
 		     ti < d + 65536 && nh < max; ti++) {
 			if (!aligned(&c, ti, 4) ||
 			    !token_index_at(&c, ti, d, &tt))

@@ -292,7 +292,8 @@ int try_cand(struct ctx *c, struct cand *cd, struct kd_result *r)
 				a.l.big_endian = c->be;
 				a.l.marker_size = 4;
 				a.l.len_enc = encs[e];
-				a.l.name_len = encs[e] == KSYM_LEN_ULEB2 ? 512 : 128;
+				/* KSYM_NAME_LEN: 128 until 6.1, 512 with 2-byte lengths */
+				a.l.name_len = encs[e] == KSYM_LEN_ULEB2 ? KSYM_NAME_MAX : 128;
 				a.l.seqs_order = orders[o];
 				ret = attempt_run(c, cd, &a, r, &seqs_va, !s,
 						  &base_known, &err);

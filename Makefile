@@ -5,8 +5,11 @@
 #   make qemu     boot real Debian kernels under QEMU, load the module, check
 #                 it against /proc/kallsyms (ARCH=x86_64|arm64 KVER=6.1|6.12|7
 #                 pick one; REPORT=1 prints the module's report)
-#   make test     everything: make check, the QEMU matrix, and runs that must
-#                 fail (the command CI runs)
+#   make test     what CI runs: make check, the QEMU matrix, runs that must
+#                 fail, check-tree, KUnit, ksymdump; a per-stage timing table,
+#                 then "N passed, N failed"
+#   make test-all everything: make test with 5 minutes of fuzzing per target
+#                 (FUZZ_SECONDS), then make bench
 #   make          (or make modules) build ksym-verify.ko, module name
 #                 ksym_verify, against KDIR (ARCH/CROSS_COMPILE as usual)
 #   make check    the host tests: fixtures from the real scripts/kallsyms.c, the
@@ -46,7 +49,7 @@ KSYMDUMP_HDR := ksymdump/locate.h ksymdump/internal.h ksymdump/kimage.h \
 	ksymdump/unpack.h $(DECODER)
 KSYMDUMP_LIBS := -lz -llzma -lzstd -llz4 -lbz2
 
-.PHONY: all help check fixtures fuzz fuzz-locate bench clean qemu test modules ksymdump
+.PHONY: all help test-all check fixtures fuzz fuzz-locate bench clean qemu test modules ksymdump
 
 # plain "make" builds the module, as for any out-of-tree module
 all: modules
@@ -65,6 +68,11 @@ qemu:
 
 test:
 	B=$(abspath $(B)) scripts/test.sh
+
+# the bench figures go before the verdict, so the last line stays make test's
+test-all:
+	B=$(abspath $(B)) FUZZ_SECONDS=$(if $(filter command line environment,$(origin FUZZ_SECONDS)),$(FUZZ_SECONDS),300) \
+		scripts/test.sh --all
 
 # make check fuzzes for 10 s unless FUZZ_SECONDS is given
 check:

@@ -15,10 +15,13 @@
 #   ktap_plan                   "1..N" for the results so far
 #   ktap_totals                 "N passed, N failed[, N skipped]"
 #   ktap_ok                     true when nothing failed
+#   ktap_stage NAME             print "# === NAME" and start timing it
+#   ktap_stage_table            the time of every stage, as a table
 #
 # A skip under CI=true is a failure: CI never counts a skip as a pass.
 
 KTAP_NUM=0 KTAP_PASS=0 KTAP_FAIL=0 KTAP_SKIP=0 KTAP_IND="" KTAP_SAVED=""
+KTAP_STAGES=() KTAP_STAGE="" KTAP_STAGE_T0=0 KTAP_T0=$(date +%s)
 
 ktap_header() {
 	echo "${KTAP_IND}KTAP version 1"
@@ -93,4 +96,27 @@ ktap_totals() {
 
 ktap_ok() {
 	[ "$KTAP_FAIL" = 0 ]
+}
+
+ktap_stage() {
+	local now
+
+	now=$(date +%s)
+	[ -n "$KTAP_STAGE" ] &&
+		KTAP_STAGES+=("$((now - KTAP_STAGE_T0))	$KTAP_STAGE")
+	KTAP_STAGE=$1 KTAP_STAGE_T0=$now
+	[ -n "$1" ] && echo "# === $1"
+	return 0
+}
+
+ktap_stage_table() {
+	local row total
+
+	ktap_stage ""
+	total=$(($(date +%s) - KTAP_T0))
+	echo "# time per stage (s):"
+	for row in "${KTAP_STAGES[@]}"; do
+		printf '# %6s  %s\n' "${row%%	*}" "${row#*	}"
+	done
+	printf '# %6s  %s\n' "$total" "total ($((total / 60)) min $((total % 60)) s)"
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# test.sh - `make test`: everything, with one verdict.
+# test.sh - `make test` (and, with --all, `make test-all`): one verdict.
+#
+# Usage: scripts/test.sh [--all]
 #
 #   1. make check: fixtures from the real generators, the decoder suite,
 #      checkpatch, Kbuild W=1 + sparse, fuzzing (scripts/check.sh)
@@ -20,9 +22,20 @@
 #      /proc/kallsyms is the ground truth), then scripts/ksymdump-test.sh:
 #      fixtures, each vmlinuz without symbols, source-built kernels against
 #      System.map, and the runs that must fail
+#   --all (make test-all) adds make bench; make test-all also fuzzes for
+#      FUZZ_SECONDS=300 per target instead of make test's 60
 #
-# The last line is "N passed, N failed"; the exit status is the verdict.
+# A table of the time each stage took comes before the last line, which is
+# "N passed, N failed"; the exit status is the verdict.
 set -uo pipefail
+
+all=0
+case "${1:-}" in
+--all) all=1 ;;
+-h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;;
+"") ;;
+*) echo "usage: $0 [--all]" >&2; exit 2 ;;
+esac
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -32,12 +45,12 @@ B=${B:-$top/build}
 
 mkdir -p "$B"
 
-echo "# === make check"
+ktap_stage "make check"
 make -s -C "$top" B="$B" check FUZZ_SECONDS="${FUZZ_SECONDS:-60}" 2>&1 |
 	tee "$B/test-check.log"
 ktap_add "$B/test-check.log"
 
-echo "# === QEMU matrix"
+ktap_stage "QEMU matrix"
 "$here/qemu.sh" -o "$B/qemu" 2>&1 | tee "$B/test-qemu.log"
 ktap_add "$B/test-qemu.log"
 
@@ -46,7 +59,7 @@ ktap_add "$B/test-qemu.log"
 expect_fail() {
 	local name=$1 pat=$2 d=$B/qemu-neg/$1
 	shift 2
-	echo "# === must fail: $name"
+	ktap_stage "must fail: $name"
 	if "$here/qemu.sh" -o "$d" "$@" >"$d.log" 2>&1; then
 		ktap_result 0 "$name" "the run passed"
 	elif grep -qE "$pat" "$d.log" "$d"/*/dmesg 2>/dev/null; then
@@ -66,7 +79,7 @@ expect_fail wild_parameter 'names_addr points at unreadable memory' \
 QEMU_TIMEOUT=60 expect_fail guest_never_powers_off 'timeout after 60s' \
 	ARCH=x86_64 KVER=6.12 --no-poweroff
 
-echo "# === must pass: parameters from an earlier boot, KASLR-shifted"
+ktap_stage "must pass: parameters from an earlier boot, KASLR-shifted"
 d=$B/qemu-params
 if "$here/qemu.sh" -o "$d" ARCH=x86_64 KVER=7 --params-from-capture >"$d.log" 2>&1 &&
    grep -q '^locate.params: used' "$d/x86_64-7/report" &&
@@ -82,7 +95,7 @@ fi
 for k in x86_64:6.1 arm64:6.12 x86_64:7; do
 	arch=${k%%:*} kver=${k#*:}
 	d=$B/qemu-scan
-	echo "# === must pass: paths=scan only, $arch $kver"
+	ktap_stage "must pass: paths=scan only, $arch $kver"
 	if "$here/qemu.sh" -o "$d" ARCH="$arch" KVER="$kver" ARGS=paths=scan \
 		>"$d-$arch-$kver.log" 2>&1 &&
 	   grep -q '^locate.scan: used' "$d/$arch-$kver/report"; then
@@ -93,7 +106,7 @@ for k in x86_64:6.1 arm64:6.12 x86_64:7; do
 	fi
 done
 
-echo "# === check-tree on a small kernel built from Debian's linux-source-6.12"
+ktap_stage "check-tree on a small kernel built from Debian's linux-source-6.12"
 echo "# (also loads ksym_verify_kunit.ko there and parses its KUnit results)"
 if tree=$("$here/build-kernel.sh" LINE=6.12 ARCH=x86_64) &&
    "$here/check-tree" "$tree" -o "$B/check-tree" --kunit-module \
@@ -104,11 +117,11 @@ else
 fi
 grep -E 'sysmap:|^check-tree:|\(module\)' "$B/check-tree.log" | tail -n 4 | sed 's/^/# /'
 
-echo "# === KUnit through kunit.py: linux-source-6.12 and 7.x, x86_64 and arm64"
+ktap_stage "KUnit through kunit.py: linux-source-6.12 and 7.x, x86_64 and arm64"
 "$here/kunit.sh" 2>&1 | tee "$B/test-kunit.log"
 ktap_add "$B/test-kunit.log"
 
-echo "# === kunit.py parse reads every guest's ktap file"
+ktap_stage "kunit.py parse reads every guest's ktap file"
 kunitpy=$(ls "${KSYM_CACHE:-$HOME/.cache/ksym_verify}"/src-full/*/tools/testing/kunit/kunit.py 2>/dev/null | tail -n 1)
 for k in "$B"/qemu/*/ktap; do
 	[ -s "$k" ] || continue
@@ -122,12 +135,18 @@ for k in "$B"/qemu/*/ktap; do
 		"ktap_parse_$name" "kunit.py: $out"
 done
 
-echo "# === ksymdump: ground truth from nokaslr boots, then scripts/ksymdump-test.sh"
+ktap_stage "ksymdump: ground truth from nokaslr boots, then scripts/ksymdump-test.sh"
 "$here/qemu.sh" -o "$B/qemu-nokaslr" --nokaslr 2>&1 | tee "$B/test-qemu-nokaslr.log" |
 	grep -E '^(not )?ok|passed'
 ktap_add "$B/test-qemu-nokaslr.log"
 B="$B" "$here/ksymdump-test.sh" 2>&1 | tee "$B/test-ksymdump.log"
 ktap_add "$B/test-ksymdump.log"
 
+if [ $all = 1 ]; then
+	ktap_stage "make bench (figures, never a verdict)"
+	make -s -C "$top" B="$B" bench 2>&1 | sed 's/^/# /'
+fi
+
+ktap_stage_table
 ktap_totals
 ktap_ok

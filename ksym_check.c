@@ -11,13 +11,27 @@
 #include <linux/kallsyms.h>
 #include <linux/ktime.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/string.h>
 
 #include "ksym_check.h"
 #include "ksym_locate.h"
 
-/* cond_resched() every this many symbols */
+/* cond_resched() and a look for a fatal signal every this many symbols */
 #define KSYM_RESCHED_MASK	1023
+
+/*
+ * Yield now and then; a fatal signal stops the check.  Not any signal: a
+ * shell's SIGCHLD would stop every run its background jobs overlap, and
+ * busybox retries the write, which starts the run again.
+ */
+static bool check_stop(u32 i)
+{
+	if (i & KSYM_RESCHED_MASK)
+		return false;
+	cond_resched();
+	return fatal_signal_pending(current);
+}
 
 static const char *const class_names[KSYM_NR_CLASSES] = {
 	[KSYM_C_LOCATE]		= "locate",
@@ -71,9 +85,9 @@ u64 ksym_findings_failures(const struct ksym_findings *f)
 
 /* ---- name to address ---- */
 
-void ksym_check_name_to_addr(const struct ksym_kernel *k,
-			     struct ksym_decoder *kt, struct ksym_findings *f,
-			     struct ksym_check_result *r)
+int ksym_check_name_to_addr(const struct ksym_kernel *k,
+			    struct ksym_decoder *kt, struct ksym_findings *f,
+			    struct ksym_check_result *r)
 {
 	char *buf = kt->scratch[0];
 	struct ksym_sym s;
@@ -98,10 +112,11 @@ void ksym_check_name_to_addr(const struct ksym_kernel *k,
 			ksym_finding(f, KSYM_C_NAME_TO_ADDR, i, s.name, ours,
 				     theirs,
 				     "kallsyms_lookup_name() differs from the lowest decoded address");
-		if (!(i & KSYM_RESCHED_MASK))
-			cond_resched();
+		if (check_stop(i))
+			return -EINTR;
 	}
 	r->checked = i;
+	return 0;
 }
 
 /* ---- address to name ---- */
@@ -127,8 +142,8 @@ static unsigned long kernel_end(const struct ksym_ranges *r, u64 addr)
 	return IS_ENABLED(CONFIG_KALLSYMS_ALL) ? r->end : r->etext;
 }
 
-void ksym_check_addr_to_name(const struct ksym_kernel *k,
-			     struct ksym_decoder *kt, struct ksym_findings *f)
+int ksym_check_addr_to_name(const struct ksym_kernel *k,
+			    struct ksym_decoder *kt, struct ksym_findings *f)
 {
 	struct ksym_ranges r = {
 		.stext = k->lookup_name("_stext"),
@@ -148,8 +163,8 @@ void ksym_check_addr_to_name(const struct ksym_kernel *k,
 		if (ksym_decode_at(kt, i, &off, buf, &s, NULL) ||
 		    ksym_address(kt, i, &addr, NULL))
 			break;
-		if (!(i & KSYM_RESCHED_MASK))
-			cond_resched();
+		if (check_stop(i))
+			return -EINTR;
 		/* only the first alias at an address is what lookups name */
 		if (i && addr == prev)
 			continue;
@@ -186,6 +201,7 @@ void ksym_check_addr_to_name(const struct ksym_kernel *k,
 			ksym_finding(f, KSYM_C_ADDR_TO_NAME, i, s.name, osize,
 				     ksize, "size differs");
 	}
+	return 0;
 }
 
 /* ---- the order of kallsyms_on_each_symbol() ---- */
@@ -196,6 +212,7 @@ struct walk_ctx {
 	u32 index;
 	u32 off;
 	bool broken;
+	bool stopped;		/* a signal: the walk was told to stop */
 };
 
 static int order_cb(struct walk_ctx *w, const char *name, unsigned long addr)
@@ -204,6 +221,10 @@ static int order_cb(struct walk_ctx *w, const char *name, unsigned long addr)
 	struct ksym_sym s;
 	u64 ours;
 
+	if (check_stop(w->index)) {
+		w->stopped = true;
+		return 1;	/* a non-zero return ends the kernel's walk */
+	}
 	if (w->index >= kt->num_syms || w->broken) {
 		w->index++;
 		return 0;
@@ -263,8 +284,8 @@ static void *pick_cb(void *mod_cb, void *plain_cb)
 	       mod_cb : plain_cb;
 }
 
-void ksym_check_order(const struct ksym_kernel *k, struct ksym_decoder *kt,
-		      struct ksym_findings *f, struct ksym_check_result *r)
+int ksym_check_order(const struct ksym_kernel *k, struct ksym_decoder *kt,
+		     struct ksym_findings *f, struct ksym_check_result *r)
 {
 	typeof(kallsyms_on_each_symbol) *on_each = k->on_each_symbol;
 	struct walk_ctx w = { .kt = kt, .f = f };
@@ -273,9 +294,11 @@ void ksym_check_order(const struct ksym_kernel *k, struct ksym_decoder *kt,
 	if (!on_each) {
 		ksym_finding(f, KSYM_C_ORDER, 0, "", 0, 0,
 			     "kallsyms_on_each_symbol not found");
-		return;
+		return 0;
 	}
 	on_each(pick_cb(order_cb_mod, order_cb_plain), &w);
+	if (w.stopped)
+		return -EINTR;
 	r->on_each_count = w.index;
 	if (w.index != kt->num_syms)
 		ksym_finding(f, KSYM_C_ORDER, 0, "", kt->num_syms, w.index,
@@ -290,4 +313,5 @@ void ksym_check_order(const struct ksym_kernel *k, struct ksym_decoder *kt,
 	t0 = ktime_get_ns();
 	on_each(pick_cb(noop_cb_mod, noop_cb_plain), &w);
 	r->ns_kernel_walk = ktime_get_ns() - t0;
+	return 0;
 }

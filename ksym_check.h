@@ -69,12 +69,13 @@ void ksym_finding(struct ksym_findings *f, enum ksym_class cls, u32 index,
 /* findings in the failing classes, all added up */
 u64 ksym_findings_failures(const struct ksym_findings *f);
 
-void ksym_check_name_to_addr(const struct ksym_kernel *k,
-			     struct ksym_decoder *kt, struct ksym_findings *f,
-			     struct ksym_check_result *r);
-void ksym_check_addr_to_name(const struct ksym_kernel *k,
-			     struct ksym_decoder *kt, struct ksym_findings *f);
-void ksym_check_order(const struct ksym_kernel *k, struct ksym_decoder *kt,
-		      struct ksym_findings *f, struct ksym_check_result *r);
+/* Each returns 0, or -EINTR when a fatal signal stopped it. */
+int ksym_check_name_to_addr(const struct ksym_kernel *k,
+			    struct ksym_decoder *kt, struct ksym_findings *f,
+			    struct ksym_check_result *r);
+int ksym_check_addr_to_name(const struct ksym_kernel *k,
+			    struct ksym_decoder *kt, struct ksym_findings *f);
+int ksym_check_order(const struct ksym_kernel *k, struct ksym_decoder *kt,
+		     struct ksym_findings *f, struct ksym_check_result *r);
 
 #endif /* KSYM_CHECK_H */

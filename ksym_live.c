@@ -51,21 +51,19 @@ static int stage_decode(struct ksym_live *lv)
 
 static int stage_name_to_addr(struct ksym_live *lv)
 {
-	ksym_check_name_to_addr(&lv->kernel, lv->snap.kt, &lv->found,
-				&lv->check);
-	return 0;
+	return ksym_check_name_to_addr(&lv->kernel, lv->snap.kt, &lv->found,
+				       &lv->check);
 }
 
 static int stage_addr_to_name(struct ksym_live *lv)
 {
-	ksym_check_addr_to_name(&lv->kernel, lv->snap.kt, &lv->found);
-	return 0;
+	return ksym_check_addr_to_name(&lv->kernel, lv->snap.kt, &lv->found);
 }
 
 static int stage_order(struct ksym_live *lv)
 {
-	ksym_check_order(&lv->kernel, lv->snap.kt, &lv->found, &lv->check);
-	return 0;
+	return ksym_check_order(&lv->kernel, lv->snap.kt, &lv->found,
+				&lv->check);
 }
 
 int ksym_live_run(struct ksym_live *lv)

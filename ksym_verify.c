@@ -298,10 +298,61 @@ static unsigned int parse_paths(const char *s)
 	return mask;
 }
 
-static int do_run(void)
+/* One dmesg line (and the first findings): names and indices, no addresses. */
+static void log_verdict(const struct ksym_live *lv, int ret, u64 ns)
 {
-	struct ksym_live *lv, *old;
-	u64 t0 = ktime_get_ns();
+	const struct ksym_findings *f = &lv->found;
+	unsigned int c;
+
+	if (ret) {
+		pr_err("FAIL run aborted: %d\n", ret);
+		return;
+	}
+	if (ksym_live_pass(lv)) {
+		pr_info("PASS n=%u layout=%s mode=%s in %llu ms\n",
+			lv->snap.kt->num_syms, lv->snap.order,
+			ksym_mode_name(lv->snap.proof.mode), ms(ns));
+		return;
+	}
+	pr_err("FAIL n=%u mode=%s in %llu ms: locate=%llu structure=%llu mode=%llu name_to_addr=%llu addr_to_name=%llu order=%llu%s%s\n",
+	       lv->snap.kt ? lv->snap.kt->num_syms : 0,
+	       ksym_mode_name(lv->snap.proof.mode), ms(ns),
+	       f->counts[KSYM_C_LOCATE], f->counts[KSYM_C_STRUCTURE],
+	       f->counts[KSYM_C_MODE], f->counts[KSYM_C_NAME_TO_ADDR],
+	       f->counts[KSYM_C_ADDR_TO_NAME], f->counts[KSYM_C_ORDER],
+	       lv->snap.err.code ? " decoder: " : "",
+	       lv->snap.err.code ? lv->snap.err.check : "");
+	if (f->counts[KSYM_C_LOCATE]) {
+		enum ksym_path p;
+
+		for (p = 0; p < KSYM_NR_PATHS; p++)
+			pr_err("  locate.%s: %s\n", ksym_path_name(p),
+			       lv->loc.path[p].note);
+	}
+	for (c = 0; c < f->nr_mm && c < 5; c++)
+		pr_err("  %s #%u %s: %s\n", ksym_class_name(f->mm[c].cls),
+		       f->mm[c].index, f->mm[c].name, f->mm[c].detail);
+}
+
+static void free_live(struct ksym_live *lv)
+{
+	if (lv) {
+		ksym_live_free(lv);
+		kfree(lv);
+	}
+}
+
+/*
+ * One run, published as cur.  run_lock is held until the verdict is
+ * logged: a second writer of run cannot publish over this run, and so
+ * free it, while it is still read here.  Waiting for the lock can be
+ * interrupted; a run stopped by a fatal signal is not published (its
+ * checks are incomplete).  *@pass is its verdict.
+ */
+static int do_run(bool *pass)
+{
+	struct ksym_live *lv, *old = NULL;
+	u64 t0 = ktime_get_ns(), ns;
 	int ret;
 
 	lv = kzalloc(sizeof(*lv), GFP_KERNEL);
@@ -311,57 +362,34 @@ static int do_run(void)
 	lv->corrupt = corrupt;
 	lv->paths = parse_paths(paths);
 	lv->max_mismatches = max_mismatches;
-	mutex_lock(&run_lock);
+	if (mutex_lock_interruptible(&run_lock)) {
+		free_live(lv);
+		return -ERESTARTSYS;
+	}
 	ret = ksym_live_run(lv);
-	mutex_lock(&state_lock);
-	old = cur;
-	cur = lv;
-	cur_ns = ktime_get_ns() - t0;
-	mutex_unlock(&state_lock);
-	mutex_unlock(&run_lock);
-	if (old) {
-		ksym_live_free(old);
-		kfree(old);
-	}
-	if (ret) {
-		pr_err("FAIL run aborted: %d\n", ret);
-		return ret;
-	}
-	if (ksym_live_pass(lv)) {
-		pr_info("PASS n=%u layout=%s mode=%s in %llu ms\n", lv->snap.kt->num_syms,
-			lv->snap.order,
-			ksym_mode_name(lv->snap.proof.mode), ms(cur_ns));
+	ns = ktime_get_ns() - t0;
+	if (ret == -EINTR) {
+		pr_info("run stopped by a fatal signal after %llu ms; not published\n",
+			ms(ns));
+		free_live(lv);
 	} else {
-		unsigned int c;
-
-		pr_err("FAIL n=%u mode=%s in %llu ms: locate=%llu structure=%llu mode=%llu name_to_addr=%llu addr_to_name=%llu order=%llu%s%s\n",
-		       lv->snap.kt ? lv->snap.kt->num_syms : 0, ksym_mode_name(lv->snap.proof.mode),
-		       ms(cur_ns),
-		       lv->found.counts[KSYM_C_LOCATE], lv->found.counts[KSYM_C_STRUCTURE],
-		       lv->found.counts[KSYM_C_MODE], lv->found.counts[KSYM_C_NAME_TO_ADDR],
-		       lv->found.counts[KSYM_C_ADDR_TO_NAME],
-		       lv->found.counts[KSYM_C_ORDER],
-		       lv->snap.err.code ? " decoder: " : "",
-		       lv->snap.err.code ? lv->snap.err.check : "");
-		if (lv->found.counts[KSYM_C_LOCATE]) {
-			enum ksym_path p;
-
-			for (p = 0; p < KSYM_NR_PATHS; p++)
-				pr_err("  locate.%s: %s\n", ksym_path_name(p),
-				       lv->loc.path[p].note);
-		}
-		/* names and indices only: no addresses in the log */
-		for (c = 0; c < lv->found.nr_mm && c < 5; c++)
-			pr_err("  %s #%u %s: %s\n",
-			       ksym_class_name(lv->found.mm[c].cls), lv->found.mm[c].index,
-			       lv->found.mm[c].name, lv->found.mm[c].detail);
+		log_verdict(lv, ret, ns);
+		*pass = !ret && ksym_live_pass(lv);
+		mutex_lock(&state_lock);
+		old = cur;
+		cur = lv;
+		cur_ns = ns;
+		mutex_unlock(&state_lock);
 	}
-	return 0;
+	mutex_unlock(&run_lock);
+	free_live(old);
+	return ret;
 }
 
 static ssize_t run_write(struct file *file, const char __user *ubuf,
 			 size_t len, loff_t *ppos)
 {
+	bool pass;
 	char c;
 	int ret;
 
@@ -369,7 +397,7 @@ static ssize_t run_write(struct file *file, const char __user *ubuf,
 		return -EFAULT;
 	if (c != '1')
 		return -EINVAL;
-	ret = do_run();
+	ret = do_run(&pass);
 	return ret ? ret : len;
 }
 
@@ -381,19 +409,17 @@ static const struct file_operations run_fops = {
 
 static void free_cur(void)
 {
-	if (cur) {
-		ksym_live_free(cur);
-		kfree(cur);
-		cur = NULL;
-	}
+	free_live(cur);
+	cur = NULL;
 }
 
 static int __init ksym_verify_init(void)
 {
+	bool pass = false;
 	int ret;
 
-	ret = do_run();
-	if (!ret && fail_on_mismatch && !ksym_live_pass(cur))
+	ret = do_run(&pass);
+	if (!ret && fail_on_mismatch && !pass)
 		ret = -EINVAL;
 	if (ret) {
 		free_cur();

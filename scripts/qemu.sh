@@ -275,7 +275,7 @@ check_clean_build() {
 
 # check_guest DIR: the module's verdict, the re-run and unload, the oopses
 check_guest() {
-	local d=$1 ins rerun unl oops
+	local d=$1 ins rerun unl oops intr kept
 
 	ins=$(marker INSMOD "$d")
 	if [ "$ins" = 0 ]; then
@@ -292,6 +292,15 @@ check_guest() {
 	else
 		ktap_fail rerun_and_unload_while_open \
 			"re-run status ${rerun:-none}, still loaded: $([ "$unl" = 1 ] && echo no || echo yes), $oops oops/warning lines in dmesg"
+	fi
+	intr=$(marker INTERRUPTED "$d")
+	kept=$(marker REPORT-KEPT "$d")
+	if [ -n "$intr" ] && [ "$intr" != 0 ] && [ "$kept" = 0 ] &&
+	   grep -q 'run stopped by a fatal signal' "$d/dmesg"; then
+		ktap_pass signal_stops_a_run
+	else
+		ktap_fail signal_stops_a_run \
+			"writer exited ${intr:-?}, last report kept: ${kept:-?}, dmesg: $(grep -c 'run stopped by a fatal signal' "$d/dmesg") stop lines"
 	fi
 	if grep -q "^verdict: PASS" "$d/report"; then
 		ktap_pass report_verdict

@@ -7,6 +7,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
@@ -14,6 +15,7 @@
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/utsname.h>
 
@@ -26,9 +28,12 @@ module_param(fail_on_mismatch, bool, 0444);
 MODULE_PARM_DESC(fail_on_mismatch,
 		 "fail the load with -EINVAL when the verdict is FAIL");
 
+/* the findings listed in full: one allocation of this many entries */
+#define KSYM_MAX_MISMATCHES	1024
 static unsigned int max_mismatches = 32;
 module_param(max_mismatches, uint, 0444);
-MODULE_PARM_DESC(max_mismatches, "mismatches listed in the report");
+MODULE_PARM_DESC(max_mismatches,
+		 "findings listed in the report (default 32, at most 1024)");
 
 static char *paths = "name,vmcoreinfo,params,scan";
 module_param(paths, charp, 0444);
@@ -42,8 +47,9 @@ MODULE_PARM_DESC(corrupt,
 /* path 3: where the arrays are, e.g. from System.map (see the README) */
 static struct ksym_param_addrs param_addrs;
 
+/* addresses: readable by root only, like the kernel's own */
 #define KSYM_ADDR_PARAM(name, idx)					\
-	module_param_named(name##_addr, param_addrs.addr[idx], ulong, 0444)
+	module_param_named(name##_addr, param_addrs.addr[idx], ulong, 0400)
 
 KSYM_ADDR_PARAM(num_syms, KSYM_A_NUM_SYMS);
 KSYM_ADDR_PARAM(names, KSYM_A_NAMES);
@@ -56,7 +62,7 @@ KSYM_ADDR_PARAM(relative_base, KSYM_A_RELATIVE_BASE);
 KSYM_ADDR_PARAM(seqs, KSYM_A_SEQS);
 MODULE_PARM_DESC(names_addr,
 		 "address of kallsyms_names; likewise num_syms_addr, markers_addr, ...");
-module_param_named(sysmap_text, param_addrs.sysmap_text, ulong, 0444);
+module_param_named(sysmap_text, param_addrs.sysmap_text, ulong, 0400);
 MODULE_PARM_DESC(sysmap_text,
 		 "_text in System.map: shift the *_addr values by the KASLR offset");
 
@@ -84,6 +90,53 @@ static u64 ms(u64 ns)
 	return div_u64(ns, NSEC_PER_MSEC);
 }
 
+/* An integer sysctl; kernel_read() reads /proc/sys files since 5.10. */
+static bool read_sysctl(const char *path, int *val)
+{
+	char buf[24] = "";
+	loff_t pos = 0;
+	struct file *f;
+	ssize_t n;
+
+	f = filp_open(path, O_RDONLY, 0);
+	if (IS_ERR(f))
+		return false;
+	n = kernel_read(f, buf, sizeof(buf) - 1, &pos);
+	filp_close(f, NULL);
+	return n > 0 && !kstrtoint(strim(buf), 10, val);
+}
+
+/*
+ * May the opener of @file see addresses?  The rule of /proc/kallsyms,
+ * kallsyms_show_value() on the opener's credentials, which is not
+ * exported: kptr_restrict 0 shows them when perf_event_paranoid <= 1
+ * (kallsyms_for_perf()), 0 and 1 to CAP_SYSLOG, 2 to nobody.
+ */
+static bool opener_sees_addresses(struct file *file)
+{
+	int restrict_level, paranoid;
+
+	if (!read_sysctl("/proc/sys/kernel/kptr_restrict", &restrict_level))
+		return false;
+	switch (restrict_level) {
+	case 0:
+		if (read_sysctl("/proc/sys/kernel/perf_event_paranoid",
+				&paranoid) && paranoid <= 1)
+			return true;
+		fallthrough;
+	case 1:
+		return file_ns_capable(file, &init_user_ns, CAP_SYSLOG);
+	default:
+		return false;
+	}
+}
+
+/* an address, or 0 for an opener who may not see it */
+static u64 addr_for(const struct seq_file *m, u64 addr)
+{
+	return m->private ? addr : 0;
+}
+
 static bool show_value(const struct ksym_live *lv, enum ksym_class c)
 {
 	return c < KSYM_NR_FAIL_CLASSES || lv->found.counts[c];
@@ -105,7 +158,9 @@ static int report_show(struct seq_file *m, void *v)
 	seq_printf(m, "verdict: %s\n", ksym_live_pass(lv) ? "PASS" : "FAIL");
 	seq_printf(m, "kernel: %s %s\n", init_utsname()->release,
 		   init_utsname()->machine);
-	if (lv->loc.has_kaslr_offset)
+	if (lv->loc.has_kaslr_offset && !m->private)
+		seq_puts(m, "kaslr_offset: hidden (kptr_restrict: the opener may not see addresses)\n");
+	else if (lv->loc.has_kaslr_offset)
 		seq_printf(m, "kaslr_offset: 0x%llx\n", lv->loc.kaslr_offset);
 	else
 		seq_puts(m, "kaslr_offset: unknown (no KERNELOFFSET in VMCOREINFO)\n");
@@ -156,7 +211,8 @@ static int report_show(struct seq_file *m, void *v)
 		   ms(lv->check.ns_kernel_walk));
 	seq_printf(m, "ms.total: %llu\n", ms(cur_ns));
 	if (lv->snap.err.code)
-		seq_printf(m, "decoder_error: %s\n", lv->snap.err.msg);
+		seq_printf(m, "decoder_error: %s\n", m->private ? lv->snap.err.msg :
+			   lv->snap.err.check);
 	seq_printf(m, "\nmismatches (first %u of %llu):\n", lv->found.nr_mm,
 		   ksym_live_failures(lv));
 	for (i = 0; i < lv->found.nr_mm; i++) {
@@ -164,13 +220,27 @@ static int report_show(struct seq_file *m, void *v)
 
 		seq_printf(m, "%s #%u %s expected=0x%llx found=0x%llx: %s\n",
 			   ksym_class_name(mm->cls), mm->index, mm->name,
-			   mm->expected, mm->found, mm->detail);
+			   addr_for(m, mm->expected), addr_for(m, mm->found),
+			   mm->detail);
 	}
 out:
 	mutex_unlock(&state_lock);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(report);
+
+static int report_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, report_show,
+			   opener_sees_addresses(file) ? file : NULL);
+}
+
+static const struct file_operations report_fops = {
+	.owner = THIS_MODULE,
+	.open = report_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
 
 static int stats_show(struct seq_file *m, void *v)
 {
@@ -269,8 +339,8 @@ static int symbols_show(struct seq_file *m, void *v)
 
 	if (ksym_get(kt, (u32)m->index, kt->scratch[1], &s, NULL))
 		return 0;
-	seq_printf(m, "%0*llx %c %s\n", (int)(2 * sizeof(long)), s.addr,
-		   s.type, s.name);
+	seq_printf(m, "%0*llx %c %s\n", (int)(2 * sizeof(long)),
+		   addr_for(m, s.addr), s.type, s.name);
 	return 0;
 }
 
@@ -280,7 +350,24 @@ static const struct seq_operations symbols_sops = {
 	.stop = symbols_stop,
 	.show = symbols_show,
 };
-DEFINE_SEQ_ATTRIBUTE(symbols);
+
+/* DEFINE_SEQ_ATTRIBUTE()'s open, plus whether the opener sees addresses */
+static int symbols_open(struct inode *inode, struct file *file)
+{
+	int ret = seq_open(file, &symbols_sops);
+
+	if (!ret && opener_sees_addresses(file))
+		((struct seq_file *)file->private_data)->private = file;
+	return ret;
+}
+
+static const struct file_operations symbols_fops = {
+	.owner = THIS_MODULE,
+	.open = symbols_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = seq_release,
+};
 
 static unsigned int parse_paths(const char *s)
 {
@@ -361,7 +448,8 @@ static int do_run(bool *pass)
 	lv->params = &param_addrs;
 	lv->corrupt = corrupt;
 	lv->paths = parse_paths(paths);
-	lv->max_mismatches = max_mismatches;
+	lv->max_mismatches = min_t(unsigned int, max_mismatches,
+				   KSYM_MAX_MISMATCHES);
 	if (mutex_lock_interruptible(&run_lock)) {
 		free_live(lv);
 		return -ERESTARTSYS;
@@ -418,6 +506,10 @@ static int __init ksym_verify_init(void)
 	bool pass = false;
 	int ret;
 
+	if (max_mismatches > KSYM_MAX_MISMATCHES)
+		pr_warn("max_mismatches=%u is over %u: %u are listed\n",
+			max_mismatches, KSYM_MAX_MISMATCHES,
+			KSYM_MAX_MISMATCHES);
 	ret = do_run(&pass);
 	if (!ret && fail_on_mismatch && !pass)
 		ret = -EINVAL;

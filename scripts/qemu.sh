@@ -275,7 +275,7 @@ check_clean_build() {
 
 # check_guest DIR: the module's verdict, the re-run and unload, the oopses
 check_guest() {
-	local d=$1 ins rerun unl oops intr kept
+	local d=$1 ins rerun unl oops intr kept hidden
 
 	ins=$(marker INSMOD "$d")
 	if [ "$ins" = 0 ]; then
@@ -301,6 +301,13 @@ check_guest() {
 	else
 		ktap_fail signal_stops_a_run \
 			"writer exited ${intr:-?}, last report kept: ${kept:-?}, dmesg: $(grep -c 'run stopped by a fatal signal' "$d/dmesg") stop lines"
+	fi
+	hidden=$(grep -a '==KSYM-HIDDEN' "$d/serial.log" | tr -d '\r' | cut -d' ' -f2-)
+	if [ "$hidden" = "0 0 0" ]; then
+		ktap_pass kptr_restrict_hides_addresses
+	else
+		ktap_fail kptr_restrict_hides_addresses \
+			"with kptr_restrict=2, lines with an address in symbols, /proc/kallsyms, kaslr_offset in report: ${hidden:-none}"
 	fi
 	if grep -q "^verdict: PASS" "$d/report"; then
 		ktap_pass report_verdict

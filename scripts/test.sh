@@ -14,7 +14,8 @@
 #      copy with a structural error, a wild address parameter, a guest that
 #      never powers off; and one that must pass: addresses given as
 #      parameters from an earlier boot, shifted by the measured KASLR offset;
-#      and the landmark scan alone (paths=scan) on three layouts
+#      a max_mismatches too large to allocate, capped; and the landmark
+#      scan alone (paths=scan) on three layouts
 #   5. scripts/check-tree on a small kernel built from linux-source-6.12,
 #      checked against its System.map too, with ksym_verify_kunit.ko loaded
 #   6. the KUnit suites through kunit.py on 6.12 and 7.x, x86_64 and arm64
@@ -88,6 +89,16 @@ if "$here/qemu.sh" -o "$d" ARCH=x86_64 KVER=7 --params-from-capture >"$d.log" 2>
 	grep -E '^locate\.' "$d/x86_64-7/report" | sed 's/^/# /'
 else
 	ktap_result 0 params_path "see $d.log"
+fi
+
+ktap_stage "must pass: a max_mismatches too large to allocate is capped"
+d=$B/qemu-cap
+if "$here/qemu.sh" -o "$d" ARCH=arm64 KVER=6.1 ARGS=max_mismatches=4000000000 \
+	>"$d.log" 2>&1 &&
+   grep -q 'max_mismatches=4000000000 is over 1024' "$d/arm64-6.1/dmesg"; then
+	ktap_pass max_mismatches_capped
+else
+	ktap_fail max_mismatches_capped "see $d.log"
 fi
 
 # the landmark scan alone must find the tables: old order, 8-aligned new

@@ -293,7 +293,7 @@ int ksym_check_order(const struct ksym_kernel *k, struct ksym_decoder *kt,
 
 	if (!on_each) {
 		ksym_finding(f, KSYM_C_ORDER, 0, "", 0, 0,
-			     "kallsyms_on_each_symbol not found");
+			     "kallsyms_on_each_symbol not found, or not callable (dmesg says why)");
 		return 0;
 	}
 	on_each(pick_cb(order_cb_mod, order_cb_plain), &w);

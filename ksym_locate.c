@@ -18,6 +18,9 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#ifdef CONFIG_X86_KERNEL_IBT
+#include <asm/cpufeature.h>
+#endif
 
 #include "ksym_check.h"
 #include "ksym_locate.h"
@@ -42,21 +45,127 @@ const char *ksym_path_name(enum ksym_path p)
 
 /* ---- the kernel's own functions ---- */
 
-#ifdef CONFIG_X86_KERNEL_IBT
 /*
- * ENDBR64, which an indirect call must land on under IBT.  Not the
- * kernel's is_endbr(): it takes a u32 in 6.x and a u32 * in 7.x, and 7.x
- * does not export it.
+ * May the module call a kernel function it found by address?  Under x86
+ * IBT an indirect call must land on an ENDBR64, and at boot the kernel
+ * poisons the ENDBR of every function whose address the kernel itself
+ * never takes (.ibt_endbr_seal): kallsyms_lookup_name() and
+ * kallsyms_on_each_symbol() are among them in Debian's 6.12.  Calling a
+ * sealed function raises a control-protection fault, so the entry is read
+ * first and the call refused unless it starts with ENDBR64.  FineIBT
+ * redirects indirect calls through a hashed preamble the module cannot
+ * reproduce, and a ppc64 ELFv2 kprobe gives the local entry point, which
+ * skips the TOC set-up: both are refused outright.  Not the kernel's
+ * is_endbr(): it takes a u32 in 6.x and a u32 * in 7.x, 7.x does not
+ * export it, and it counts the poison as an ENDBR.
  */
-static bool ksym_is_endbr64(u32 insn)
+#define KSYM_ENDBR64		0xfa1e0ff3	/* f3 0f 1e fa */
+#define KSYM_ENDBR_POISON_6	0x001f0f66	/* osp nopl (%rax): 6.x */
+#define KSYM_ENDBR_POISON_7	0xd6401f0f	/* nopl -42(%rax): 7.x */
+
+static const char *const call_why[] = {
+	[KSYM_CALL_OK] = "callable",
+	[KSYM_CALL_SEALED] =
+		"sealed by IBT at boot (its ENDBR64 is poisoned): an indirect call would fault",
+	[KSYM_CALL_NO_ENDBR] =
+		"no ENDBR64 at its entry under IBT: an indirect call would fault",
+	[KSYM_CALL_FINEIBT] =
+		"FineIBT kernel: indirect calls go through a hashed preamble the module cannot reproduce",
+	[KSYM_CALL_PPC64_ELFV2] =
+		"ppc64 ELFv2: the kprobe address is the local entry point, which skips the TOC set-up",
+};
+
+const char *ksym_call_why(enum ksym_call c)
 {
-	return insn == 0xfa1e0ff3;
+	return (unsigned int)c < ARRAY_SIZE(call_why) ? call_why[c] : "?";
 }
+
+enum ksym_call ksym_call_check(const u8 entry[4], unsigned int config)
+{
+	u32 insn = entry[0] | entry[1] << 8 | entry[2] << 16 |
+		   (u32)entry[3] << 24;
+
+	if (config & KSYM_CFG_FINEIBT)
+		return KSYM_CALL_FINEIBT;
+	if (config & KSYM_CFG_PPC64_ELFV2)
+		return KSYM_CALL_PPC64_ELFV2;
+	if (!(config & KSYM_CFG_IBT) || insn == KSYM_ENDBR64)
+		return KSYM_CALL_OK;
+	if (insn == KSYM_ENDBR_POISON_6 || insn == KSYM_ENDBR_POISON_7)
+		return KSYM_CALL_SEALED;
+	return KSYM_CALL_NO_ENDBR;
+}
+
+/* IBT enforced now: built in, and the CPU has it on (not ibt=off) */
+static bool ibt_enforced(void)
+{
+#ifdef CONFIG_X86_KERNEL_IBT
+	return cpu_feature_enabled(X86_FEATURE_IBT);
+#else
+	return false;
 #endif
+}
+
+/*
+ * The kernel seals even where IBT is not enforced (TCG, older CPUs,
+ * ibt=off): the poison is a 4-byte NOP there, and the call is safe.
+ */
+static unsigned int this_config(void)
+{
+	return (ibt_enforced() ? KSYM_CFG_IBT : 0) |
+	       (IS_ENABLED(CONFIG_FINEIBT) ? KSYM_CFG_FINEIBT : 0) |
+	       (IS_ENABLED(CONFIG_PPC64_ELF_ABI_V2) ||
+		IS_ENABLED(CONFIG_PPC64_ELFV2) ? KSYM_CFG_PPC64_ELFV2 : 0);
+}
+
+/*
+ * The entry of the function a kprobe was placed at: kprobes on IBT
+ * kernels step over an ENDBR64 (or its poison), so look 4 bytes back.
+ * *@verdict says whether it may be called.
+ */
+static unsigned long function_entry(unsigned long kp_addr,
+				    enum ksym_call *verdict)
+{
+	unsigned int config = this_config();
+	u8 b[4];
+	u32 insn;
+
+	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT) &&
+	    !copy_from_kernel_nofault(b, (void *)(kp_addr - 4), 4)) {
+		insn = b[0] | b[1] << 8 | b[2] << 16 | (u32)b[3] << 24;
+		if (insn == KSYM_ENDBR64 || insn == KSYM_ENDBR_POISON_6 ||
+		    insn == KSYM_ENDBR_POISON_7) {
+			*verdict = ksym_call_check(b, config);
+			return kp_addr - 4;
+		}
+	}
+	if (copy_from_kernel_nofault(b, (void *)kp_addr, 4))
+		memset(b, 0, sizeof(b));
+	*verdict = ksym_call_check(b, config);
+	return kp_addr;
+}
+
+/* The entry of kernel function @addr found by lookup, if it may be called. */
+static unsigned long callable(unsigned long addr, const char *name)
+{
+	enum ksym_call v;
+	u8 b[4];
+
+	if (!addr)
+		return 0;
+	if (copy_from_kernel_nofault(b, (void *)addr, 4))
+		return 0;
+	v = ksym_call_check(b, this_config());
+	if (v == KSYM_CALL_OK)
+		return addr;
+	pr_warn("not calling %s: %s\n", name, ksym_call_why(v));
+	return 0;
+}
 
 int ksym_find_kernel(struct ksym_kernel *k)
 {
 	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
+	enum ksym_call v;
 	unsigned long addr;
 	int ret;
 
@@ -65,20 +174,19 @@ int ksym_find_kernel(struct ksym_kernel *k)
 		pr_err("kprobe on kallsyms_lookup_name failed: %d\n", ret);
 		return ret;
 	}
-	addr = (unsigned long)kp.addr;
+	addr = function_entry((unsigned long)kp.addr, &v);
 	unregister_kprobe(&kp);
-#ifdef CONFIG_X86_KERNEL_IBT
-	{
-		/* kprobes skip the ENDBR; an indirect call must land on it */
-		u32 insn;
-
-		if (!copy_from_kernel_nofault(&insn, (void *)(addr - 4), 4) &&
-		    ksym_is_endbr64(insn))
-			addr -= 4;
+	if (v != KSYM_CALL_OK) {
+		pr_err("not calling kallsyms_lookup_name: %s\n",
+		       ksym_call_why(v));
+		return -EPERM;
 	}
-#endif
 	k->lookup_name = (unsigned long (*)(const char *))addr;
-	k->on_each_symbol = (void *)k->lookup_name("kallsyms_on_each_symbol");
+	/* kallsyms_lookup_name() gives a function's first byte: its ENDBR64 */
+	k->on_each_symbol = (void *)callable(k->lookup_name("kallsyms_on_each_symbol"),
+					     "kallsyms_on_each_symbol");
+	k->paddr_vmcoreinfo_note = callable(k->lookup_name("paddr_vmcoreinfo_note"),
+					    "paddr_vmcoreinfo_note");
 	return 0;
 }
 
@@ -160,7 +268,7 @@ static void path_by_name(struct ksym_located *loc, const struct ksym_kernel *k)
  */
 static char *read_vmcoreinfo(const struct ksym_kernel *k, const char **how)
 {
-	unsigned long fn = k->lookup_name("paddr_vmcoreinfo_note");
+	unsigned long fn = k->paddr_vmcoreinfo_note;
 	unsigned long pdata, psize, data = 0, size = 0;
 	u32 nhdr[3];
 	char *text;

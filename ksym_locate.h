@@ -21,11 +21,34 @@ enum ksym_path {
 	KSYM_NR_PATHS
 };
 
-/* The kernel's own functions, found through a kprobe. */
+/* The kernel's own functions, found through a kprobe; NULL: not callable. */
 struct ksym_kernel {
 	unsigned long (*lookup_name)(const char *name);
 	void *on_each_symbol;
+	unsigned long paddr_vmcoreinfo_note;
 };
+
+/* Whether a kernel function found by address may be called through it. */
+enum ksym_call {
+	KSYM_CALL_OK,
+	KSYM_CALL_SEALED,	/* IBT: its ENDBR64 was poisoned at boot */
+	KSYM_CALL_NO_ENDBR,	/* IBT: no ENDBR64 at its entry */
+	KSYM_CALL_FINEIBT,	/* FineIBT: never by address */
+	KSYM_CALL_PPC64_ELFV2,	/* ppc64 ELFv2: the local entry point */
+};
+
+/* what ksym_call_check() weighs: the kernel's configuration */
+#define KSYM_CFG_IBT		BIT(0)
+#define KSYM_CFG_FINEIBT	BIT(1)
+#define KSYM_CFG_PPC64_ELFV2	BIT(2)
+
+/*
+ * The decision for a function whose entry holds the 4 bytes @entry (x86:
+ * little-endian), on a kernel with @config (KSYM_CFG_*).  Pure: the KUnit
+ * suite feeds it every byte pattern.
+ */
+enum ksym_call ksym_call_check(const u8 entry[4], unsigned int config);
+const char *ksym_call_why(enum ksym_call c);
 
 struct ksym_path_result {
 	int status;			/* 0 used, -ENOENT unavailable, <0 error */

@@ -122,7 +122,39 @@ static void ksym_num_syms_vs_walk(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lv->check.on_each_count, lv->snap.kt->num_syms);
 }
 
+/*
+ * The decision before an indirect call into a kernel function: every
+ * entry pattern, on every configuration it depends on.
+ */
+static void ksym_call_decision(struct kunit *test)
+{
+	static const u8 endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
+	static const u8 endbr32[4] = { 0xf3, 0x0f, 0x1e, 0xfb };
+	static const u8 poison6[4] = { 0x66, 0x0f, 0x1f, 0x00 };
+	static const u8 poison7[4] = { 0x0f, 0x1f, 0x40, 0xd6 };
+	static const u8 push_rbp[4] = { 0x55, 0x48, 0x89, 0xe5 };
+	const unsigned int ibt = KSYM_CFG_IBT;
+
+	KUNIT_EXPECT_EQ(test, ksym_call_check(endbr64, ibt), KSYM_CALL_OK);
+	KUNIT_EXPECT_EQ(test, ksym_call_check(poison6, ibt), KSYM_CALL_SEALED);
+	KUNIT_EXPECT_EQ(test, ksym_call_check(poison7, ibt), KSYM_CALL_SEALED);
+	KUNIT_EXPECT_EQ(test, ksym_call_check(push_rbp, ibt),
+			KSYM_CALL_NO_ENDBR);
+	KUNIT_EXPECT_EQ(test, ksym_call_check(endbr32, ibt),
+			KSYM_CALL_NO_ENDBR);
+	/* without IBT nothing is sealed and any entry may be called */
+	KUNIT_EXPECT_EQ(test, ksym_call_check(poison6, 0), KSYM_CALL_OK);
+	KUNIT_EXPECT_EQ(test, ksym_call_check(push_rbp, 0), KSYM_CALL_OK);
+	/* FineIBT and ppc64 ELFv2 are refused, whatever the entry */
+	KUNIT_EXPECT_EQ(test, ksym_call_check(endbr64, ibt | KSYM_CFG_FINEIBT),
+			KSYM_CALL_FINEIBT);
+	KUNIT_EXPECT_EQ(test, ksym_call_check(endbr64, KSYM_CFG_PPC64_ELFV2),
+			KSYM_CALL_PPC64_ELFV2);
+	KUNIT_EXPECT_STREQ(test, ksym_call_why(KSYM_CALL_OK), "callable");
+}
+
 static struct kunit_case ksym_live_cases[] = {
+	KUNIT_CASE(ksym_call_decision),
 	KUNIT_CASE(ksym_locate_by_name),
 	KUNIT_CASE(ksym_locate_by_vmcoreinfo),
 	KUNIT_CASE(ksym_locate_by_scan),

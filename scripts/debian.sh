@@ -100,19 +100,55 @@ ksym_download() {
 	done
 }
 
-# ksym_newest_source LINE: print "package version" of the newest
-# linux-source of LINE (6.1, 6.12, or 7 for the newest 7.x in sid).
-ksym_newest_source() {
-	local line=$1 pkg ver
+# ksym_source_7 SUITE: print "package version" of the newest
+# linux-source-7.x in SUITE
+ksym_source_7() {
+	local suite=$1 pkg ver
 
-	if [ "$line" = 7 ]; then
-		pkg=$(ksym_apt sid amd64 apt-cache search --names-only '^linux-source-7\.[0-9]+$' |
-			awk '{print $1}' | sort -V | tail -n 1)
-		[ -n "$pkg" ] || { ksym_log "no linux-source-7.x in sid"; return 1; }
-	else
-		pkg=linux-source-$line
+	pkg=$(ksym_apt "$suite" amd64 apt-cache search --names-only '^linux-source-7\.[0-9]+$' |
+		awk '{print $1}' | sort -V | tail -n 1)
+	[ -n "$pkg" ] || { ksym_log "no linux-source-7.x in $suite"; return 1; }
+	ver=$(ksym_apt "$suite" amd64 apt-cache policy "$pkg" |
+		awk '/Candidate:/ {print $2}')
+	[ -n "$ver" ] && [ "$ver" != "(none)" ] ||
+		{ ksym_log "no candidate for $pkg in $suite"; return 1; }
+	echo "$pkg $ver"
+}
+
+# ksym_newest_7_suite: of sid, experimental and trixie-backports, the one
+# whose newest linux-source-7.x is the newest (sid on a tie); the choice
+# is kept for six hours, like the lists
+ksym_newest_7_suite() {
+	local f=$KSYM_CACHE/apt/newest-7 s pkg ver best="" bestver=""
+
+	if [ -s "$f" ] && [ -n "$(find "$f" -mmin -360 2>/dev/null)" ]; then
+		cat "$f"
+		return 0
 	fi
-	ver=$(ksym_apt "$(ksym_suite "$line")" amd64 apt-cache policy "$pkg" |
+	for s in sid experimental trixie-backports; do
+		read -r pkg ver < <(ksym_source_7 "$s") || continue
+		if [ -z "$best" ] || dpkg --compare-versions "$ver" gt "$bestver"; then
+			best=$s bestver=$ver
+		fi
+	done
+	[ -n "$best" ] || { ksym_log "no linux-source-7.x in any suite"; return 1; }
+	ksym_log "newest 7.x: $bestver in $best"
+	mkdir -p "$(dirname "$f")" && echo "$best" >"$f"
+	echo "$best"
+}
+
+# ksym_newest_source LINE: print "package version" of the newest
+# linux-source of LINE (6.1, 6.12; 7: the newest 7.x in sid; 7new: the
+# newest 7.x in any suite).
+ksym_newest_source() {
+	local line=$1 pkg ver suite
+
+	suite=$(ksym_suite "$line") || return 1
+	case $line in
+	7|7new) ksym_source_7 "$suite"; return ;;
+	esac
+	pkg=linux-source-$line
+	ver=$(ksym_apt "$suite" amd64 apt-cache policy "$pkg" |
 		awk '/Candidate:/ {print $2}')
 	[ -n "$ver" ] && [ "$ver" != "(none)" ] ||
 		{ ksym_log "no candidate for $pkg"; return 1; }
@@ -121,7 +157,11 @@ ksym_newest_source() {
 
 # the Debian suite that carries kernel line LINE
 ksym_suite() {
-	if [ "$1" = 7 ]; then echo sid; else echo bookworm; fi
+	case $1 in
+	7) echo sid ;;
+	7new) ksym_newest_7_suite ;;
+	*) echo bookworm ;;
+	esac
 }
 
 # ksym_source_tree KIND LINE WHAT: download (cached) the newest
@@ -203,19 +243,19 @@ kernel_resolve() {
 	local arch=$1 kver=$2 da suite meta img deps
 
 	da=$(deb_arch "$arch")
-	suite=$(ksym_suite "$kver")
+	suite=$(ksym_suite "$kver") || return 1
 	case $kver in
 	6.1) meta=linux-image-$da ;;
 	6.12) meta=linux-image-6.12-$da ;;
-	7) meta=linux-image-$da ;;
-	*) ksym_die "KVER must be 6.1, 6.12 or 7" ;;
+	7|7new) meta=linux-image-$da ;;
+	*) ksym_die "KVER must be 6.1, 6.12, 7 or 7new" ;;
 	esac
 	deps=$(ksym_apt "$suite" "$da" apt-cache depends "$meta") || return 1
 	img=$(awk '/Depends: linux-image-[0-9]/ {print $2; exit}' <<<"$deps")
 	[ -n "$img" ] || { ksym_log "$meta ($suite/$da) names no kernel"; return 1; }
 	K_REL=${img#linux-image-}
 	case $kver in
-	7) [[ $K_REL == 7.* ]] || { ksym_log "sid's $meta is $K_REL, not 7.x"; return 1; } ;;
+	7|7new) [[ $K_REL == 7.* ]] || { ksym_log "$suite's $meta is $K_REL, not 7.x"; return 1; } ;;
 	esac
 	deps=$(ksym_apt "$suite" "$da" apt-cache depends "linux-headers-$K_REL") || return 1
 	K_DEBS_HDR="linux-headers-$K_REL $(awk '/Depends: linux-headers-.*-common/ {print $2; exit}' <<<"$deps")"
@@ -289,12 +329,31 @@ debian_kernel() {
 	if grep -qs 'The real System.map is in' "$root/root/boot/System.map-$K_REL"; then
 		echo "    # boot/System.map-$K_REL is Debian's placeholder (the real one is in the -dbg package); ground truth is the guest's /proc/kallsyms"
 	fi
-	# sid's kbuild host tools may need a newer glibc than this machine's
-	if [[ $("$K_DIR/scripts/kconfig/conf" --help 2>&1) == *GLIBC_* ]]; then
+	# newer suites' headers may not build here: prepare a tree instead
+	if ! headers_usable "$arch"; then
 		prepare_from_source "$arch" "$kver" "$root" || return 1
 	fi
 	K_IMAGE=$(ksym_first "$root/root/boot/vmlinuz-$K_REL" \
 		"$root/root/usr/lib/modules/$K_REL/vmlinuz")
+}
+
+# headers_usable ARCH: can this machine build a module with the headers in
+# K_DIR?  Not when their kbuild host tools need a newer glibc (sid), nor
+# when they name a compiler this machine does not have (trixie's gcc-14).
+headers_usable() {
+	local cross="" cc
+
+	[ "$1" = arm64 ] && cross=aarch64-linux-gnu-
+	if [[ $("$K_DIR/scripts/kconfig/conf" --help 2>&1) == *GLIBC_* ]]; then
+		WHY_PREPARED="the packaged kbuild tools need a newer glibc"
+		return 1
+	fi
+	cc=$(awk 'match($0, /gcc-[0-9]+/) { print substr($0, RSTART, RLENGTH); exit }' \
+		"$K_DIR/.kernelvariables" 2>/dev/null)
+	if [ -n "$cc" ] && ! command -v "$cross$cc" >/dev/null; then
+		WHY_PREPARED="the headers name $cross$cc, which this machine does not have"
+		return 1
+	fi
 }
 
 # prepare_from_source ARCH KVER ROOT: a module build tree made from the same
@@ -330,7 +389,7 @@ prepare_from_source() {
 		touch "$o/.complete"
 	fi
 	K_DIR=$o
-	K_HOW="a tree prepared from $pkg with Debian's .config and Module.symvers (the packaged kbuild tools need a newer glibc)"
+	K_HOW="a tree prepared from $pkg with Debian's .config and Module.symvers ($WHY_PREPARED)"
 }
 
 # busybox_for ARCH: a static busybox for the guest

@@ -5,7 +5,7 @@
 # fail_on_mismatch=1, and check its verdict and its decoded table against
 # the guest's own /proc/kallsyms.
 #
-# Usage: scripts/qemu.sh [ARCH=x86_64|arm64] [KVER=6.1|6.12|7] [-o OUTDIR]
+# Usage: scripts/qemu.sh [ARCH=x86_64|arm64] [KVER=6.1|6.12|7|7new] [-o OUTDIR]
 #                        [--report] [ARGS="param=value ..."]
 #                        [--params-from-capture] [--no-poweroff] [--nokaslr]
 #   --report        also print each guest's report
@@ -75,7 +75,7 @@ if [ -n "$tree" ]; then
 	kvers=(tree)
 fi
 [ ${#arches[@]} -gt 0 ] || arches=(x86_64 arm64)
-[ ${#kvers[@]} -gt 0 ] || kvers=(6.1 6.12 7)
+[ ${#kvers[@]} -gt 0 ] || kvers=(6.1 6.12 7 7new)
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-900}
 
 # tree_setup ARCH: use the kernel build tree given with TREE=

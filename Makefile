@@ -3,7 +3,7 @@
 # ksym_verify
 #
 #   make qemu     boot real Debian kernels under QEMU, load the module, check
-#                 it against /proc/kallsyms (ARCH=x86_64|arm64 KVER=6.1|6.12|7
+#                 it against /proc/kallsyms (ARCH=x86_64|arm64 KVER=6.1|6.12|7|7new
 #                 pick one; REPORT=1 prints the module's report)
 #   make test     what CI runs: make check, the QEMU matrix, runs that must
 #                 fail, check-tree, KUnit, ksymdump; a per-stage timing table,

@@ -6,7 +6,7 @@
 #   1. every fixture (the real scripts/kallsyms.c of 6.1, 6.12 and 7.x, all
 #      flag combinations, x86_64/i386/arm64) as raw bytes, with --base and
 #      --anchor: the output must equal the fixture's expected.txt;
-#   2. the six Debian kernels of the QEMU matrix: each package's vmlinuz,
+#   2. the Debian kernels of the QEMU matrix: each package's vmlinuz,
 #      with --no-symbols, against the /proc/kallsyms that scripts/qemu.sh
 #      --nokaslr captured from that kernel: every line must match;
 #   3. kernels built from source (the KUnit kernels of 6.12 and 7.x for

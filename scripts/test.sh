@@ -7,7 +7,7 @@
 #
 #   1. make check: fixtures from the real generators, the decoder suite,
 #      checkpatch, Kbuild W=1 + sparse, fuzzing (scripts/check.sh)
-#   2. the QEMU matrix: six real Debian kernels boot, load ksym-verify.ko
+#   2. the QEMU matrix: eight real Debian kernels boot, load ksym-verify.ko
 #      and match /proc/kallsyms (scripts/qemu.sh)
 #   3. kunit.py parse (from the 7.x source) reads each guest's ktap file
 #   4. runs that must fail, and how: a copy with one mis-decoded symbol, a
@@ -19,7 +19,7 @@
 #   5. scripts/check-tree on a small kernel built from linux-source-6.12,
 #      checked against its System.map too, with ksym_verify_kunit.ko loaded
 #   6. the KUnit suites through kunit.py on 6.12 and 7.x, x86_64 and arm64
-#   7. ksymdump: the six Debian kernels booted with nokaslr (their
+#   7. ksymdump: the eight Debian kernels booted with nokaslr (their
 #      /proc/kallsyms is the ground truth), then scripts/ksymdump-test.sh:
 #      fixtures, each vmlinuz without symbols, source-built kernels against
 #      System.map, and the runs that must fail

@@ -247,8 +247,9 @@ kernel_resolve() {
 	case $kver in
 	6.1) meta=linux-image-$da ;;
 	6.12) meta=linux-image-6.12-$da ;;
+	6.12-cloud|6.12-rt) meta=linux-image-$kver-$da ;;
 	7|7new) meta=linux-image-$da ;;
-	*) ksym_die "KVER must be 6.1, 6.12, 7 or 7new" ;;
+	*) ksym_die "KVER must be 6.1, 6.12, 6.12-cloud, 6.12-rt, 7 or 7new" ;;
 	esac
 	deps=$(ksym_apt "$suite" "$da" apt-cache depends "$meta") || return 1
 	img=$(awk '/Depends: linux-image-[0-9]/ {print $2; exit}' <<<"$deps")

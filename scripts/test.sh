@@ -23,8 +23,10 @@
 #      /proc/kallsyms is the ground truth), then scripts/ksymdump-test.sh:
 #      fixtures, each vmlinuz without symbols, source-built kernels against
 #      System.map, and the runs that must fail
-#   --all (make test-all) adds make bench; make test-all also fuzzes for
-#      FUZZ_SECONDS=300 per target instead of make test's 60
+#   --all (make test-all) adds the newest 7.x of any suite (7new) and
+#      6.12's cloud and rt flavours to the QEMU matrix, ksymdump on 7new,
+#      and make bench; make test-all also fuzzes for FUZZ_SECONDS=300 per
+#      target instead of make test's 60
 #
 # A table of the time each stage took comes before the last line, which is
 # "N passed, N failed"; the exit status is the verdict.
@@ -154,6 +156,17 @@ B="$B" "$here/ksymdump-test.sh" 2>&1 | tee "$B/test-ksymdump.log"
 ktap_add "$B/test-ksymdump.log"
 
 if [ $all = 1 ]; then
+	ktap_stage "all: the newest 7.x of any suite, and 6.12's cloud and rt flavours"
+	"$here/qemu.sh" -o "$B/qemu-all" KVER=7new KVER=6.12-cloud KVER=6.12-rt \
+		2>&1 | tee "$B/test-qemu-all.log"
+	ktap_add "$B/test-qemu-all.log"
+	ktap_stage "all: ksymdump on the newest 7.x (nokaslr ground truth first)"
+	"$here/qemu.sh" -o "$B/qemu-all-nokaslr" --nokaslr KVER=7new \
+		>"$B/test-qemu-all-nokaslr.log" 2>&1
+	ktap_add "$B/test-qemu-all-nokaslr.log"
+	B="$B" "$here/ksymdump-test.sh" >"$B/test-ksymdump-all.log" 2>&1
+	grep -E '^(not )?ok|passed' "$B/test-ksymdump-all.log"
+	ktap_add "$B/test-ksymdump-all.log"
 	ktap_stage "make bench (figures, never a verdict)"
 	make -s -C "$top" B="$B" bench 2>&1 | sed 's/^/# /'
 fi

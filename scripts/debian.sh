@@ -103,16 +103,22 @@ ksym_download() {
 # ksym_source_7 SUITE: print "package version" of the newest
 # linux-source-7.x in SUITE
 ksym_source_7() {
-	local suite=$1 pkg ver
+	local suite=$1 pkg
 
 	pkg=$(ksym_apt "$suite" amd64 apt-cache search --names-only '^linux-source-7\.[0-9]+$' |
 		awk '{print $1}' | sort -V | tail -n 1)
 	[ -n "$pkg" ] || { ksym_log "no linux-source-7.x in $suite"; return 1; }
-	ver=$(ksym_apt "$suite" amd64 apt-cache policy "$pkg" |
-		awk '/Candidate:/ {print $2}')
+	ksym_candidate "$suite" "$pkg"
+}
+
+# ksym_candidate SUITE PKG: print "PKG version" of PKG's candidate in SUITE
+ksym_candidate() {
+	local ver
+
+	ver=$(ksym_apt "$1" amd64 apt-cache policy "$2" | awk '/Candidate:/ {print $2}')
 	[ -n "$ver" ] && [ "$ver" != "(none)" ] ||
-		{ ksym_log "no candidate for $pkg in $suite"; return 1; }
-	echo "$pkg $ver"
+		{ ksym_log "no candidate for $2 in $1"; return 1; }
+	echo "$2 $ver"
 }
 
 # ksym_newest_7_suite: of sid, experimental and trixie-backports, the one
@@ -141,18 +147,13 @@ ksym_newest_7_suite() {
 # linux-source of LINE (6.1, 6.12; 7: the newest 7.x in sid; 7new: the
 # newest 7.x in any suite).
 ksym_newest_source() {
-	local line=$1 pkg ver suite
+	local line=$1 suite
 
 	suite=$(ksym_suite "$line") || return 1
 	case $line in
-	7|7new) ksym_source_7 "$suite"; return ;;
+	7|7new) ksym_source_7 "$suite" ;;
+	*) ksym_candidate "$suite" "linux-source-$line" ;;
 	esac
-	pkg=linux-source-$line
-	ver=$(ksym_apt "$suite" amd64 apt-cache policy "$pkg" |
-		awk '/Candidate:/ {print $2}')
-	[ -n "$ver" ] && [ "$ver" != "(none)" ] ||
-		{ ksym_log "no candidate for $pkg"; return 1; }
-	echo "$pkg $ver"
 }
 
 # the Debian suite that carries kernel line LINE

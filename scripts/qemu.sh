@@ -255,6 +255,16 @@ entry_boot() {
 	[ -n "$margs" ] && echo "    # module parameters:$margs"
 	boot "$arch" "$K_IMAGE" "$d/initramfs.gz" "$d/serial.log" "$margs"
 	rc=$?
+	# a guest kernel that dies before the module is loaded is not the
+	# module's doing (Debian's 7.2 once took an int3 Oops in
+	# enqueue_timer at 1 s under TCG): boot it once more, and say so
+	if ! grep -aq '==KSYM-INSMOD' "$d/serial.log" &&
+	   grep -aq 'Kernel panic' "$d/serial.log"; then
+		echo "    # the guest kernel panicked before the module was loaded: $(grep -a -m1 -E 'Oops|BUG:|Kernel panic' "$d/serial.log" | tr -d '\r' | cut -c1-120); booting once more"
+		mv "$d/serial.log" "$d/serial-panicked.log"
+		boot "$arch" "$K_IMAGE" "$d/initramfs.gz" "$d/serial.log" "$margs"
+		rc=$?
+	fi
 	nrun=$((nrun + 1))
 	[ "$arch" = x86_64 ] && echo "    # accel: $KSYM_ACCEL ($KSYM_ACCEL_WHY)"
 	if [ $rc = 124 ]; then

@@ -224,6 +224,8 @@ entry_prepare() {
 
 	KKO=""
 	kernel_fetch "$arch" "$kver" || { WHY="kernel download failed"; return 1; }
+	# which kernel this entry is, for the scripts that read its captures
+	echo "$K_REL" >"$d/release"
 	echo "    # kernel: $K_REL (Debian package $K_PKG)"
 	echo "    # module built against ${K_HOW:-?}"
 	if ! build_module "$arch" "$K_DIR" "$d/module"; then

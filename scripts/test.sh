@@ -152,7 +152,8 @@ ktap_stage "ksymdump: ground truth from nokaslr boots, then scripts/ksymdump-tes
 "$here/qemu.sh" -o "$B/qemu-nokaslr" --nokaslr 2>&1 | tee "$B/test-qemu-nokaslr.log" |
 	grep -E '^(not )?ok|passed'
 ktap_add "$B/test-qemu-nokaslr.log"
-B="$B" "$here/ksymdump-test.sh" 2>&1 | tee "$B/test-ksymdump.log"
+KSYMDUMP_KERNELS=$(cat "$B"/qemu-nokaslr/*/release 2>/dev/null) B="$B" \
+	"$here/ksymdump-test.sh" 2>&1 | tee "$B/test-ksymdump.log"
 ktap_add "$B/test-ksymdump.log"
 
 if [ $all = 1 ]; then
@@ -164,7 +165,9 @@ if [ $all = 1 ]; then
 	"$here/qemu.sh" -o "$B/qemu-all-nokaslr" --nokaslr KVER=7new \
 		>"$B/test-qemu-all-nokaslr.log" 2>&1
 	ktap_add "$B/test-qemu-all-nokaslr.log"
-	B="$B" "$here/ksymdump-test.sh" >"$B/test-ksymdump-all.log" 2>&1
+	KSYMDUMP_KERNELS=$(cat "$B"/qemu-nokaslr/*/release \
+		"$B"/qemu-all-nokaslr/*/release 2>/dev/null) B="$B" \
+		"$here/ksymdump-test.sh" >"$B/test-ksymdump-all.log" 2>&1
 	grep -E '^(not )?ok|passed' "$B/test-ksymdump-all.log"
 	ktap_add "$B/test-ksymdump-all.log"
 	ktap_stage "make bench (figures, never a verdict)"

@@ -80,10 +80,16 @@ const char *ksym_call_why(enum ksym_call c)
 	return (unsigned int)c < ARRAY_SIZE(call_why) ? call_why[c] : "?";
 }
 
+/* An ENDBR64, or what sealing leaves of one (6.x and 7.x poisons)? */
+static bool endbr_site(u32 insn)
+{
+	return insn == KSYM_ENDBR64 || insn == KSYM_ENDBR_POISON_6 ||
+	       insn == KSYM_ENDBR_POISON_7;
+}
+
 enum ksym_call ksym_call_check(const u8 entry[4], unsigned int config)
 {
-	u32 insn = entry[0] | entry[1] << 8 | entry[2] << 16 |
-		   (u32)entry[3] << 24;
+	u32 insn = (u32)ksym_get_uint(entry, 4, false);
 
 	if (config & KSYM_CFG_FINEIBT)
 		return KSYM_CALL_FINEIBT;
@@ -91,9 +97,7 @@ enum ksym_call ksym_call_check(const u8 entry[4], unsigned int config)
 		return KSYM_CALL_PPC64_ELFV2;
 	if (!(config & KSYM_CFG_IBT) || insn == KSYM_ENDBR64)
 		return KSYM_CALL_OK;
-	if (insn == KSYM_ENDBR_POISON_6 || insn == KSYM_ENDBR_POISON_7)
-		return KSYM_CALL_SEALED;
-	return KSYM_CALL_NO_ENDBR;
+	return endbr_site(insn) ? KSYM_CALL_SEALED : KSYM_CALL_NO_ENDBR;
 }
 
 /* IBT enforced now: built in, and the CPU has it on (not ibt=off) */
@@ -114,38 +118,28 @@ static unsigned int this_config(void)
 {
 	return (ibt_enforced() ? KSYM_CFG_IBT : 0) |
 	       (IS_ENABLED(CONFIG_FINEIBT) ? KSYM_CFG_FINEIBT : 0) |
-	       (IS_ENABLED(CONFIG_PPC64_ELF_ABI_V2) ||
-		IS_ENABLED(CONFIG_PPC64_ELFV2) ? KSYM_CFG_PPC64_ELFV2 : 0);
+	       (IS_ENABLED(CONFIG_PPC64_ELF_ABI_V2) ? KSYM_CFG_PPC64_ELFV2 : 0);
 }
 
 /*
  * The entry of the function a kprobe was placed at: kprobes on IBT
  * kernels step over an ENDBR64 (or its poison), so look 4 bytes back.
- * *@verdict says whether it may be called.
  */
-static unsigned long function_entry(unsigned long kp_addr,
-				    enum ksym_call *verdict)
+static unsigned long function_entry(unsigned long kp_addr)
 {
-	unsigned int config = this_config();
 	u8 b[4];
-	u32 insn;
 
 	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT) &&
-	    !copy_from_kernel_nofault(b, (void *)(kp_addr - 4), 4)) {
-		insn = b[0] | b[1] << 8 | b[2] << 16 | (u32)b[3] << 24;
-		if (insn == KSYM_ENDBR64 || insn == KSYM_ENDBR_POISON_6 ||
-		    insn == KSYM_ENDBR_POISON_7) {
-			*verdict = ksym_call_check(b, config);
-			return kp_addr - 4;
-		}
-	}
-	if (copy_from_kernel_nofault(b, (void *)kp_addr, 4))
-		memset(b, 0, sizeof(b));
-	*verdict = ksym_call_check(b, config);
+	    !copy_from_kernel_nofault(b, (void *)(kp_addr - 4), 4) &&
+	    endbr_site((u32)ksym_get_uint(b, 4, false)))
+		return kp_addr - 4;
 	return kp_addr;
 }
 
-/* The entry of kernel function @addr found by lookup, if it may be called. */
+/*
+ * @addr, the entry of kernel function @name, if it may be called through
+ * a pointer; else 0, and dmesg says why.  An unreadable entry is refused.
+ */
 static unsigned long callable(unsigned long addr, const char *name)
 {
 	enum ksym_call v;
@@ -165,7 +159,6 @@ static unsigned long callable(unsigned long addr, const char *name)
 int ksym_find_kernel(struct ksym_kernel *k)
 {
 	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
-	enum ksym_call v;
 	unsigned long addr;
 	int ret;
 
@@ -174,13 +167,11 @@ int ksym_find_kernel(struct ksym_kernel *k)
 		pr_err("kprobe on kallsyms_lookup_name failed: %d\n", ret);
 		return ret;
 	}
-	addr = function_entry((unsigned long)kp.addr, &v);
+	addr = callable(function_entry((unsigned long)kp.addr),
+			"kallsyms_lookup_name");
 	unregister_kprobe(&kp);
-	if (v != KSYM_CALL_OK) {
-		pr_err("not calling kallsyms_lookup_name: %s\n",
-		       ksym_call_why(v));
+	if (!addr)
 		return -EPERM;
-	}
 	k->lookup_name = (unsigned long (*)(const char *))addr;
 	/* kallsyms_lookup_name() gives a function's first byte: its ENDBR64 */
 	k->on_each_symbol = (void *)callable(k->lookup_name("kallsyms_on_each_symbol"),

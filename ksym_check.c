@@ -25,7 +25,7 @@
  * shell's SIGCHLD would stop every run its background jobs overlap, and
  * busybox retries the write, which starts the run again.
  */
-static bool check_stop(u32 i)
+bool ksym_check_stop(u32 i)
 {
 	if (i & KSYM_RESCHED_MASK)
 		return false;
@@ -37,6 +37,11 @@ static const char *const class_names[KSYM_NR_CLASSES] = {
 	[KSYM_C_LOCATE]		= "locate",
 	[KSYM_C_STRUCTURE]	= "structure",
 	[KSYM_C_MODE]		= "mode",
+	[KSYM_C_IMPORTS]	= "imports",
+	[KSYM_C_EXPORTS]	= "exports",
+	[KSYM_C_INVARIANTS]	= "invariants",
+	[KSYM_C_PROC]		= "proc_kallsyms",
+	[KSYM_C_KERNEL_FN]	= "kernel_fn",
 	[KSYM_C_NAME_TO_ADDR]	= "name_to_addr",
 	[KSYM_C_ADDR_TO_NAME]	= "addr_to_name",
 	[KSYM_C_ORDER]		= "order",
@@ -45,6 +50,7 @@ static const char *const class_names[KSYM_NR_CLASSES] = {
 	[KSYM_Q_LLVM]		= "llvm_suffix",
 	[KSYM_Q_DOT]		= "dot_name",
 	[KSYM_Q_BIG_TYPE]	= "big_symbol_type",
+	[KSYM_Q_NOT_RUN]	= "reader_not_run",
 };
 
 const char *ksym_class_name(enum ksym_class cls)
@@ -112,7 +118,7 @@ int ksym_check_name_to_addr(const struct ksym_kernel *k,
 			ksym_finding(f, KSYM_C_NAME_TO_ADDR, i, s.name, ours,
 				     theirs,
 				     "kallsyms_lookup_name() differs from the lowest decoded address");
-		if (check_stop(i))
+		if (ksym_check_stop(i))
 			return -EINTR;
 	}
 	r->checked = i;
@@ -142,15 +148,23 @@ static unsigned long kernel_end(const struct ksym_ranges *r, u64 addr)
 	return IS_ENABLED(CONFIG_KALLSYMS_ALL) ? r->end : r->etext;
 }
 
+/* a boundary symbol's decoded address, 0 when it is not in the table */
+static unsigned long decoded_addr(struct ksym_decoder *kt, const char *name)
+{
+	u64 a;
+
+	return ksym_lookup_name(kt, name, &a, NULL, NULL) ? 0 : (unsigned long)a;
+}
+
 int ksym_check_addr_to_name(const struct ksym_kernel *k,
 			    struct ksym_decoder *kt, struct ksym_findings *f)
 {
 	struct ksym_ranges r = {
-		.stext = k->lookup_name("_stext"),
-		.etext = k->lookup_name("_etext"),
-		.sinit = k->lookup_name("_sinittext"),
-		.einit = k->lookup_name("_einittext"),
-		.end = k->lookup_name("_end"),
+		.stext = decoded_addr(kt, "_stext"),
+		.etext = decoded_addr(kt, "_etext"),
+		.sinit = decoded_addr(kt, "_sinittext"),
+		.einit = decoded_addr(kt, "_einittext"),
+		.end = decoded_addr(kt, "_end"),
 	};
 	char *buf = kt->scratch[0], *plus;
 	char out[KSYM_SYMBOL_LEN];
@@ -163,7 +177,7 @@ int ksym_check_addr_to_name(const struct ksym_kernel *k,
 		if (ksym_decode_at(kt, i, &off, buf, &s, NULL) ||
 		    ksym_address(kt, i, &addr, NULL))
 			break;
-		if (check_stop(i))
+		if (ksym_check_stop(i))
 			return -EINTR;
 		/* only the first alias at an address is what lookups name */
 		if (i && addr == prev)
@@ -221,7 +235,7 @@ static int order_cb(struct walk_ctx *w, const char *name, unsigned long addr)
 	struct ksym_sym s;
 	u64 ours;
 
-	if (check_stop(w->index)) {
+	if (ksym_check_stop(w->index)) {
 		w->stopped = true;
 		return 1;	/* a non-zero return ends the kernel's walk */
 	}
@@ -291,11 +305,8 @@ int ksym_check_order(const struct ksym_kernel *k, struct ksym_decoder *kt,
 	struct walk_ctx w = { .kt = kt, .f = f };
 	u64 t0;
 
-	if (!on_each) {
-		ksym_finding(f, KSYM_C_ORDER, 0, "", 0, 0,
-			     "kallsyms_on_each_symbol not found, or not callable (dmesg says why)");
-		return 0;
-	}
+	if (!on_each)
+		return 0;	/* the report says why */
 	on_each(pick_cb(order_cb_mod, order_cb_plain), &w);
 	if (w.stopped)
 		return -EINTR;

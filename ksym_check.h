@@ -17,6 +17,11 @@ enum ksym_class {
 	KSYM_C_LOCATE,		/* no path found the tables, or paths disagree */
 	KSYM_C_STRUCTURE,	/* a decoder invariant failed */
 	KSYM_C_MODE,		/* no single address mode fits the anchors */
+	KSYM_C_IMPORTS,		/* the module loader's addresses != decoded */
+	KSYM_C_EXPORTS,		/* the export table != decoded */
+	KSYM_C_INVARIANTS,	/* a rule of scripts/kallsyms.c is broken */
+	KSYM_C_PROC,		/* /proc/kallsyms != decoded */
+	KSYM_C_KERNEL_FN,	/* a kernel function pointer failed its proof */
 	KSYM_C_NAME_TO_ADDR,	/* kallsyms_lookup_name() != decoded */
 	KSYM_C_ADDR_TO_NAME,	/* sprint_symbol() != decoded */
 	KSYM_C_ORDER,		/* kallsyms_on_each_symbol() != decoded */
@@ -27,6 +32,7 @@ enum ksym_class {
 	KSYM_Q_LLVM,		/* .llvm. suffix (LTO) */
 	KSYM_Q_DOT,		/* name starting with '.' */
 	KSYM_Q_BIG_TYPE,	/* 2-byte length: type letter bug before f3f9f42232de */
+	KSYM_Q_NOT_RUN,		/* a kernel reader that could not be reached */
 	KSYM_NR_CLASSES
 };
 
@@ -68,6 +74,8 @@ void ksym_finding(struct ksym_findings *f, enum ksym_class cls, u32 index,
 		  const char *fmt, ...);
 /* findings in the failing classes, all added up */
 u64 ksym_findings_failures(const struct ksym_findings *f);
+/* Every 1024th @i: cond_resched(), and true when a fatal signal is pending. */
+bool ksym_check_stop(u32 i);
 
 /* Each returns 0, or -EINTR when a fatal signal stopped it. */
 int ksym_check_name_to_addr(const struct ksym_kernel *k,

@@ -6,6 +6,7 @@
  */
 #include <linux/ktime.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "ksym_live.h"
 
@@ -49,8 +50,31 @@ static int stage_decode(struct ksym_live *lv)
 	return ret == -ENOMEM ? ret : ret ? KSYM_STOP : 0;
 }
 
+/* Against truth the generator did not write; no kernel function called. */
+static int stage_truth(struct ksym_live *lv)
+{
+	struct ksym_decoder *kt = lv->snap.kt;
+	int err;
+
+	err = ksym_check_imports(kt, &lv->found, &lv->truth);
+	err = err ?: ksym_check_invariants(kt, &lv->found, &lv->truth);
+	err = err ?: ksym_check_exports(kt, &lv->found, &lv->truth);
+	return err ?: ksym_check_proc_kallsyms(kt, &lv->found, &lv->truth);
+}
+
+/* The kernel's functions, proven before any call; then the name path. */
+static int stage_prove(struct ksym_live *lv)
+{
+	ksym_prove_kernel(&lv->kernel, lv->snap.kt, &lv->found);
+	if (lv->paths & BIT(KSYM_PATH_NAME))
+		ksym_locate_by_name(&lv->loc, &lv->kernel, &lv->found);
+	return 0;
+}
+
 static int stage_name_to_addr(struct ksym_live *lv)
 {
+	if (!lv->kernel.lookup_name)
+		return 0;	/* the report says why */
 	return ksym_check_name_to_addr(&lv->kernel, lv->snap.kt, &lv->found,
 				       &lv->check);
 }
@@ -74,6 +98,8 @@ int ksym_live_run(struct ksym_live *lv)
 	err = timed(lv, stage_kernel, &unused);
 	err = err ?: timed(lv, stage_locate, &lv->ns.locate);
 	err = err ?: timed(lv, stage_decode, &lv->ns.decode);
+	err = err ?: timed(lv, stage_truth, &lv->ns.truth);
+	err = err ?: timed(lv, stage_prove, &lv->ns.prove);
 	err = err ?: timed(lv, stage_name_to_addr, &lv->ns.name);
 	err = err ?: timed(lv, stage_addr_to_name, &lv->ns.addr);
 	err = err ?: timed(lv, stage_order, &lv->ns.order);
@@ -95,4 +121,146 @@ void ksym_live_free(struct ksym_live *lv)
 	ksym_snapshot_free(&lv->snap);
 	kfree(lv->found.mm);
 	lv->found.mm = NULL;
+}
+
+const char *ksym_live_not_run(const struct ksym_live *lv, enum ksym_class c)
+{
+	if (c == KSYM_C_NAME_TO_ADDR && !lv->kernel.lookup_name)
+		return lv->kernel.why[0][0] ? lv->kernel.why[0] : "not reached";
+	if (c == KSYM_C_NAME_TO_ADDR && lv->snap.seqs_failed)
+		return "no usable kallsyms_seqs_of_names: one linear lookup per symbol is too slow";
+	if (c == KSYM_C_ORDER && !lv->kernel.on_each_symbol)
+		return lv->kernel.why[1][0] ? lv->kernel.why[1] : "not reached";
+	return NULL;
+}
+
+static const struct ksym_mismatch *first_of(const struct ksym_findings *f,
+					    enum ksym_class c)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->nr_mm; i++)
+		if (f->mm[i].cls == c)
+			return &f->mm[i];
+	return NULL;
+}
+
+/* the array a decoder check names: "markers.zero" is the markers' */
+static const char *part_of_check(const char *check)
+{
+	static const struct { const char *prefix, *part; } parts[] = {
+		{ "num_syms", "num_syms" },
+		{ "token_index", "token_index" },
+		{ "token_table", "token_table" },
+		{ "markers", "markers" },
+		{ "names.len", "names (length encoding)" },
+		{ "names", "names" },
+		{ "seqs", "seqs" },
+		{ "addr", "offsets" },
+		{ "mode", "offsets (no address mode fits)" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(parts); i++)
+		if (check && str_has_prefix(check, parts[i].prefix))
+			return parts[i].part;
+	return "layout";
+}
+
+/* what a finding's detail says is wrong, per class */
+static const char *part_of(const struct ksym_live *lv,
+			   const struct ksym_mismatch *m)
+{
+	const char *d = m->detail;
+
+	switch (m->cls) {
+	case KSYM_C_LOCATE:
+		if (strstr(m->name, "markers"))
+			return "markers (or num_syms: names does not end where the markers begin)";
+		if (strstr(m->name, "names"))
+			return "names (length encoding)";
+		if (strstr(m->name, "token"))
+			return "token_table";
+		return "locate";
+	case KSYM_C_STRUCTURE:
+	case KSYM_C_MODE:
+		return part_of_check(lv->snap.err.check);
+	case KSYM_C_IMPORTS:
+	case KSYM_C_EXPORTS:
+		if (str_has_prefix(d, "type"))
+			return "types";
+		if (str_has_prefix(d, "decoded at another"))
+			return m->found < 0x100000000ULL ? "percpu" : "offsets";
+		if (str_has_prefix(d, "no export table entry"))
+			return "offsets (an import is not where the table says)";
+		return "names";
+	case KSYM_C_INVARIANTS:
+		if (str_has_prefix(d, "alias"))
+			return "aliases";
+		if (strstr(d, "inside the kernel's text"))
+			return "types";
+		if (strstr(d, "drop"))
+			return "the generator's filter";
+		return "offsets (boundary symbols)";
+	case KSYM_C_PROC:
+		if (strstr(d, "names"))
+			return "kernel reader /proc/kallsyms: name expansion";
+		if (str_has_prefix(d, "type"))
+			return "kernel reader /proc/kallsyms: type letter";
+		if (strstr(d, "address"))
+			return "kernel reader /proc/kallsyms: address";
+		return "kernel reader /proc/kallsyms: iteration";
+	case KSYM_C_KERNEL_FN:
+		return "kernel reader: the kprobe's kallsyms_lookup_name";
+	case KSYM_C_NAME_TO_ADDR:
+		return "kernel reader: kallsyms_lookup_name()";
+	case KSYM_C_ADDR_TO_NAME:
+		return "kernel reader: sprint_symbol()";
+	case KSYM_C_ORDER:
+		return "kernel reader: kallsyms_on_each_symbol()";
+	default:
+		return "?";
+	}
+}
+
+/*
+ * The first failing class in the order the evidence is strongest: where
+ * the arrays are, their structure, then independent truth (the loader,
+ * the export table, the generator's rules), then the kernel's readers.
+ * A seqs failure while the names themselves disagree with the export
+ * table or /proc/kallsyms is a names fault: seqs only follows the names.
+ */
+void ksym_live_diagnose(const struct ksym_live *lv, char *buf, size_t size)
+{
+	static const enum ksym_class order[] = {
+		KSYM_C_LOCATE, KSYM_C_STRUCTURE, KSYM_C_MODE, KSYM_C_IMPORTS,
+		KSYM_C_EXPORTS, KSYM_C_INVARIANTS, KSYM_C_PROC,
+		KSYM_C_KERNEL_FN, KSYM_C_NAME_TO_ADDR, KSYM_C_ADDR_TO_NAME,
+		KSYM_C_ORDER,
+	};
+	const struct ksym_findings *f = &lv->found;
+	const struct ksym_mismatch *m = NULL;
+	const char *part;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(order) && !m; i++)
+		if (f->counts[order[i]])
+			m = first_of(f, order[i]);
+	if (!m) {
+		snprintf(buf, size, "none (no finding listed)");
+		return;
+	}
+	part = part_of(lv, m);
+	if (m->cls == KSYM_C_STRUCTURE && !strcmp(part, "seqs")) {
+		const struct ksym_mismatch *n = first_of(f, KSYM_C_EXPORTS);
+
+		if (!n || strcmp(part_of(lv, n), "names"))
+			n = first_of(f, KSYM_C_PROC);
+		if (n && (n->cls == KSYM_C_EXPORTS || strstr(n->detail, "names"))) {
+			m = n;
+			part = "names or token_table (seqs.order follows from the wrong names)";
+		}
+	}
+	snprintf(buf, size, "%s: %s #%u %s: %s", part, ksym_class_name(m->cls),
+		 m->index, m->name, m->detail);
 }

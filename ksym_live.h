@@ -5,7 +5,10 @@
  *
  *   ksym_locate()        -> struct ksym_located   (ksym_locate.c)
  *   ksym_snapshot_take() -> struct ksym_snapshot  (ksym_snapshot.c)
- *   ksym_check_*()       -> struct ksym_findings  (ksym_check.c)
+ *   ksym_check_*()       -> struct ksym_findings  (ksym_truth.c: against
+ *                           independent truth; ksym_check.c: against the
+ *                           kernel's readers, once ksym_prove_kernel()
+ *                           proved them)
  *
  * Used by the module (ksym_verify.c) and the ksym_live KUnit suite.
  * Kernel-only.
@@ -18,10 +21,11 @@
 #include "ksym_check.h"
 #include "ksym_locate.h"
 #include "ksym_snapshot.h"
+#include "ksym_truth.h"
 
 /* Time spent in each stage, in ns. */
 struct ksym_timing {
-	u64 locate, decode, name, addr, order;
+	u64 locate, decode, truth, prove, name, addr, order;
 };
 
 /**
@@ -34,6 +38,7 @@ struct ksym_timing {
  * @loc: where the arrays are
  * @snap: the copy and its decoder
  * @found: the findings
+ * @truth: what the checks against independent truth measured
  * @check: what the cross-checks measured
  * @ns: time per stage
  */
@@ -47,6 +52,7 @@ struct ksym_live {
 	struct ksym_located loc;
 	struct ksym_snapshot snap;
 	struct ksym_findings found;
+	struct ksym_truth truth;
 	struct ksym_check_result check;
 	struct ksym_timing ns;
 };
@@ -57,5 +63,13 @@ void ksym_live_free(struct ksym_live *lv);
 bool ksym_live_pass(const struct ksym_live *lv);
 /* findings in the failing classes, all added up */
 u64 ksym_live_failures(const struct ksym_live *lv);
+/*
+ * The broken part, named from the first findings: markers, token_table,
+ * token_index, names, num_syms, seqs, offsets, types, aliases, percpu, or
+ * the kernel reader that disagrees; with the finding's index and name.
+ */
+void ksym_live_diagnose(const struct ksym_live *lv, char *buf, size_t size);
+/* Why the cross-check class @c did not run, or NULL when it ran. */
+const char *ksym_live_not_run(const struct ksym_live *lv, enum ksym_class c);
 
 #endif /* KSYM_LIVE_H */

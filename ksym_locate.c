@@ -9,6 +9,7 @@
  */
 #define pr_fmt(fmt) "ksym_verify: " fmt
 
+#include <linux/fs.h>
 #include <linux/io.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
@@ -25,6 +26,7 @@
 #include "ksym_check.h"
 #include "ksym_locate.h"
 #include "ksym_snapshot.h"
+#include "ksym_truth.h"
 #include "scan.h"
 
 /* "kallsyms_" before each array's own name, as parameters spell them */
@@ -159,26 +161,102 @@ static unsigned long callable(unsigned long addr, const char *name)
 int ksym_find_kernel(struct ksym_kernel *k)
 {
 	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
-	unsigned long addr;
+
+	/* kprobes find the address with the kernel's own lookup */
+	k->kprobe_ret = register_kprobe(&kp);
+	if (k->kprobe_ret < 0)
+		return 0;
+	k->kprobe_lookup_name = function_entry((unsigned long)kp.addr);
+	unregister_kprobe(&kp);
+	return 0;
+}
+
+/*
+ * Prove one function: 0 and its address, or why not in @why.  A finding
+ * when the table or a kernel reader is wrong about it; no finding when it
+ * merely cannot be called (IBT), which is said in the report.
+ */
+static unsigned long prove_one(struct ksym_decoder *kt, struct ksym_findings *f,
+			       const char *name, unsigned long claimed,
+			       char *why, size_t len)
+{
+	u64 ours;
 	int ret;
 
-	ret = register_kprobe(&kp);
-	if (ret < 0) {
-		pr_err("kprobe on kallsyms_lookup_name failed: %d\n", ret);
-		return ret;
+	if (f->counts[KSYM_C_IMPORTS]) {
+		snprintf(why, len,
+			 "not proven: the decoded addresses disagree with the module loader's");
+		return 0;
 	}
-	addr = callable(function_entry((unsigned long)kp.addr),
-			"kallsyms_lookup_name");
-	unregister_kprobe(&kp);
-	if (!addr)
-		return -EPERM;
-	k->lookup_name = (unsigned long (*)(const char *))addr;
-	/* kallsyms_lookup_name() gives a function's first byte: its ENDBR64 */
-	k->on_each_symbol = (void *)callable(k->lookup_name("kallsyms_on_each_symbol"),
-					     "kallsyms_on_each_symbol");
-	k->paddr_vmcoreinfo_note = callable(k->lookup_name("paddr_vmcoreinfo_note"),
-					    "paddr_vmcoreinfo_note");
-	return 0;
+	if (ksym_lookup_name(kt, name, &ours, NULL, NULL)) {
+		snprintf(why, len, "not in the decoded table");
+		ksym_finding(f, KSYM_C_KERNEL_FN, 0, name, 0, 0, "%s", why);
+		return 0;
+	}
+	if (claimed && claimed != ours) {
+		snprintf(why, len, "a kprobe placed it at another address than the decoded table");
+		ksym_finding(f, KSYM_C_KERNEL_FN, 0, name, ours, claimed, "%s", why);
+		return 0;
+	}
+	ret = ksym_prove_function(kt, name, ours, why, len);
+	if (ret) {
+		ksym_finding(f, KSYM_C_KERNEL_FN, 0, name, ours, 0, "%s", why);
+		return 0;
+	}
+	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT)) {
+		u8 b[4];
+
+		/* a global function built with IBT starts at an ENDBR site */
+		if (!ksym_read(ours, b, 4) ||
+		    !endbr_site((u32)ksym_get_uint(b, 4, false))) {
+			snprintf(why, len, "no ENDBR64 (or its poison) at the decoded entry");
+			ksym_finding(f, KSYM_C_KERNEL_FN, 0, name, ours, 0, "%s", why);
+			return 0;
+		}
+	}
+	if (!callable(ours, name)) {
+		enum ksym_call v;
+		u8 b[4];
+
+		v = ksym_read(ours, b, 4) ? ksym_call_check(b, this_config()) :
+					    KSYM_CALL_NO_ENDBR;
+		snprintf(why, len, "not called: %s", ksym_call_why(v));
+		f->counts[KSYM_Q_NOT_RUN]++;
+		return 0;
+	}
+	snprintf(why, len, "proven: decoded text symbol at the %s entry",
+		 claimed ? "kprobe's" : "decoded");
+	return ours;
+}
+
+void ksym_prove_kernel(struct ksym_kernel *k, struct ksym_decoder *kt,
+		       struct ksym_findings *f)
+{
+	unsigned long a;
+
+	if (k->kprobe_ret < 0) {
+		snprintf(k->why[0], sizeof(k->why[0]),
+			 "register_kprobe() failed: %d (kprobes look it up with the kernel's own reader)",
+			 k->kprobe_ret);
+		ksym_finding(f, KSYM_C_KERNEL_FN, 0, "kallsyms_lookup_name", 0,
+			     (u64)k->kprobe_ret, "%s", k->why[0]);
+	} else {
+		a = prove_one(kt, f, "kallsyms_lookup_name",
+			      k->kprobe_lookup_name, k->why[0], sizeof(k->why[0]));
+		k->lookup_name = (unsigned long (*)(const char *))a;
+	}
+	a = prove_one(kt, f, "kallsyms_on_each_symbol", 0, k->why[1],
+		      sizeof(k->why[1]));
+	/* the proven kernel lookup must agree with the decoded address */
+	if (a && k->lookup_name && k->lookup_name("kallsyms_on_each_symbol") != a) {
+		snprintf(k->why[1], sizeof(k->why[1]),
+			 "kallsyms_lookup_name() gives another address than the decoded table");
+		ksym_finding(f, KSYM_C_KERNEL_FN, 0, "kallsyms_on_each_symbol",
+			     a, k->lookup_name("kallsyms_on_each_symbol"), "%s",
+			     k->why[1]);
+		a = 0;
+	}
+	k->on_each_symbol = (void *)a;
 }
 
 /* ---- reading memory that is not proven yet ---- */
@@ -189,11 +267,6 @@ bool ksym_read(unsigned long addr, void *buf, size_t len)
 }
 
 static bool rd_u32(unsigned long addr, u32 *v)
-{
-	return ksym_read(addr, v, sizeof(*v));
-}
-
-static bool rd_long(unsigned long addr, unsigned long *v)
 {
 	return ksym_read(addr, v, sizeof(*v));
 }
@@ -229,19 +302,38 @@ static int walk_names(unsigned long names, u32 n, size_t *len, u32 *off256)
 	return 0;
 }
 
-/* ---- path 1: by name ---- */
+/* ---- path 1: by name, once kallsyms_lookup_name() is proven ---- */
 
-static void path_by_name(struct ksym_located *loc, const struct ksym_kernel *k)
+void ksym_locate_by_name(struct ksym_located *loc, const struct ksym_kernel *k,
+			 struct ksym_findings *f)
 {
 	struct ksym_path_result *p = &loc->path[KSYM_PATH_NAME];
-	unsigned int a, found = 0;
+	unsigned int a, found = 0, agree = 0;
 
+	if (!k->lookup_name) {
+		p->status = -ENOENT;
+		snprintf(p->note, sizeof(p->note),
+			 "not used: kallsyms_lookup_name is not proven (reader.kallsyms_lookup_name says why)");
+		return;
+	}
 	for (a = 0; a < KSYM_NR_ARRAYS; a++) {
 		p->addr[a] = k->lookup_name(ksym_array_name(a));
-		found += !!p->addr[a];
+		if (!p->addr[a])
+			continue;
+		found++;
+		if (!loc->addr[a])
+			continue;
+		if (loc->addr[a] == p->addr[a])
+			agree++;
+		else
+			ksym_finding(f, KSYM_C_LOCATE, a, ksym_array_name(a),
+				     loc->addr[a], p->addr[a],
+				     "kallsyms_lookup_name() puts it elsewhere than the other paths");
 	}
 	if (p->addr[KSYM_A_NAMES] && p->addr[KSYM_A_NUM_SYMS]) {
-		snprintf(p->note, sizeof(p->note), "%u arrays in kallsyms", found);
+		snprintf(p->note, sizeof(p->note),
+			 "%u arrays in kallsyms, %u where the other paths found them",
+			 found, agree);
 		p->status = 0;
 	} else {
 		snprintf(p->note, sizeof(p->note),
@@ -253,38 +345,36 @@ static void path_by_name(struct ksym_located *loc, const struct ksym_kernel *k)
 /* ---- path 2: VMCOREINFO ---- */
 
 /*
- * The VMCOREINFO text.  paddr_vmcoreinfo_note() is a function, so it is in
- * kallsyms even without KALLSYMS_ALL; the note it points at is an ELF note
- * whose descriptor is the text.  vmcoreinfo_data is the fallback.
+ * The VMCOREINFO text, through /sys/kernel/vmcoreinfo ("<paddr> <size>"
+ * of the ELF note whose descriptor is the text): no kernel function is
+ * called by address.
  */
-static char *read_vmcoreinfo(const struct ksym_kernel *k, const char **how)
+static char *read_vmcoreinfo(const char **how)
 {
-	unsigned long fn = k->paddr_vmcoreinfo_note;
-	unsigned long pdata, psize, data = 0, size = 0;
+	unsigned long long pa;
+	unsigned long data, size;
+	char line[48] = "";
+	loff_t pos = 0;
+	struct file *file;
+	unsigned int sz;
 	u32 nhdr[3];
 	char *text;
+	ssize_t n;
 
-	if (fn) {
-		phys_addr_t pa = ((phys_addr_t (*)(void))fn)();
-		unsigned long note = (unsigned long)phys_to_virt(pa);
-
-		if (pa && ksym_read(note, nhdr, sizeof(nhdr)) && nhdr[0] < 64) {
-			data = note + sizeof(nhdr) + ALIGN(nhdr[0], 4);
-			size = nhdr[1];
-			*how = "the ELF note at paddr_vmcoreinfo_note()";
-		}
-	}
-	if (!data) {
-		pdata = k->lookup_name("vmcoreinfo_data");
-		psize = k->lookup_name("vmcoreinfo_size");
-		if (!pdata || !psize || !rd_long(pdata, &data) ||
-		    !rd_long(psize, &size))
-			return NULL;
-		*how = "vmcoreinfo_data";
-	}
-	if (!data || !size)
+	file = filp_open("/sys/kernel/vmcoreinfo", O_RDONLY, 0);
+	if (IS_ERR(file))
 		return NULL;
-	size = min_t(unsigned long, size, 16 * PAGE_SIZE);
+	n = kernel_read(file, line, sizeof(line) - 1, &pos);
+	filp_close(file, NULL);
+	if (n <= 0 || sscanf(line, "%llx %x", &pa, &sz) != 2 || !pa)
+		return NULL;
+	data = (unsigned long)phys_to_virt(pa);
+	if (!ksym_read(data, nhdr, sizeof(nhdr)) || nhdr[0] >= 64 ||
+	    nhdr[1] > sz)
+		return NULL;
+	*how = "/sys/kernel/vmcoreinfo's ELF note";
+	size = min_t(unsigned long, nhdr[1], 16 * PAGE_SIZE);
+	data += sizeof(nhdr) + ALIGN(nhdr[0], 4);
 	text = kvzalloc(size + 1, GFP_KERNEL);
 	if (text && !ksym_read(data, text, size)) {
 		kvfree(text);
@@ -293,8 +383,7 @@ static char *read_vmcoreinfo(const struct ksym_kernel *k, const char **how)
 	return text;
 }
 
-static void path_vmcoreinfo(struct ksym_located *loc,
-			    const struct ksym_kernel *k)
+static void path_vmcoreinfo(struct ksym_located *loc)
 {
 	struct ksym_path_result *p = &loc->path[KSYM_PATH_VMCOREINFO];
 	const char *how = "";
@@ -303,7 +392,7 @@ static void path_vmcoreinfo(struct ksym_located *loc,
 	unsigned long v;
 
 	p->status = -ENOENT;
-	text = read_vmcoreinfo(k, &how);
+	text = read_vmcoreinfo(&how);
 	if (!text) {
 		snprintf(p->note, sizeof(p->note), "no VMCOREINFO found");
 		return;
@@ -346,11 +435,11 @@ static void path_vmcoreinfo(struct ksym_located *loc,
 
 /* ---- path 3: module parameters ---- */
 
-static void path_params(struct ksym_located *loc, const struct ksym_kernel *k,
+static void path_params(struct ksym_located *loc,
 			const struct ksym_param_addrs *pa)
 {
 	struct ksym_path_result *p = &loc->path[KSYM_PATH_PARAMS];
-	unsigned long shift = 0, text;
+	unsigned long shift = 0;
 	unsigned int a, given = 0;
 
 	p->status = -ENOENT;
@@ -360,10 +449,9 @@ static void path_params(struct ksym_located *loc, const struct ksym_kernel *k,
 		snprintf(p->note, sizeof(p->note), "no parameters given");
 		return;
 	}
-	if (pa->sysmap_text) {
-		text = k->lookup_name("_text");
-		shift = text - pa->sysmap_text;
-	}
+	/* System.map addresses: shifted by the KASLR offset of VMCOREINFO */
+	if (pa->sysmap_text && loc->has_kaslr_offset)
+		shift = loc->kaslr_offset;
 	for (a = 0; a < KSYM_NR_ARRAYS; a++) {
 		const char *name = ksym_array_name(a) + KSYM_PREFIX_LEN;
 		u8 probe;
@@ -384,8 +472,9 @@ static void path_params(struct ksym_located *loc, const struct ksym_kernel *k,
 	p->status = p->addr[KSYM_A_NAMES] && p->addr[KSYM_A_NUM_SYMS] ?
 		    0 : -ENOENT;
 	snprintf(p->note, sizeof(p->note), "%u addresses%s", given,
-		 pa->sysmap_text ? ", shifted by the measured KASLR offset" :
-				   "");
+		 !pa->sysmap_text ? "" : loc->has_kaslr_offset ?
+		 ", shifted by VMCOREINFO's KERNELOFFSET" :
+		 ", not shifted: no KERNELOFFSET in VMCOREINFO");
 }
 
 /* ---- path 4: landmark scan ---- */
@@ -407,7 +496,7 @@ static const u8 *scan_at(void *ctx, u64 va, size_t size)
 	return sb->buf + (va - sb->start);
 }
 
-/* Does this candidate's table reproduce the live _stext and _etext? */
+/* Does this candidate's table reproduce the imports' addresses? */
 static bool scan_hit_proves(const struct ksym_located *loc,
 			    const struct ksym_scan_hit *h, struct scan_buf *sb)
 {
@@ -423,29 +512,55 @@ static bool scan_hit_proves(const struct ksym_located *loc,
 	ksym_live_layout(&l);
 	kt = kzalloc(sizeof(*kt), GFP_KERNEL);
 	if (kt && !ksym_open(kt, &t, &l, NULL))
-		ok = !ksym_prove_mode(kt, loc->anchors, 2, &proof, NULL);
+		ok = !ksym_prove_mode(kt, loc->anchors, loc->nr_anchors, &proof,
+				      NULL);
 	kfree(kt);
 	return ok;
 }
 
-static void path_scan(struct ksym_located *loc, const struct ksym_kernel *k)
+/*
+ * How far around the hint the window reaches: .rodata holds the kallsyms
+ * arrays and the export table, and is at most a few tens of MiB in any
+ * Debian kernel (13 MiB after _ctype in 7.3 amd64).
+ */
+#define KSYM_WINDOW_BEFORE	SZ_16M
+#define KSYM_WINDOW_AFTER	SZ_32M
+
+/*
+ * The run of readable 64 KiB pieces around the hint, within the limits
+ * above: the kernel image is mapped without holes, and the window stops
+ * where its mapping does.
+ */
+size_t ksym_rodata_window(unsigned long *start)
+{
+	unsigned long hint = ALIGN_DOWN(ksym_rodata_hint(), SZ_64K);
+	unsigned long lo = hint, hi = hint;
+	u8 b;
+
+	while (hint - lo < KSYM_WINDOW_BEFORE && ksym_read(lo - SZ_64K, &b, 1))
+		lo -= SZ_64K;
+	while (hi - hint < KSYM_WINDOW_AFTER && ksym_read(hi, &b, 1))
+		hi += SZ_64K;
+	*start = lo;
+	return hi - lo;
+}
+
+static void path_scan(struct ksym_located *loc)
 {
 	struct ksym_path_result *p = &loc->path[KSYM_PATH_SCAN];
-	/* .rodata lies between the end of text and the init text */
-	unsigned long start = k->lookup_name("_etext");
-	unsigned long end = k->lookup_name("_sinittext");
 	struct ksym_scan_hit *hits;
 	unsigned int nh, h, proven = 0, chosen = 0;
+	unsigned long start;
 	struct scan_buf sb;
 	size_t len, off, chunk;
 	u8 *buf;
 
 	p->status = -ENOENT;
-	if (!start || end <= start || end - start > SZ_512M) {
-		snprintf(p->note, sizeof(p->note), "no [_etext, _sinittext) window");
+	len = ksym_rodata_window(&start);
+	if (!len) {
+		snprintf(p->note, sizeof(p->note), "no readable memory around _ctype");
 		return;
 	}
-	len = end - start;
 	buf = kvmalloc(len, GFP_KERNEL);
 	hits = kcalloc(KSYM_SCAN_HITS, sizeof(*hits), GFP_KERNEL);
 	if (!buf || !hits) {
@@ -463,13 +578,13 @@ static void path_scan(struct ksym_located *loc, const struct ksym_kernel *k)
 		       sizeof(long), hits, KSYM_SCAN_HITS);
 	if (!nh) {
 		snprintf(p->note, sizeof(p->note),
-			 "no candidate in %zu MiB after _etext", len >> 20);
+			 "no candidate in %zu MiB around _ctype", len >> 20);
 		goto out;
 	}
 	/*
 	 * Other kallsyms tables can sit in .rodata too (the KUnit fixtures
-	 * do): keep the candidate whose table reproduces this kernel's
-	 * _stext and _etext.
+	 * do): keep the candidate whose table reproduces the addresses the
+	 * module loader resolved for the module's imports.
 	 */
 	sb = (struct scan_buf){ .buf = buf, .start = start, .len = len };
 	for (h = 0; h < nh; h++) {
@@ -480,14 +595,14 @@ static void path_scan(struct ksym_located *loc, const struct ksym_kernel *k)
 	}
 	if (!proven) {
 		snprintf(p->note, sizeof(p->note),
-			 "%u candidate(s), none reproduces _stext and _etext", nh);
+			 "%u candidate(s), none reproduces the imports' addresses", nh);
 		goto out;
 	}
 	for (h = 0; h < KSYM_NR_ARRAYS; h++)
 		p->addr[h] = hits[chosen].va[h];
 	p->status = 0;
 	snprintf(p->note, sizeof(p->note),
-		 "%u candidate(s) in %zu MiB after _etext, %u proven by _stext/_etext; %s order",
+		 "%u candidate(s) in %zu MiB around _ctype, %u proven by the imports; %s order",
 		 nh, len >> 20, proven, hits[chosen].old_order ? "6.1-6.3" : "6.4+");
 out:
 	kfree(hits);
@@ -636,23 +751,21 @@ static int locate(struct ksym_located *loc, const struct ksym_kernel *k,
 	u32 off256;
 	int ret;
 
-	/* what the mode proof (and the scan's choice) must reproduce */
-	loc->anchors[0].name = "_stext";
-	loc->anchors[0].addr = k->lookup_name("_stext");
-	loc->anchors[1].name = "_etext";
-	loc->anchors[1].addr = k->lookup_name("_etext");
-
-	if (paths & BIT(KSYM_PATH_NAME))
-		path_by_name(loc, k);
+	/*
+	 * What the mode proof (and the scan's choice) must reproduce: the
+	 * module loader's addresses, not kallsyms'.  The name path comes
+	 * after the decode, once kallsyms_lookup_name() is proven.
+	 */
+	loc->nr_anchors = ksym_import_anchors(loc->anchors, KSYM_MAX_ANCHORS);
 	if (paths & BIT(KSYM_PATH_VMCOREINFO))
-		path_vmcoreinfo(loc, k);
+		path_vmcoreinfo(loc);
 	if (paths & BIT(KSYM_PATH_PARAMS))
-		path_params(loc, k, params);
+		path_params(loc, params);
 	/* a wild parameter is the caller's error, not a finding */
 	if (loc->path[KSYM_PATH_PARAMS].status == -EINVAL)
 		return -EINVAL;
 	if (paths & BIT(KSYM_PATH_SCAN))
-		path_scan(loc, k);
+		path_scan(loc);
 	for (a = 0; a < KSYM_NR_PATHS; a++) {
 		if (paths & BIT(a))
 			continue;

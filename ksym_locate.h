@@ -21,11 +21,24 @@ enum ksym_path {
 	KSYM_NR_PATHS
 };
 
-/* The kernel's own functions, found through a kprobe; NULL: not callable. */
+/**
+ * struct ksym_kernel - the kernel's own kallsyms functions
+ * @kprobe_lookup_name: where a kprobe on kallsyms_lookup_name landed (its
+ *	entry), unproven; 0 when the kprobe failed
+ * @kprobe_ret: register_kprobe()'s error, or 0
+ * @lookup_name: kallsyms_lookup_name(), once proven; NULL until then
+ * @on_each_symbol: kallsyms_on_each_symbol(), once proven, or NULL
+ * @why: why each is NULL (not proven, or not callable)
+ *
+ * Nothing is called through a pointer that ksym_prove_kernel() has not
+ * proven against the decoded table.
+ */
 struct ksym_kernel {
+	unsigned long kprobe_lookup_name;
+	int kprobe_ret;
 	unsigned long (*lookup_name)(const char *name);
 	void *on_each_symbol;
-	unsigned long paddr_vmcoreinfo_note;
+	char why[2][112];
 };
 
 /* Whether a kernel function found by address may be called through it. */
@@ -76,7 +89,9 @@ struct ksym_param_addrs {
  * @seqs_cand: where kallsyms_seqs_of_names may be, tried in order
  * @seqs_why: why each candidate
  * @nr_seqs_cand: entries in @seqs_cand
- * @anchors: _stext and _etext, which the address mode must reproduce
+ * @anchors: imports the module loader resolved, which the address mode
+ *	must reproduce
+ * @nr_anchors: entries in @anchors
  * @kaslr_offset: KERNELOFFSET= of VMCOREINFO, when @has_kaslr_offset
  * @has_kaslr_offset: VMCOREINFO had KERNELOFFSET=
  */
@@ -91,15 +106,40 @@ struct ksym_located {
 	unsigned long seqs_cand[KSYM_SEQS_CANDIDATES];
 	const char *seqs_why[KSYM_SEQS_CANDIDATES];
 	unsigned int nr_seqs_cand;
-	struct ksym_anchor anchors[2];
+	struct ksym_anchor anchors[KSYM_MAX_ANCHORS];
+	unsigned int nr_anchors;
 	u64 kaslr_offset;
 	bool has_kaslr_offset;
 };
 
 const char *ksym_path_name(enum ksym_path p);
 
-/* kallsyms_lookup_name() through a kprobe, and kallsyms_on_each_symbol(). */
+/* Where kallsyms_lookup_name() is, by a kprobe; nothing is called. */
 int ksym_find_kernel(struct ksym_kernel *k);
+
+/*
+ * Prove kallsyms_lookup_name() and kallsyms_on_each_symbol() against the
+ * decoded table before anything calls them: the decoded table has a text
+ * symbol of that name at that address inside [_stext, _etext), the
+ * kprobe agrees, the imports check found no address wrong, and an
+ * indirect call is safe (IBT).  A disagreement is a kernel_fn finding.
+ */
+void ksym_prove_kernel(struct ksym_kernel *k, struct ksym_decoder *kt,
+		       struct ksym_findings *f);
+
+/*
+ * The readable memory around ksym_rodata_hint() (an exported rodata
+ * object) that the scan and the export table search look in: *@start,
+ * and the size.
+ */
+size_t ksym_rodata_window(unsigned long *start);
+
+/*
+ * The name path, once kallsyms_lookup_name() is proven: each array it
+ * names must be where the run found it.
+ */
+void ksym_locate_by_name(struct ksym_located *loc, const struct ksym_kernel *k,
+			 struct ksym_findings *f);
 
 /* Read kernel memory that is not proven yet; false if it is not readable. */
 bool ksym_read(unsigned long addr, void *buf, size_t len);

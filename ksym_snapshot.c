@@ -205,7 +205,8 @@ static int try_guess(struct ksym_snapshot *s, const struct ksym_located *loc,
 		corrupt_copy(s, corrupt);
 		*corrupted = true;
 	}
-	ret = ksym_prove_mode(s->kt, loc->anchors, 2, &s->proof, &s->err);
+	ret = ksym_prove_mode(s->kt, loc->anchors, loc->nr_anchors, &s->proof,
+			      &s->err);
 	return ret ?: ksym_validate(s->kt, &s->err);
 }
 
@@ -259,6 +260,27 @@ fail:
 		     s->err.expected, s->err.seen, "decoder check %s failed",
 		     s->err.check);
 	ret = ret == -ENOMEM ? ret : -EINVAL;
+	/*
+	 * Only seqs failed: decode without it, so that the export table and
+	 * /proc/kallsyms can tell a seqs fault from wrong names.
+	 */
+	if (ret == -EINVAL && is_seqs_error(s->err.code)) {
+		struct ksym_error seqs_err = s->err;
+
+		s->seqs_addr = 0;
+		point_seqs(s, 0, n, f);
+		s->layout.seqs_order = KSYM_SEQS_EXACT;
+		if (!try_guess(s, loc, corrupt, &corrupted)) {
+			s->decoded = true;
+			s->seqs_failed = true;
+			snprintf(s->seqs_how, sizeof(s->seqs_how),
+				 "no candidate passed %s; decoded without seqs",
+				 seqs_err.check);
+			ksym_stats(s->kt, &s->stats, NULL);
+			ret = 0;
+		}
+		s->err = seqs_err;
+	}
 out:
 	describe_order(s, loc);
 	return ret;

@@ -28,7 +28,10 @@ struct ksym_findings;
  * @seqs_addr: the seqs candidate that decoded (0: none)
  * @seqs_how: why that candidate
  * @order: the order the arrays sit in, as found
- * @decoded: the copy passed every decoder check
+ * @decoded: the copy decoded (with @seqs_failed: without seqs)
+ * @seqs_failed: no seqs candidate passed; the copy was decoded without
+ *	one so that the other checks can say what is wrong (a finding
+ *	fails the run)
  */
 struct ksym_snapshot {
 	u8 *buf;
@@ -45,6 +48,7 @@ struct ksym_snapshot {
 	char seqs_how[96];
 	char order[160];
 	bool decoded;
+	bool seqs_failed;
 };
 
 /* What this kernel's build fixes about the layout; the rest is proven. */

@@ -83,6 +83,8 @@ static const char *const quirk_why[KSYM_NR_CLASSES] = {
 		"names starting with '.' are kept by kallsyms",
 	[KSYM_Q_BIG_TYPE] =
 		"2-byte lengths: /proc/kallsyms type letter wrong before f3f9f42232de",
+	[KSYM_Q_NOT_RUN] =
+		"a kernel reader that cannot be reached here: reader.* says why",
 };
 
 static u64 ms(u64 ns)
@@ -166,8 +168,10 @@ static int report_show(struct seq_file *m, void *v)
 		seq_puts(m, "kaslr_offset: unknown (no KERNELOFFSET in VMCOREINFO)\n");
 	seq_printf(m, "layout.order: %s\n", lv->snap.order);
 	seq_printf(m, "layout.mode: %s\n", ksym_mode_name(lv->snap.proof.mode));
-	seq_printf(m, "layout.mode_proof: anchors %s and %s;", lv->loc.anchors[0].name,
-		   lv->loc.anchors[1].name);
+	seq_puts(m, "layout.mode_proof: anchors (the module loader's)");
+	for (i = 0; i < lv->loc.nr_anchors; i++)
+		seq_printf(m, " %s", lv->loc.anchors[i].name);
+	seq_putc(m, ';');
 	for (i = KSYM_ADDR_ABSOLUTE; i < KSYM_ADDR_NR_MODES; i++)
 		seq_printf(m, " %s=%s", ksym_mode_name(i),
 			   lv->snap.proof.fits[i] > 0 ? "fits" :
@@ -189,6 +193,17 @@ static int report_show(struct seq_file *m, void *v)
 	}
 	seq_printf(m, "locate.paths_agree: %s\n",
 		   lv->found.counts[KSYM_C_LOCATE] ? "no" : "yes");
+	seq_printf(m, "reader.kallsyms_lookup_name: %s\n",
+		   lv->kernel.why[0][0] ? lv->kernel.why[0] : "not reached");
+	seq_printf(m, "reader.kallsyms_on_each_symbol: %s\n",
+		   lv->kernel.why[1][0] ? lv->kernel.why[1] : "not reached");
+	seq_printf(m, "truth.imports: %u checked\n", lv->truth.imports);
+	seq_printf(m, "truth.exports: %u checked (%u per-CPU); %s\n",
+		   lv->truth.exports, lv->truth.exports_percpu,
+		   lv->truth.exports_how[0] ? lv->truth.exports_how : "not reached");
+	seq_printf(m, "truth.invariants: %u symbols\n", lv->truth.invariants);
+	seq_printf(m, "truth.proc_kallsyms: %s\n",
+		   lv->truth.proc_how[0] ? lv->truth.proc_how : "not reached");
 	seq_printf(m, "num_syms: %u\n", lv->snap.kt ? lv->snap.kt->num_syms : 0);
 	seq_printf(m, "symbols_checked: %u\n", lv->check.checked);
 	seq_printf(m, "kernel_walk_count: %u\n", lv->check.on_each_count);
@@ -204,6 +219,8 @@ static int report_show(struct seq_file *m, void *v)
 	}
 	seq_printf(m, "ms.locate: %llu\n", ms(lv->ns.locate));
 	seq_printf(m, "ms.decode: %llu\n", ms(lv->ns.decode));
+	seq_printf(m, "ms.truth: %llu\n", ms(lv->ns.truth));
+	seq_printf(m, "ms.prove: %llu\n", ms(lv->ns.prove));
 	seq_printf(m, "ms.name_to_addr: %llu\n", ms(lv->ns.name));
 	seq_printf(m, "ms.addr_to_name: %llu\n", ms(lv->ns.addr));
 	seq_printf(m, "ms.order: %llu\n", ms(lv->ns.order));
@@ -213,6 +230,12 @@ static int report_show(struct seq_file *m, void *v)
 	if (lv->snap.err.code)
 		seq_printf(m, "decoder_error: %s\n", m->private ? lv->snap.err.msg :
 			   lv->snap.err.check);
+	if (!ksym_live_pass(lv)) {
+		char d[256];
+
+		ksym_live_diagnose(lv, d, sizeof(d));
+		seq_printf(m, "diagnosis: %s\n", d);
+	}
 	seq_printf(m, "\nmismatches (first %u of %llu):\n", lv->found.nr_mm,
 		   ksym_live_failures(lv));
 	for (i = 0; i < lv->found.nr_mm; i++) {
@@ -288,10 +311,16 @@ static int ktap_show(struct seq_file *m, void *v)
 	for (c = 0; c < KSYM_NR_FAIL_CLASSES; c++) {
 		bool ran = cur && (c <= KSYM_C_MODE || cur->snap.decoded);
 
+		const char *skip = cur ? ksym_live_not_run(cur, c) : NULL;
+
 		if (!cur || !ran)
 			seq_printf(m, "not ok %u %s # not run: %s\n", c + 1,
 				   ksym_class_name(c),
 				   cur ? "the tables did not decode" : "no run");
+		else if (skip)
+			seq_printf(m, "%sok %u %s # SKIP %s\n",
+				   cur->found.counts[KSYM_C_KERNEL_FN] ? "not " : "",
+				   c + 1, ksym_class_name(c), skip);
 		else
 			seq_printf(m, "%sok %u %s # %llu mismatches\n",
 				   cur->found.counts[c] ? "not " : "", c + 1,
@@ -385,10 +414,21 @@ static unsigned int parse_paths(const char *s)
 	return mask;
 }
 
+/* "locate=0 structure=0 ...": every failing class's count */
+static void counts_line(const struct ksym_findings *f, char *buf, size_t size)
+{
+	unsigned int c, len = 0;
+
+	for (c = 0; c < KSYM_NR_FAIL_CLASSES; c++)
+		len += scnprintf(buf + len, size - len, "%s%s=%llu", c ? " " : "",
+				 ksym_class_name(c), f->counts[c]);
+}
+
 /* One dmesg line (and the first findings): names and indices, no addresses. */
 static void log_verdict(const struct ksym_live *lv, int ret, u64 ns)
 {
 	const struct ksym_findings *f = &lv->found;
+	char counts[256];
 	unsigned int c;
 
 	if (ret) {
@@ -401,14 +441,14 @@ static void log_verdict(const struct ksym_live *lv, int ret, u64 ns)
 			ksym_mode_name(lv->snap.proof.mode), ms(ns));
 		return;
 	}
-	pr_err("FAIL n=%u mode=%s in %llu ms: locate=%llu structure=%llu mode=%llu name_to_addr=%llu addr_to_name=%llu order=%llu%s%s\n",
+	counts_line(f, counts, sizeof(counts));
+	pr_err("FAIL n=%u mode=%s in %llu ms: %s%s%s\n",
 	       lv->snap.kt ? lv->snap.kt->num_syms : 0,
-	       ksym_mode_name(lv->snap.proof.mode), ms(ns),
-	       f->counts[KSYM_C_LOCATE], f->counts[KSYM_C_STRUCTURE],
-	       f->counts[KSYM_C_MODE], f->counts[KSYM_C_NAME_TO_ADDR],
-	       f->counts[KSYM_C_ADDR_TO_NAME], f->counts[KSYM_C_ORDER],
+	       ksym_mode_name(lv->snap.proof.mode), ms(ns), counts,
 	       lv->snap.err.code ? " decoder: " : "",
 	       lv->snap.err.code ? lv->snap.err.check : "");
+	ksym_live_diagnose(lv, counts, sizeof(counts));
+	pr_err("  diagnosis: %s\n", counts);
 	if (f->counts[KSYM_C_LOCATE]) {
 		enum ksym_path p;
 

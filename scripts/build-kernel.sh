@@ -6,27 +6,32 @@
 # against).  allnoconfig plus scripts/kernel-small.config.
 #
 # Usage: scripts/build-kernel.sh [LINE=6.12] [ARCH=x86_64|arm64]
+#                                [SRC=source dir O=build dir]
 # Prints the build directory (cached under $KSYM_CACHE/trees, keyed by the
-# package version, the architecture and the config fragment).
+# package version, the architecture and the config fragment).  SRC= and O=
+# build another copy of the source (scripts/fault-inject.sh) into O=; a
+# tree already built there is rebuilt incrementally.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 . "$here/lib.sh"
 
-line=6.12 arch=x86_64
+line=6.12 arch=x86_64 src="" o="" incremental=0
 for a in "$@"; do
 	case $a in
 	LINE=*) line=${a#LINE=} ;;
 	ARCH=*) arch=${a#ARCH=} ;;
-	*) ksym_die "usage: $0 [LINE=6.12] [ARCH=x86_64|arm64]" ;;
+	SRC=*) src=${a#SRC=} incremental=1 ;;
+	O=*) o=${a#O=} ;;
+	*) ksym_die "usage: $0 [LINE=6.12] [ARCH=x86_64|arm64] [SRC=dir O=dir]" ;;
 	esac
 done
-src=$(ksym_full_source "$line")
+[ -n "$src" ] || src=$(ksym_full_source "$line")
 pv=$(basename "$src")
 frag=$here/kernel-small.config
-key=$(cat "$frag" | md5sum | cut -c1-8)
-o=$KSYM_CACHE/trees/$pv-$arch-$key
+key=$(md5sum <"$frag" | cut -c1-8)
+[ -n "$o" ] || o=$KSYM_CACHE/trees/$pv-$arch-$key
 mk=(make -s -C "$src" O="$o" -j"$(nproc)")
 [ "$arch" = arm64 ] && mk+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 if [ ! -f "$o/.complete" ]; then
@@ -47,5 +52,7 @@ if [ ! -f "$o/.complete" ]; then
 	kill $ticker
 	touch "$o/.complete"
 	ksym_log "build: done, $(cat "$o/include/config/kernel.release")"
+elif [ $incremental = 1 ]; then
+	"${mk[@]}" >>"$o/build.log" 2>&1 || { tail -n 30 "$o/build.log" >&2; exit 1; }
 fi
 echo "$o"

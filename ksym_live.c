@@ -156,6 +156,7 @@ static const char *part_of_check(const char *check)
 		{ "names.len", "names (length encoding)" },
 		{ "names", "names" },
 		{ "seqs", "seqs" },
+		{ "lookup.index", "seqs" },
 		{ "addr", "offsets" },
 		{ "mode", "offsets (no address mode fits)" },
 	};
@@ -184,7 +185,8 @@ static const char *part_of(const struct ksym_live *lv,
 		return "locate";
 	case KSYM_C_STRUCTURE:
 	case KSYM_C_MODE:
-		return part_of_check(lv->snap.err.check);
+		return lv->snap.seqs_failed ? "seqs" :
+		       part_of_check(lv->snap.err.check);
 	case KSYM_C_IMPORTS:
 	case KSYM_C_EXPORTS:
 		if (str_has_prefix(d, "type"))

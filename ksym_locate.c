@@ -643,7 +643,7 @@ static int consolidate(struct ksym_located *loc, struct ksym_findings *f)
 static int derive_markers(struct ksym_located *loc, u32 off256,
 			  struct ksym_findings *f)
 {
-	static const unsigned int aligns[] = { sizeof(long), 4 };
+	static const unsigned int aligns[] = { sizeof(long), 4, 16, 32 };
 	unsigned long m;
 	unsigned int i;
 	u32 m0, m1;
@@ -671,10 +671,18 @@ static int derive_markers(struct ksym_located *loc, u32 off256,
 	return -ENOENT;
 }
 
+static bool seen(const unsigned long *v, unsigned int n, unsigned long x)
+{
+	while (n--)
+		if (v[n] == x)
+			return true;
+	return false;
+}
+
 /* Candidate positions of seqs_of_names, by the layout orders of each era. */
 static void seqs_candidates(struct ksym_located *loc)
 {
-	static const unsigned int aligns[] = { sizeof(long), 4 };
+	static const unsigned int aligns[] = { sizeof(long), 4, 16, 32 };
 	static const char *const what[4] = {
 		"after markers (6.1-6.3 order)",
 		"after relative_base (6.4-6.19 order)",
@@ -699,7 +707,8 @@ static void seqs_candidates(struct ksym_located *loc)
 	after[3] = addr[KSYM_A_ADDRESSES] ?
 		   addr[KSYM_A_ADDRESSES] + sizeof(long) * n : 0;
 	for (i = 0; i < ARRAY_SIZE(after); i++) {
-		for (k = 0; k < ARRAY_SIZE(aligns) && after[i]; k++) {
+		for (k = 0; k < ARRAY_SIZE(aligns) && after[i] &&
+			    nc < KSYM_SEQS_CANDIDATES; k++) {
 			unsigned long c = ALIGN(after[i], aligns[k]);
 			u8 e[3];
 
@@ -707,7 +716,7 @@ static void seqs_candidates(struct ksym_located *loc)
 			if (!ksym_read(c, e, 3) ||
 			    ((e[0] << 16) | (e[1] << 8) | e[2]) >= n)
 				continue;
-			if (nc && loc->seqs_cand[nc - 1] == c)
+			if (seen(loc->seqs_cand, nc, c))
 				continue;
 			loc->seqs_cand[nc] = c;
 			loc->seqs_why[nc++] = what[i];

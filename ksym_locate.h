@@ -75,7 +75,7 @@ struct ksym_param_addrs {
 	unsigned long sysmap_text;	/* _text in System.map: 0 = runtime */
 };
 
-#define KSYM_SEQS_CANDIDATES	8
+#define KSYM_SEQS_CANDIDATES	16
 
 /**
  * struct ksym_located - where the arrays are, and how that is known

@@ -173,10 +173,20 @@ static void describe_order(struct ksym_snapshot *s,
 	}
 }
 
-static bool is_seqs_error(enum ksym_err_code code)
+/*
+ * A failure that says the seqs guess is wrong.  lookup.index and
+ * mode.anchor_missing too, while a seqs view is in use: before validation
+ * the mode proof's lookups bisect through seqs, and only a seqs entry can
+ * give an index past num_syms, or lose a symbol that is there.
+ */
+static bool is_seqs_error(const struct ksym_snapshot *s)
 {
+	enum ksym_err_code code = s->err.code;
+
 	return code == KSYM_E_SEQS_SIZE || code == KSYM_E_SEQS_RANGE ||
-	       code == KSYM_E_SEQS_ORDER;
+	       code == KSYM_E_SEQS_ORDER ||
+	       (s->arrays.seqs.data &&
+		(code == KSYM_E_INDEX || code == KSYM_E_ANCHOR));
 }
 
 static enum ksym_class class_of(const struct ksym_error *err)
@@ -250,21 +260,17 @@ int ksym_snapshot_take(struct ksym_snapshot *s, const struct ksym_located *loc,
 				goto out;
 			}
 			/* only a seqs error says the guess was wrong */
-			if (!is_seqs_error(s->err.code))
+			if (!is_seqs_error(s))
 				goto fail;
 		}
 	}
 fail:
-	/* the message (with values) is in the report as decoder_error */
-	ksym_finding(f, class_of(&s->err), s->err.index, s->err.check,
-		     s->err.expected, s->err.seen, "decoder check %s failed",
-		     s->err.check);
 	ret = ret == -ENOMEM ? ret : -EINVAL;
 	/*
 	 * Only seqs failed: decode without it, so that the export table and
 	 * /proc/kallsyms can tell a seqs fault from wrong names.
 	 */
-	if (ret == -EINVAL && is_seqs_error(s->err.code)) {
+	if (ret == -EINVAL && is_seqs_error(s)) {
 		struct ksym_error seqs_err = s->err;
 
 		s->seqs_addr = 0;
@@ -274,13 +280,24 @@ fail:
 			s->decoded = true;
 			s->seqs_failed = true;
 			snprintf(s->seqs_how, sizeof(s->seqs_how),
-				 "no candidate passed %s; decoded without seqs",
+				 "no candidate passed (%s); decoded without seqs",
 				 seqs_err.check);
 			ksym_stats(s->kt, &s->stats, NULL);
 			ret = 0;
 		}
 		s->err = seqs_err;
 	}
+	/* the message (with values) is in the report as decoder_error */
+	if (s->seqs_failed)
+		ksym_finding(f, KSYM_C_STRUCTURE, s->err.index,
+			     "kallsyms_seqs_of_names", s->err.expected,
+			     s->err.seen,
+			     "every seqs candidate failed (%s); the table decodes without it",
+			     s->err.check);
+	else
+		ksym_finding(f, class_of(&s->err), s->err.index, s->err.check,
+			     s->err.expected, s->err.seen,
+			     "decoder check %s failed", s->err.check);
 out:
 	describe_order(s, loc);
 	return ret;

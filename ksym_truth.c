@@ -47,16 +47,16 @@ struct ksym_import {
  */
 static const struct ksym_import imports[] = {
 	KSYM_IMPORT(kfree),
-	KSYM_IMPORT(_ctype),
 	KSYM_IMPORT(seq_read),
 	KSYM_IMPORT(single_open),
+	KSYM_IMPORT(_ctype),
 	KSYM_IMPORT(filp_open),
 	KSYM_IMPORT(kernel_read),
 	KSYM_IMPORT(copy_from_kernel_nofault),	/* GPL */
 	KSYM_IMPORT(register_kprobe),		/* GPL */
 };
 
-/* the first three: a function, the rodata object, another function */
+/* the first three: functions, in the table with or without KALLSYMS_ALL */
 unsigned int ksym_import_anchors(struct ksym_anchor *a, unsigned int max)
 {
 	unsigned int i, n = min_t(unsigned int, max, 3);
@@ -98,6 +98,35 @@ static bool decoded_at(struct ksym_decoder *kt, u64 addr, const char *name,
 }
 
 /*
+ * Where the table has symbols: everywhere with KALLSYMS_ALL; without it
+ * only [_stext, _etext) and [_sinittext, _einittext) (scripts/kallsyms.c's
+ * symbol_valid()), so an exported object is not in the table.
+ */
+struct ksym_scope {
+	bool all;
+	u64 b[4];
+};
+
+static void scope_init(struct ksym_decoder *kt, struct ksym_scope *sc)
+{
+	static const char *const names[4] = {
+		"_stext", "_etext", "_sinittext", "_einittext",
+	};
+	unsigned int i;
+
+	sc->all = IS_ENABLED(CONFIG_KALLSYMS_ALL);
+	for (i = 0; i < 4 && !sc->all; i++)
+		if (ksym_lookup_name(kt, names[i], &sc->b[i], NULL, NULL))
+			sc->all = true;	/* invariants says what is missing */
+}
+
+static bool in_scope(const struct ksym_scope *sc, u64 value)
+{
+	return sc->all || (value >= sc->b[0] && value < sc->b[1]) ||
+	       (value >= sc->b[2] && value < sc->b[3]);
+}
+
+/*
  * One exported symbol against the decoded table: a global symbol of that
  * name at that address.  @what names the truth in the finding.
  */
@@ -128,12 +157,17 @@ static bool check_export(struct ksym_decoder *kt, struct ksym_findings *f,
 int ksym_check_imports(struct ksym_decoder *kt, struct ksym_findings *f,
 		       struct ksym_truth *r)
 {
+	struct ksym_scope sc;
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(imports); i++)
+	scope_init(kt, &sc);
+	for (i = 0; i < ARRAY_SIZE(imports); i++) {
+		if (!in_scope(&sc, imports[i].addr))
+			continue;
 		check_export(kt, f, KSYM_C_IMPORTS, "module loader",
 			     imports[i].name, imports[i].addr);
-	r->imports = i;
+		r->imports++;
+	}
 	return 0;
 }
 
@@ -259,8 +293,8 @@ static unsigned long find_entry(unsigned long start, size_t len,
  */
 static u32 check_table(struct ksym_decoder *kt, struct ksym_findings *f,
 		       struct ksym_truth *r, const u64 percpu[2],
-		       unsigned long at, unsigned long *lo,
-		       char (*nb)[KSYM_EXPORT_NAME])
+		       const struct ksym_scope *sc, unsigned long at,
+		       unsigned long *lo, char (*nb)[KSYM_EXPORT_NAME])
 {
 	unsigned long v, p = at;
 	u32 n = 0;
@@ -278,9 +312,14 @@ static u32 check_table(struct ksym_decoder *kt, struct ksym_findings *f,
 	nb[1][0] = '\0';
 	c = 0;
 	while (read_entry(p, &v, nb[c]) && (!n || strcmp(nb[1 - c], nb[c]) < 0)) {
-		if (check_export(kt, f, KSYM_C_EXPORTS, "export table", nb[c], v) &&
-		    v >= percpu[0] && v < percpu[1])
-			r->exports_percpu++;
+		if (!in_scope(sc, v)) {
+			r->exports_skipped++;
+		} else {
+			r->exports++;
+			if (check_export(kt, f, KSYM_C_EXPORTS, "export table",
+					 nb[c], v) && v >= percpu[0] && v < percpu[1])
+				r->exports_percpu++;
+		}
 		n++;
 		p += KSYMTAB_ENTRY;
 		c = 1 - c;
@@ -297,11 +336,18 @@ int ksym_check_exports(struct ksym_decoder *kt, struct ksym_findings *f,
 	static const unsigned int anchor[] = { 0, 7 };	/* kfree, register_kprobe */
 	char (*nb)[KSYM_EXPORT_NAME];
 	unsigned long start, at, lo[2] = { 0, 0 };
+	struct ksym_scope sc;
 	u64 percpu[2];
 	u32 n[2] = { 0, 0 };
 	unsigned int t, len = 0;
 	size_t size;
 
+	if (!IS_ENABLED(CONFIG_MODULES)) {
+		snprintf(r->exports_how, sizeof(r->exports_how),
+			 "not checked: without CONFIG_MODULES there is no export table");
+		f->counts[KSYM_Q_NOT_RUN]++;
+		return 0;
+	}
 	nb = kmalloc_array(2, KSYM_EXPORT_NAME, GFP_KERNEL);
 	if (!nb)
 		return -ENOMEM;
@@ -309,6 +355,7 @@ int ksym_check_exports(struct ksym_decoder *kt, struct ksym_findings *f,
 	if (ksym_lookup_name(kt, "__per_cpu_start", &percpu[0], NULL, NULL) ||
 	    ksym_lookup_name(kt, "__per_cpu_end", &percpu[1], NULL, NULL))
 		memset(percpu, 0, sizeof(percpu));
+	scope_init(kt, &sc);
 	size = ksym_rodata_window(&start);
 	for (t = 0; t < ARRAY_SIZE(anchor); t++) {
 		const struct ksym_import *imp = &imports[anchor[t]];
@@ -323,12 +370,11 @@ int ksym_check_exports(struct ksym_decoder *kt, struct ksym_findings *f,
 		/* 7.0+: one table for both licences */
 		if (t && lo[0] <= at && at < lo[0] + KSYMTAB_ENTRY * n[0])
 			break;
-		n[t] = check_table(kt, f, r, percpu, at, &lo[t], nb);
+		n[t] = check_table(kt, f, r, percpu, &sc, at, &lo[t], nb);
 		if (!n[t]) {
 			kfree(nb);
 			return -EINTR;
 		}
-		r->exports += n[t];
 		len += scnprintf(r->exports_how + len, sizeof(r->exports_how) - len,
 				 "%s%u entries around %s's",
 				 t ? ", " : "", n[t], imp->name);

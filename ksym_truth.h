@@ -18,6 +18,7 @@ struct ksym_findings;
  * @imports: imports checked
  * @exports: export table entries checked
  * @exports_percpu: of them, per-CPU variables
+ * @exports_skipped: objects not checked: no KALLSYMS_ALL, not in the table
  * @exports_how: how the export table was found, or why not
  * @invariants: generator rules checked (one per symbol and rule)
  * @proc_lines: core lines of /proc/kallsyms compared
@@ -27,6 +28,7 @@ struct ksym_truth {
 	u32 imports;
 	u32 exports;
 	u32 exports_percpu;
+	u32 exports_skipped;
 	char exports_how[160];
 	u32 invariants;
 	u32 proc_lines;

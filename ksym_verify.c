@@ -198,8 +198,9 @@ static int report_show(struct seq_file *m, void *v)
 	seq_printf(m, "reader.kallsyms_on_each_symbol: %s\n",
 		   lv->kernel.why[1][0] ? lv->kernel.why[1] : "not reached");
 	seq_printf(m, "truth.imports: %u checked\n", lv->truth.imports);
-	seq_printf(m, "truth.exports: %u checked (%u per-CPU); %s\n",
+	seq_printf(m, "truth.exports: %u checked (%u per-CPU, %u objects outside the table's text-only scope); %s\n",
 		   lv->truth.exports, lv->truth.exports_percpu,
+		   lv->truth.exports_skipped,
 		   lv->truth.exports_how[0] ? lv->truth.exports_how : "not reached");
 	seq_printf(m, "truth.invariants: %u symbols\n", lv->truth.invariants);
 	seq_printf(m, "truth.proc_kallsyms: %s\n",

@@ -15,10 +15,11 @@
 #   --report        also print each guest's report
 #   ARGS=...        extra ksym_verify parameters (e.g. corrupt=name)
 #   --params-from-capture
-#                   pass the kallsyms_* addresses of an earlier boot's
-#                   /proc/kallsyms as *_addr parameters, with sysmap_text
-#                   set to that boot's _text (tests the parameter path and
-#                   the KASLR shift)
+#                   pass the kallsyms_* link addresses of an earlier boot
+#                   (its nokaslr /proc/kallsyms, or its KASLR one shifted
+#                   back by its offset) as *_addr parameters, with
+#                   sysmap_text set to that _text, as from System.map
+#                   (tests the parameter path and the KASLR shift)
 #   --no-poweroff   the guest never powers off (tests the timeout)
 #   --nokaslr       boot with nokaslr; the guest's /proc/kallsyms is kept as
 #                   captured/proc-kallsyms-nokaslr (link addresses: the
@@ -197,15 +198,28 @@ boot() { # ARCH IMAGE INITRAMFS SERIALLOG MODULE-ARGS
 
 # capture_params REL: *_addr parameters from an earlier boot's /proc/kallsyms
 capture_params() {
-	local cap=$KSYM_CACHE/kernels/$1/captured/proc-kallsyms
+	local c=$KSYM_CACHE/kernels/$1/captured cap off=0 n a
+
+	# link addresses, as System.map has them: a nokaslr boot's, or a
+	# KASLR boot's shifted back by its offset
+	cap=$c/proc-kallsyms-nokaslr
+	if [ ! -s "$cap" ]; then
+		cap=$c/proc-kallsyms
+		off=$(cat "$c/kaslr-offset" 2>/dev/null)
+		case $off in 0x*) ;; *) return 1 ;; esac
+	fi
 	[ -s "$cap" ] && grep -q ' kallsyms_names$' "$cap" || return 1
 	awk 'BEGIN { split("num_syms names markers token_table token_index " \
 			   "offsets addresses relative_base seqs_of_names", a, " ")
 		     for (i in a) want["kallsyms_" a[i]] = 1 }
-	     $3 == "_text" { printf "sysmap_text=0x%s ", $1 }
+	     $3 == "_text" { print "sysmap_text", $1 }
 	     NF == 3 && ($3 in want) {
 		n = $3; sub(/^kallsyms_/, "", n); sub(/_of_names$/, "", n)
-		printf "%s_addr=0x%s ", n, $1 }' "$cap"
+		print n "_addr", $1 }' "$cap" >"$c/params.tmp"
+	while read -r n a; do
+		printf '%s=0x%x ' "$n" $((0x$a - off))
+	done <"$c/params.tmp"
+	rm -f "$c/params.tmp"
 }
 
 # extract NAME LOG OUT: one gzip+base64 block of the serial log
@@ -380,13 +394,35 @@ check_system_map() {
 		return
 	fi
 	rtext=$(awk '$3 == "_text" {print $1; exit}' "$d/kallsyms")
-	if awk -v text="$rtext" -f "$here/sysmap-compare.awk" \
+	if awk -v text="$rtext" -v shifted="$d/symbols-link" \
+		-f "$here/sysmap-compare.awk" \
 		"$tree/System.map" "$d/symbols" >"$d/sysmap.log"; then
 		sed 's/^/    /' "$d/sysmap.log"
 		ktap_pass symbols_match_system_map
 	else
 		sed 's/^/    /' "$d/sysmap.log"
 		ktap_fail symbols_match_system_map "$(tail -n 1 "$d/sysmap.log")"
+	fi
+	check_generator_rules "$d"
+}
+
+# check_generator_rules DIR: the decoded table, symbol by symbol and in
+# order, is what scripts/kallsyms.c's rules make of System.map (the filter,
+# the per-CPU 'A', the alias order); generator-rules.awk says which rules
+conf_y() { grep -q "^CONFIG_$1=y" "$tree/.config" && echo 1 || echo 0; }
+check_generator_rules() {
+	local d=$1 first
+
+	awk -v all="$(conf_y KALLSYMS_ALL)" -v abspcpu="$(conf_y KALLSYMS_ABSOLUTE_PERCPU)" \
+		-f "$here/generator-rules.awk" "$tree/System.map" |
+		LC_ALL=C sort | cut -f 2- >"$d/symbols-expected"
+	if [ -s "$d/symbols-expected" ] && cmp -s "$d/symbols-expected" "$d/symbols-link"; then
+		ktap_pass symbols_follow_generator_rules
+	else
+		diff "$d/symbols-expected" "$d/symbols-link" >"$d/symbols-rules.diff"
+		first=$(grep -m 2 '^[<>]' "$d/symbols-rules.diff" | tr '\n' ' ')
+		ktap_fail symbols_follow_generator_rules \
+			"$(wc -l <"$d/symbols-expected") expected, $(wc -l <"$d/symbols-link") decoded; first difference (< System.map by the rules, > decoded): $first"
 	fi
 }
 

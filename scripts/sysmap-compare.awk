@@ -3,7 +3,8 @@
 # Compare a decoded kallsyms table (the module's `symbols` file) with the
 # System.map of the same kernel build.
 #
-#   awk -v text=<runtime _text, hex> -f sysmap-compare.awk System.map symbols
+#   awk -v text=<runtime _text, hex> [-v shifted=FILE] -f sysmap-compare.awk \
+#       System.map symbols
 #
 # The runtime addresses are shifted back by the KASLR offset (runtime _text
 # minus System.map's _text).  Per-CPU symbols that kallsyms keeps as
@@ -11,7 +12,9 @@
 # System.map at its address, under its name; the type letter must match,
 # except for that 'A' override.  64-bit hex is handled as two 32-bit halves,
 # so any POSIX awk works.  Prints the first 20 problems and a summary; exits
-# non-zero if there is any.
+# non-zero if there is any.  With shifted=FILE, also writes the decoded
+# table at link addresses there ("address type name", 16-digit addresses),
+# for generator-rules.awk's order.
 
 function hex(s,	v, i) {
 	v = 0
@@ -65,6 +68,8 @@ FNR == 1 {
 {
 	n++
 	a = ($2 == "A") ? pad($1) : sub64($1, shift)
+	if (shifted != "")
+		print a, $2, $3 >shifted
 	key = a " " $3
 	if (!(key in map)) {
 		problem("#" (n - 1) " " $3 " at link address " a " is not in System.map")

@@ -130,11 +130,28 @@ else
 fi
 grep -E 'sysmap:|^check-tree:|\(module\)' "$B/check-tree.log" | tail -n 4 | sed 's/^/# /'
 
+# single faults in scripts/kallsyms.c and kernel/kallsyms.c: make test runs
+# a fixed subset (one of each kind, about 8 minutes cold), make test-all all
+if [ $all = 1 ]; then
+	ktap_stage "fault injection: every case, linux-source-6.12"
+	faults=()
+else
+	ktap_stage "fault injection: a fixed subset, linux-source-6.12"
+	faults=(ONLY=token_index_off,offsets_all,reader_lookup_garbage,reader_proc_type,pass_comment)
+fi
+"$here/fault-inject.sh" LINE=6.12 -o "$B/faults" "${faults[@]}" >"$B/test-faults.log" 2>&1
+fi_rc=$?
+sed 's/^/# /' "$B/test-faults.log" | grep -v '^# \[' | tail -n 40
+ktap_result "$([ $fi_rc = 0 ] && echo 1)" fault_injection_6.12 \
+	"$(tail -n 2 "$B/test-faults.log" | head -n 1)"
+
 ktap_stage "KUnit through kunit.py: linux-source-6.12 and 7.x, x86_64 and arm64"
 "$here/kunit.sh" 2>&1 | tee "$B/test-kunit.log"
 ktap_add "$B/test-kunit.log"
 
 ktap_stage "kunit.py parse reads every guest's ktap file"
+# one KTAP test per failing class of ksym_check.h
+nclasses=$(sed -n '/^enum ksym_class {/,/KSYM_NR_FAIL_CLASSES,/p' "$top/ksym_check.h" | grep -c '^\tKSYM_C_')
 kunitpy=$(ls "${KSYM_CACHE:-$HOME/.cache/ksym_verify}"/src-full/*/tools/testing/kunit/kunit.py 2>/dev/null | tail -n 1)
 for k in "$B"/qemu/*/ktap; do
 	[ -s "$k" ] || continue
@@ -144,7 +161,7 @@ for k in "$B"/qemu/*/ktap; do
 		continue
 	fi
 	out=$(python3 "$kunitpy" parse "$k" 2>&1 | tail -n 1)
-	ktap_result "$(grep -q 'Ran 6 tests: passed: 6$' <<<"$out" && echo 1)" \
+	ktap_result "$(grep -q "Ran $nclasses tests: passed: $nclasses\$" <<<"$out" && echo 1)" \
 		"ktap_parse_$name" "kunit.py: $out"
 done
 

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# fault-inject.sh - single faults in a real kernel's scripts/kallsyms.c
+# and kernel/kallsyms.c, each built into a small kernel and checked.
+#
+# Usage: scripts/fault-inject.sh [LINE=6.12] [ONLY=id,id,...] [-o OUTDIR]
+#
+# The source is Debian's linux-source-LINE, hard-linked into
+# $KSYM_CACHE/faults/ (an edited file is a new file there: the cached
+# source is never written).  The small kernel (build-kernel.sh's config)
+# is built once; each fault then rebuilds only what the edited file
+# touches.  For each fault the kernel is booted with scripts/check-tree:
+#
+#   fail faults   the module must FAIL, its diagnosis must name the
+#                 broken part, check-tree must FAIL, no oops
+#   pass cases    changes no kernel reader can see: everything must PASS
+#
+# The unmodified kernel comes first and must PASS.  A fault the build
+# itself refuses (the generator exits with an error) is listed as such and
+# not counted.  Prints one row per case, then
+# "detected N / M, diagnosed K / N, crashes C" and "N passed, N failed".
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+
+line=6.12 only="" out=""
+while [ $# -gt 0 ]; do
+	case $1 in
+	LINE=*) line=${1#LINE=} ;;
+	ONLY=*) only=,${1#ONLY=}, ;;
+	-o) out=$2; shift ;;
+	-h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;;
+	*) ksym_die "unknown argument $1" ;;
+	esac
+	shift
+done
+
+# Each case: id | file | fail or pass | words the diagnosis must hold
+# (any of them, comma-separated) | a perl substitution on the file, which
+# must change it.  The substitutions
+# name the lines they change; they are instructions, not kernel source.
+read -r -d '' CASES <<'EOF'
+markers_off|scripts/kallsyms.c|fail|markers|s/markers\[i >> 8\] = off;/markers[i >> 8] = off + (i ? 1 : 0);/
+num_syms_less|scripts/kallsyms.c|fail|markers,num_syms|s/printf\("\\t\.long\\t%u\\n", table_cnt\);/printf("\\t.long\\t%u\\n", table_cnt - 1);/
+token_table_char|scripts/kallsyms.c|fail|names,token_table|s/(expand_symbol\(best_table\[i\], best_table_len\[i\], buf\);)/$1 if (i == 'e' + 0 && buf[0]) buf[0] ^= 1;/
+token_index_off|scripts/kallsyms.c|fail|names,token|s/printf\("\\t\.short\\t%d\\n", best_idx\[i\]\);/printf("\\t.short\\t%d\\n", best_idx[i] + (i == 200));/
+len_prefix|scripts/kallsyms.c|fail|names,markers|s/printf\("\\t\.byte 0x%02x", table\[i\]->len\);/printf("\\t.byte 0x%02x", table[i]->len + (i == 5000));/
+seqs_identity|scripts/kallsyms.c|fail|seqs|s/\n\tsort_symbols_by_name\(\);/\n/
+seqs_ties|scripts/kallsyms.c|fail|seqs|s/if \(sa->addr > sb->addr\)\n\t\t\treturn 1;\n\t\telse if \(sa->addr < sb->addr\)\n\t\t\treturn -1;/if (sa->addr > sb->addr)\n\t\t\treturn -1;\n\t\telse if (sa->addr < sb->addr)\n\t\t\treturn 1;/
+offsets_all|scripts/kallsyms.c|fail|offsets|s/offset = relative_base - table\[i\]->addr - 1;/offset = relative_base - table[i]->addr - 17;/
+offsets_one|scripts/kallsyms.c|fail|offsets|s/\(int\)offset, table\[i\]->sym\);/(int)offset - (i == table_cnt \/ 2 ? 64 : 0), table[i]->sym);/
+relative_base|scripts/kallsyms.c|fail|offsets|s/printf\("\\tPTR\\t_text \+ %#llx\\n", relative_base - _text\);/printf("\\tPTR\\t_text + %#llx\\n", relative_base - _text + 0x1000);/
+percpu_values|scripts/kallsyms.c|fail|percpu,offsets|s/offset = table\[i\]->addr;\n/offset = table[i]->addr + 8;\n/
+types_global_local|scripts/kallsyms.c|fail|types|s/sym->sym\[0\] = type;/sym->sym[0] = type == 'T' ? 't' : type;/
+alias_weak|scripts/kallsyms.c|fail|aliases|s/(wb = \(sb->sym\[0\] == 'w'\) \|\| \(sb->sym\[0\] == 'W'\);\n\tif \(wa != wb\)\n\t\treturn) wa - wb;/$1 wb - wa;/
+alias_underscores|scripts/kallsyms.c|fail|aliases|s/(wb = strspn\(sym_name\(sb\), "_"\);\n\tif \(wa != wb\)\n\t\treturn) wa - wb;/$1 wb - wa;/
+dropped_export|scripts/kallsyms.c|fail|names,offsets|s/(if \(is_ignored_symbol\(name, type\)\))/if (is_ignored_symbol(name, type) || !strcmp(name, "kfree"))/
+filter_absolute|scripts/kallsyms.c|fail|filter,offsets|s/if \(toupper\(type\) == 'A'\) \{/if (0) {/
+reader_expand|kernel/kallsyms.c|fail|reader|s/(\t\ttptr\+\+;\n)/$1\t\tif (len == 1 \&\& *tptr) tptr++;\n/
+reader_type|kernel/kallsyms.c|fail|type letter,reader|s/(return kallsyms_token_table\[kallsyms_token_index\[kallsyms_names\[off \+ 1\]\]\]);/return toupper($1);/
+reader_address|kernel/kallsyms.c|fail|reader|s/return kallsyms_relative_base - 1 - kallsyms_offsets\[idx\];/return kallsyms_relative_base - 1 - kallsyms_offsets[idx] + (idx == 1000);/
+reader_bsearch|kernel/kallsyms.c|fail|kallsyms_lookup_name|s/high = kallsyms_num_syms - 1;\n/high = kallsyms_num_syms - 2;\n/
+reader_lookup_garbage|kernel/kallsyms.c|fail|kallsyms_lookup_name|s/return kallsyms_sym_address\(get_symbol_seq\(i\)\);/return kallsyms_sym_address(get_symbol_seq(i)) + 4;/
+reader_lookup_self|kernel/kallsyms.c|fail|kallsyms_lookup_name|s/if \(!\*name\)\n\t\treturn 0;/if (!*name || !strcmp(name, "kallsyms_lookup_name"))\n\t\treturn 0;/
+reader_walk_skip|kernel/kallsyms.c|fail|on_each_symbol|s/(ret = fn\(data, namebuf, kallsyms_sym_address\(i\)\);)/if (i == 7) continue;\n\t\t$1/
+reader_pos|kernel/kallsyms.c|fail|sprint_symbol|s/high = kallsyms_num_syms;\n/high = kallsyms_num_syms - 1;\n/
+reader_proc_type|kernel/kallsyms.c|fail|proc|s/(seq_printf\(m, "%px %c %s\\n", value,\n\t\t\t   )iter->type/$1tolower(iter->type)/
+pass_comment|scripts/kallsyms.c|pass||s/printf\("\\t\/\* %s \*\/\\n", table\[i\]->sym\);/printf("\\t\/* sym %s *\/\\n", table[i]->sym);/
+pass_align16|scripts/kallsyms.c|pass||s/printf\("#define ALGN \.balign 8\\n"\);/printf("#define ALGN .balign 16\\n");/
+EOF
+
+src=$(ksym_full_source "$line")
+pv=$(basename "$src")
+root=$KSYM_CACHE/faults/$pv-x86_64
+[ -n "$out" ] || out=$root/runs
+mkdir -p "$root" "$out"
+if [ ! -f "$root/src/Makefile" ]; then
+	rm -rf "$root/src.tmp"
+	cp -al "$src" "$root/src.tmp" && mv "$root/src.tmp" "$root/src"
+fi
+o=$root/out
+
+# restore FILE: the pristine copy again, as a file of its own
+restore() {
+	cmp -s "$src/$1" "$root/src/$1" ||
+		cp --remove-destination "$src/$1" "$root/src/$1"
+}
+
+# kbuild does not relink vmlinux when only the kallsyms tool changed:
+# remove it, so that every case links with the tool of that case
+build() {
+	rm -f "$o/vmlinux"
+	"$here/build-kernel.sh" SRC="$root/src" O="$o" >"$1" 2>&1
+}
+
+declare -i detected=0 observable=0 diagnosed=0 crashes=0 passed=0 failed=0 refused=0
+printf '%-22s %-5s %-7s %-9s %-4s %-5s %s\n' case kind module check-tree diag oops "first finding"
+run_case() {
+	local id=$1 file=$2 kind=$3 want=$4 expr=$5 d=$out/$1 mod ct diag oops ok
+	[ -z "$only" ] || ksym_has "$only" ",$id," || return 0
+	rm -rf "$d" && mkdir -p "$d"
+	restore scripts/kallsyms.c
+	restore kernel/kallsyms.c
+	if [ -n "$expr" ]; then
+		perl -0pi -e "$expr" "$root/src/$file"
+		if cmp -s "$src/$file" "$root/src/$file"; then
+			printf '%-22s %-5s fault did not apply to %s\n' "$id" "$kind" "$file"
+			failed+=1
+			return
+		fi
+	fi
+	if ! build "$d/build.log"; then
+		printf '%-22s %-5s %-7s %-9s %-4s %-5s %s\n' "$id" "$kind" - - - - \
+			"the build refused it: $(grep -m1 -E 'kallsyms failure|error' "$d/build.log" | cut -c1-60)"
+		refused+=1
+		return
+	fi
+	# its exit status is its verdict
+	if timeout 900 "$here/check-tree" "$o" -o "$d/qemu" >"$d/check-tree.log" 2>&1; then
+		ct=PASS
+	else
+		ct=FAIL
+	fi
+	mod=PASS
+	grep -aq 'ksym_verify: FAIL' "$d"/qemu/*/dmesg 2>/dev/null && mod=FAIL
+	grep -aq 'ksym_verify: FAIL\|ksym_verify: PASS' "$d"/qemu/*/dmesg 2>/dev/null || mod=none
+	diag=$(grep -a -m1 'diagnosis:' "$d"/qemu/*/dmesg 2>/dev/null | sed 's/.*diagnosis: //' | cut -c1-110)
+	oops=$(cat "$d"/qemu/*/serial.log 2>/dev/null | grep -ac -E 'Oops|BUG:|general protection|control protection|Call Trace')
+	if [ "$kind" = pass ]; then
+		ok=no
+		[ "$mod" = PASS ] && [ "$ct" = PASS ] && [ "$oops" = 0 ] && ok=yes
+		printf '%-22s %-5s %-7s %-9s %-4s %-5s %s\n' "$id" pass "$mod" "$ct" - "$oops" "${diag:-none}"
+		[ $ok = yes ] && passed+=1 || failed+=1
+		[ "$oops" = 0 ] || crashes+=1
+		return
+	fi
+	observable+=1
+	local dg=no
+	if [ "$mod" = FAIL ]; then
+		detected+=1
+		grep -qiE "${want//,/|}" <<<"$diag" && { diagnosed+=1; dg=yes; }
+	fi
+	[ "$oops" = 0 ] || crashes+=1
+	printf '%-22s %-5s %-7s %-9s %-4s %-5s %s\n' "$id" fail "$mod" "$ct" "$dg" "$oops" "${diag:-none}"
+	if [ "$mod" = FAIL ] && [ "$ct" = FAIL ] && [ "$oops" = 0 ]; then
+		passed+=1
+	else
+		failed+=1
+	fi
+}
+
+ksym_log "fault-inject: $pv, small x86_64 kernel in $o"
+run_case unmodified - pass "" "" </dev/null
+while IFS='|' read -r id file kind want expr; do
+	[ -n "$id" ] || continue
+	# QEMU and friends must not read the cases
+	run_case "$id" "$file" "$kind" "$want" "$expr" </dev/null
+done <<<"$CASES"
+restore scripts/kallsyms.c
+restore kernel/kallsyms.c
+echo "# built-in refusals (not counted): $refused"
+echo "detected $detected / $observable, diagnosed $diagnosed / $detected, crashes $crashes"
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]

@@ -707,11 +707,12 @@ static void seqs_candidates(struct ksym_located *loc)
 	after[3] = addr[KSYM_A_ADDRESSES] ?
 		   addr[KSYM_A_ADDRESSES] + sizeof(long) * n : 0;
 	for (i = 0; i < ARRAY_SIZE(after); i++) {
-		for (k = 0; k < ARRAY_SIZE(aligns) && after[i] &&
-			    nc < KSYM_SEQS_CANDIDATES; k++) {
+		for (k = 0; k < ARRAY_SIZE(aligns) && after[i]; k++) {
 			unsigned long c = ALIGN(after[i], aligns[k]);
 			u8 e[3];
 
+			if (nc == KSYM_SEQS_CANDIDATES)
+				break;
 			/* the first entry must be an index below n */
 			if (!ksym_read(c, e, 3) ||
 			    ((e[0] << 16) | (e[1] << 8) | e[2]) >= n)

@@ -185,6 +185,8 @@ static const char *part_of(const struct ksym_live *lv,
 		return "locate";
 	case KSYM_C_STRUCTURE:
 	case KSYM_C_MODE:
+		if (lv->snap.names_suspect)
+			return "names or token_table (the imports' names do not decode)";
 		return lv->snap.seqs_failed ? "seqs" :
 		       part_of_check(lv->snap.err.check);
 	case KSYM_C_IMPORTS:

@@ -284,11 +284,18 @@ fail:
 				 seqs_err.check);
 			ksym_stats(s->kt, &s->stats, NULL);
 			ret = 0;
+		} else if (s->err.code == KSYM_E_ANCHOR) {
+			/* even a linear search misses an import's name */
+			s->names_suspect = true;
 		}
 		s->err = seqs_err;
 	}
 	/* the message (with values) is in the report as decoder_error */
-	if (s->seqs_failed)
+	if (s->names_suspect)
+		ksym_finding(f, KSYM_C_STRUCTURE, 0, "kallsyms_names", 0, 0,
+			     "names the module loader resolved (%s, ...) are not among the decoded names",
+			     loc->anchors[0].name);
+	else if (s->seqs_failed)
 		ksym_finding(f, KSYM_C_STRUCTURE, s->err.index,
 			     "kallsyms_seqs_of_names", s->err.expected,
 			     s->err.seen,

@@ -32,6 +32,8 @@ struct ksym_findings;
  * @seqs_failed: no seqs candidate passed; the copy was decoded without
  *	one so that the other checks can say what is wrong (a finding
  *	fails the run)
+ * @names_suspect: without seqs too, an import's name is not in the table:
+ *	the names (or the token table) are wrong
  */
 struct ksym_snapshot {
 	u8 *buf;
@@ -49,6 +51,7 @@ struct ksym_snapshot {
 	char order[160];
 	bool decoded;
 	bool seqs_failed;
+	bool names_suspect;
 };
 
 /* What this kernel's build fixes about the layout; the rest is proven. */

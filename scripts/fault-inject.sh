@@ -4,9 +4,10 @@
 # fault-inject.sh - single faults in a real kernel's scripts/kallsyms.c
 # and kernel/kallsyms.c, each built into a small kernel and checked.
 #
-# Usage: scripts/fault-inject.sh [LINE=6.12] [ONLY=id,id,...] [-o OUTDIR]
+# Usage: scripts/fault-inject.sh [LINE=6.12|7new|...] [ONLY=id,id,...]
+#                                [-o OUTDIR]
 #
-# The source is Debian's linux-source-LINE, hard-linked into
+# The source is Debian's linux-source-LINE (ksym_full_source), hard-linked into
 # $KSYM_CACHE/faults/ (an edited file is a new file there: the cached
 # source is never written).  The small kernel (build-kernel.sh's config)
 # is built once; each fault then rebuilds only what the edited file
@@ -38,38 +39,43 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
-# Each case: id | file | fail or pass | words the diagnosis must hold
-# (any of them, comma-separated) | a perl substitution on the file, which
-# must change it.  The substitutions
+# Each case: the major versions it is for (6, 7 or *) | id | file | fail
+# or pass | words the diagnosis must hold (any of them, comma-separated) |
+# a perl substitution on the file, which must change it.  The substitutions
 # name the lines they change; they are instructions, not kernel source.
 read -r -d '' CASES <<'EOF'
-markers_off|scripts/kallsyms.c|fail|markers|s/markers\[i >> 8\] = off;/markers[i >> 8] = off + (i ? 1 : 0);/
-num_syms_less|scripts/kallsyms.c|fail|markers,num_syms|s/printf\("\\t\.long\\t%u\\n", table_cnt\);/printf("\\t.long\\t%u\\n", table_cnt - 1);/
-token_table_char|scripts/kallsyms.c|fail|names,token_table|s/(expand_symbol\(best_table\[i\], best_table_len\[i\], buf\);)/$1 if (i == 'e' + 0 && buf[0]) buf[0] ^= 1;/
-token_index_off|scripts/kallsyms.c|fail|names,token|s/printf\("\\t\.short\\t%d\\n", best_idx\[i\]\);/printf("\\t.short\\t%d\\n", best_idx[i] + (i == 200));/
-len_prefix|scripts/kallsyms.c|fail|names,markers|s/printf\("\\t\.byte 0x%02x", table\[i\]->len\);/printf("\\t.byte 0x%02x", table[i]->len + (i == 5000));/
-seqs_identity|scripts/kallsyms.c|fail|seqs|s/\n\tsort_symbols_by_name\(\);/\n/
-seqs_ties|scripts/kallsyms.c|fail|seqs|s/if \(sa->addr > sb->addr\)\n\t\t\treturn 1;\n\t\telse if \(sa->addr < sb->addr\)\n\t\t\treturn -1;/if (sa->addr > sb->addr)\n\t\t\treturn -1;\n\t\telse if (sa->addr < sb->addr)\n\t\t\treturn 1;/
-offsets_all|scripts/kallsyms.c|fail|offsets|s/offset = relative_base - table\[i\]->addr - 1;/offset = relative_base - table[i]->addr - 17;/
-offsets_one|scripts/kallsyms.c|fail|offsets|s/\(int\)offset, table\[i\]->sym\);/(int)offset - (i == table_cnt \/ 2 ? 64 : 0), table[i]->sym);/
-relative_base|scripts/kallsyms.c|fail|offsets|s/printf\("\\tPTR\\t_text \+ %#llx\\n", relative_base - _text\);/printf("\\tPTR\\t_text + %#llx\\n", relative_base - _text + 0x1000);/
-percpu_values|scripts/kallsyms.c|fail|percpu,offsets|s/offset = table\[i\]->addr;\n/offset = table[i]->addr + 8;\n/
-types_global_local|scripts/kallsyms.c|fail|types|s/sym->sym\[0\] = type;/sym->sym[0] = type == 'T' ? 't' : type;/
-alias_weak|scripts/kallsyms.c|fail|aliases|s/(wb = \(sb->sym\[0\] == 'w'\) \|\| \(sb->sym\[0\] == 'W'\);\n\tif \(wa != wb\)\n\t\treturn) wa - wb;/$1 wb - wa;/
-alias_underscores|scripts/kallsyms.c|fail|aliases|s/(wb = strspn\(sym_name\(sb\), "_"\);\n\tif \(wa != wb\)\n\t\treturn) wa - wb;/$1 wb - wa;/
-dropped_export|scripts/kallsyms.c|fail|names,offsets|s/(if \(is_ignored_symbol\(name, type\)\))/if (is_ignored_symbol(name, type) || !strcmp(name, "kfree"))/
-filter_absolute|scripts/kallsyms.c|fail|filter,offsets|s/if \(toupper\(type\) == 'A'\) \{/if (0) {/
-reader_expand|kernel/kallsyms.c|fail|reader|s/(\t\ttptr\+\+;\n)/$1\t\tif (len == 1 \&\& *tptr) tptr++;\n/
-reader_type|kernel/kallsyms.c|fail|type letter,reader|s/(return kallsyms_token_table\[kallsyms_token_index\[kallsyms_names\[off \+ 1\]\]\]);/return toupper($1);/
-reader_address|kernel/kallsyms.c|fail|reader|s/return kallsyms_relative_base - 1 - kallsyms_offsets\[idx\];/return kallsyms_relative_base - 1 - kallsyms_offsets[idx] + (idx == 1000);/
-reader_bsearch|kernel/kallsyms.c|fail|kallsyms_lookup_name|s/high = kallsyms_num_syms - 1;\n/high = kallsyms_num_syms - 2;\n/
-reader_lookup_garbage|kernel/kallsyms.c|fail|kallsyms_lookup_name|s/return kallsyms_sym_address\(get_symbol_seq\(i\)\);/return kallsyms_sym_address(get_symbol_seq(i)) + 4;/
-reader_lookup_self|kernel/kallsyms.c|fail|kallsyms_lookup_name|s/if \(!\*name\)\n\t\treturn 0;/if (!*name || !strcmp(name, "kallsyms_lookup_name"))\n\t\treturn 0;/
-reader_walk_skip|kernel/kallsyms.c|fail|on_each_symbol|s/(ret = fn\(data, namebuf, kallsyms_sym_address\(i\)\);)/if (i == 7) continue;\n\t\t$1/
-reader_pos|kernel/kallsyms.c|fail|sprint_symbol|s/high = kallsyms_num_syms;\n/high = kallsyms_num_syms - 1;\n/
-reader_proc_type|kernel/kallsyms.c|fail|proc|s/(seq_printf\(m, "%px %c %s\\n", value,\n\t\t\t   )iter->type/$1tolower(iter->type)/
-pass_comment|scripts/kallsyms.c|pass||s/printf\("\\t\/\* %s \*\/\\n", table\[i\]->sym\);/printf("\\t\/* sym %s *\/\\n", table[i]->sym);/
-pass_align16|scripts/kallsyms.c|pass||s/printf\("#define ALGN \.balign 8\\n"\);/printf("#define ALGN .balign 16\\n");/
+*|markers_off|scripts/kallsyms.c|fail|markers|s/markers\[i >> 8\] = off;/markers[i >> 8] = off + (i ? 1 : 0);/
+*|num_syms_less|scripts/kallsyms.c|fail|markers,num_syms|s/printf\("\\t\.long\\t%u\\n", table_cnt\);/printf("\\t.long\\t%u\\n", table_cnt - 1);/
+*|num_syms_more|scripts/kallsyms.c|fail|markers,num_syms,names|s/printf\("\\t\.long\\t%u\\n", table_cnt\);/printf("\\t.long\\t%u\\n", table_cnt + 1);/
+*|token_table_char|scripts/kallsyms.c|fail|names,token_table|s/(expand_symbol\(best_table\[i\], best_table_len\[i\], buf\);)/$1 if (i == 'e' + 0 && buf[0]) buf[0] ^= 1;/
+*|token_index_off|scripts/kallsyms.c|fail|names,token|s/printf\("\\t\.short\\t%d\\n", best_idx\[i\]\);/printf("\\t.short\\t%d\\n", best_idx[i] + (i == 200));/
+*|len_prefix|scripts/kallsyms.c|fail|names,markers|s/printf\("\\t\.byte 0x%02x", table\[i\]->len\);/printf("\\t.byte 0x%02x", table[i]->len + (i == 5000));/
+*|seqs_identity|scripts/kallsyms.c|fail|seqs|s/\n\tsort_symbols_by_name\(\);/\n/
+*|seqs_ties|scripts/kallsyms.c|fail|seqs|s/if \(sa->addr > sb->addr\)\n\t\t\treturn 1;\n\t\telse if \(sa->addr < sb->addr\)\n\t\t\treturn -1;/if (sa->addr > sb->addr)\n\t\t\treturn -1;\n\t\telse if (sa->addr < sb->addr)\n\t\t\treturn 1;/
+6|offsets_all|scripts/kallsyms.c|fail|offsets|s/offset = relative_base - table\[i\]->addr - 1;/offset = relative_base - table[i]->addr - 17;/
+*|offsets_one|scripts/kallsyms.c|fail|offsets|s/\(int\)offset, table\[i\]->sym\);/(int)offset - (i == table_cnt \/ 2 ? 64 : 0), table[i]->sym);/
+6|relative_base|scripts/kallsyms.c|fail|offsets|s/printf\("\\tPTR\\t_text \+ %#llx\\n", relative_base - _text\);/printf("\\tPTR\\t_text + %#llx\\n", relative_base - _text + 0x1000);/
+6|percpu_values|scripts/kallsyms.c|fail|percpu,offsets|s/offset = table\[i\]->addr;\n/offset = table[i]->addr + 8;\n/
+*|types_global_local|scripts/kallsyms.c|fail|types|s/sym->sym\[0\] = type;/sym->sym[0] = type == 'T' ? 't' : type;/
+*|alias_weak|scripts/kallsyms.c|fail|aliases|s/(wb = \(sb->sym\[0\] == 'w'\) \|\| \(sb->sym\[0\] == 'W'\);\n\tif \(wa != wb\)\n\t\treturn) wa - wb;/$1 wb - wa;/
+*|alias_underscores|scripts/kallsyms.c|fail|aliases|s/(wb = strspn\(sym_name\(sb\), "_"\);\n\tif \(wa != wb\)\n\t\treturn) wa - wb;/$1 wb - wa;/
+*|dropped_export|scripts/kallsyms.c|fail|names,offsets|s/(if \(is_ignored_symbol\(name, type\)\))/if (is_ignored_symbol(name, type) || !strcmp(name, "kfree"))/
+*|filter_absolute|scripts/kallsyms.c|fail|filter,offsets|s/if \(toupper\(type\) == 'A'\) \{/if (0) {/
+*|reader_expand|kernel/kallsyms.c|fail|reader|s/(\t\ttptr\+\+;\n)/$1\t\tif (len == 1 \&\& *tptr) tptr++;\n/
+*|reader_type|kernel/kallsyms.c|fail|type letter,reader|s/(return kallsyms_token_table\[kallsyms_token_index\[kallsyms_names\[off \+ 1\]\]\]);/return toupper($1);/
+6|reader_address|kernel/kallsyms.c|fail|reader|s/return kallsyms_relative_base - 1 - kallsyms_offsets\[idx\];/return kallsyms_relative_base - 1 - kallsyms_offsets[idx] + (idx == 1000);/
+*|reader_bsearch|kernel/kallsyms.c|fail|kallsyms_lookup_name|s/high = kallsyms_num_syms - 1;\n/high = kallsyms_num_syms - 2;\n/
+*|reader_lookup_garbage|kernel/kallsyms.c|fail|kallsyms_lookup_name|s/return kallsyms_sym_address\(get_symbol_seq\(i\)\);/return kallsyms_sym_address(get_symbol_seq(i)) + 4;/
+*|reader_lookup_self|kernel/kallsyms.c|fail|kallsyms_lookup_name|s/if \(!\*name\)\n\t\treturn 0;/if (!*name || !strcmp(name, "kallsyms_lookup_name"))\n\t\treturn 0;/
+*|reader_walk_skip|kernel/kallsyms.c|fail|on_each_symbol|s/(ret = fn\(data, namebuf, kallsyms_sym_address\(i\)\);)/if (i == 7) continue;\n\t\t$1/
+*|reader_pos|kernel/kallsyms.c|fail|sprint_symbol|s/high = kallsyms_num_syms;\n/high = kallsyms_num_syms - 1;\n/
+*|reader_proc_type|kernel/kallsyms.c|fail|proc|s/(seq_printf\(m, "%px %c %s\\n", value,\n\t\t\t   )iter->type/$1tolower(iter->type)/
+*|pass_comment|scripts/kallsyms.c|pass||s/printf\("\\t\/\* %s \*\/\\n", table\[i\]->sym\);/printf("\\t\/* sym %s *\/\\n", table[i]->sym);/
+*|pass_unused_token|scripts/kallsyms.c|pass||s/(static void write_src\(void\)\n\{)/static unsigned char tok_used[256];\n\n$1/; s/(\t\t\tprintf\(", 0x%02x", table\[i\]->sym\[k\]\);)/\t\t{ tok_used[table[i]->sym[k]] = 1;\n$1 }/; s/(expand_symbol\(best_table\[i\], best_table_len\[i\], buf\);)/$1\n\t\tif (!tok_used[i] \&\& buf[0]) buf[0] = buf[0] == 'Z' ? 'Y' : 'Z';/
+6|pass_align16|scripts/kallsyms.c|pass||s/printf\("#define ALGN \.balign 8\\n"\);/printf("#define ALGN .balign 16\\n");/
+7|offsets_all_7|scripts/kallsyms.c|fail|offsets|s/long long offset = table\[i\]->addr - _text;/long long offset = table[i]->addr - _text + 16;/
+7|reader_address_7|kernel/kallsyms.c|fail|reader|s/return \(unsigned long\)offset_to_ptr\(kallsyms_offsets \+ idx\);/return (unsigned long)offset_to_ptr(kallsyms_offsets + idx) + (idx == 1000);/
+7|pass_align8_7|scripts/kallsyms.c|pass||s/printf\("\\t\.balign 4\\n"\);/printf("\\t.balign 8\\n");/
 EOF
 
 src=$(ksym_full_source "$line")
@@ -154,8 +160,10 @@ run_case() {
 
 ksym_log "fault-inject: $pv, small x86_64 kernel in $o"
 run_case unmodified - pass "" "" </dev/null
-while IFS='|' read -r id file kind want expr; do
+major=$(make -s -C "$src" kernelversion | cut -d. -f1)
+while IFS='|' read -r lines id file kind want expr; do
 	[ -n "$id" ] || continue
+	[ "$lines" = '*' ] || [ "$lines" = "$major" ] || continue
 	# QEMU and friends must not read the cases
 	run_case "$id" "$file" "$kind" "$want" "$expr" </dev/null
 done <<<"$CASES"

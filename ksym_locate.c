@@ -273,7 +273,8 @@ static bool rd_u32(unsigned long addr, u32 *v)
 
 /*
  * Walk @n records of kallsyms_names at @names without trusting it: return
- * its length, and the offset of record 256 (0 if n <= 256).
+ * its length, and the offset of record 256 (0 if n <= 256).  On failure
+ * *@len is the index of the record that failed.
  */
 static int walk_names(unsigned long names, u32 n, size_t *len, u32 *off256)
 {
@@ -288,6 +289,7 @@ static int walk_names(unsigned long names, u32 n, size_t *len, u32 *off256)
 	for (i = 0; i < n; i++) {
 		if (i == 256)
 			*off256 = off;
+		*len = i;
 		if (!ksym_read(names + off, b, 2))
 			return -EFAULT;
 		/* the record's own bytes are read later, by the copy */
@@ -796,9 +798,9 @@ static int locate(struct ksym_located *loc, const struct ksym_kernel *k,
 	ret = walk_names(loc->addr[KSYM_A_NAMES], loc->num_syms,
 			 &loc->names_len, &off256);
 	if (ret) {
-		ksym_finding(f, KSYM_C_LOCATE, 0, "kallsyms_names", 0, 0,
-			     "walking %u records failed: %d", loc->num_syms,
-			     ret);
+		ksym_finding(f, KSYM_C_LOCATE, loc->names_len, "kallsyms_names",
+			     0, 0, "walking %u records failed at record %zu: %d",
+			     loc->num_syms, loc->names_len, ret);
 		return ret;
 	}
 	ret = derive_markers(loc, off256, f);

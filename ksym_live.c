@@ -73,7 +73,7 @@ static int stage_prove(struct ksym_live *lv)
 
 static int stage_name_to_addr(struct ksym_live *lv)
 {
-	if (!lv->kernel.lookup_name)
+	if (ksym_live_not_run(lv, KSYM_C_NAME_TO_ADDR))
 		return 0;	/* the report says why */
 	return ksym_check_name_to_addr(&lv->kernel, lv->snap.kt, &lv->found,
 				       &lv->check);

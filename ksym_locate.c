@@ -613,6 +613,20 @@ out:
 
 /* ---- putting the paths together ---- */
 
+/*
+ * The scan proves num_syms, names, markers and the token arrays; it places
+ * offsets, relative_base and seqs by an era's order and alignment, which
+ * another era can share (7.x with 8-byte labels looks like 6.4-6.19).
+ * Those are guesses: they fill a gap, never contradict another path, and
+ * seqs is only the first candidate.
+ */
+static bool scan_guess(unsigned int pi, unsigned int a)
+{
+	return pi == KSYM_PATH_SCAN &&
+	       (a == KSYM_A_OFFSETS || a == KSYM_A_RELATIVE_BASE ||
+		a == KSYM_A_SEQS);
+}
+
 static int consolidate(struct ksym_located *loc, struct ksym_findings *f)
 {
 	unsigned int a, pi;
@@ -623,6 +637,13 @@ static int consolidate(struct ksym_located *loc, struct ksym_findings *f)
 
 			if (loc->path[pi].status || !v)
 				continue;
+			if (scan_guess(pi, a)) {
+				if (a == KSYM_A_SEQS)
+					loc->scan_seqs = v;
+				else if (!loc->addr[a])
+					loc->addr[a] = v;
+				continue;
+			}
 			if (!loc->addr[a])
 				loc->addr[a] = v;
 			else if (loc->addr[a] != v)
@@ -701,6 +722,10 @@ static void seqs_candidates(struct ksym_located *loc)
 		loc->seqs_why[0] = "located by address";
 		loc->nr_seqs_cand = 1;
 		return;
+	}
+	if (loc->scan_seqs) {
+		loc->seqs_cand[nc] = loc->scan_seqs;
+		loc->seqs_why[nc++] = "where the scan placed it";
 	}
 	after[0] = addr[KSYM_A_MARKERS] + 4 * DIV_ROUND_UP(n, 256);
 	after[1] = addr[KSYM_A_RELATIVE_BASE] ?

@@ -86,6 +86,7 @@ struct ksym_param_addrs {
  * @token_table_size: bytes up to the NUL of the last token
  * @align: alignment between the arrays (4, or sizeof(long))
  * @markers_how: how the markers were found
+ * @scan_seqs: where the scan placed seqs (a guess), or 0
  * @seqs_cand: where kallsyms_seqs_of_names may be, tried in order
  * @seqs_why: why each candidate
  * @nr_seqs_cand: entries in @seqs_cand
@@ -103,6 +104,7 @@ struct ksym_located {
 	size_t token_table_size;
 	unsigned int align;
 	char markers_how[96];
+	unsigned long scan_seqs;
 	unsigned long seqs_cand[KSYM_SEQS_CANDIDATES];
 	const char *seqs_why[KSYM_SEQS_CANDIDATES];
 	unsigned int nr_seqs_cand;

@@ -65,9 +65,19 @@ static int stage_truth(struct ksym_live *lv)
 /* The kernel's functions, proven before any call; then the name path. */
 static int stage_prove(struct ksym_live *lv)
 {
+	unsigned long seqs;
+
 	ksym_prove_kernel(&lv->kernel, lv->snap.kt, &lv->found);
-	if (lv->paths & BIT(KSYM_PATH_NAME))
-		ksym_locate_by_name(&lv->loc, &lv->kernel, &lv->found);
+	if (!(lv->paths & BIT(KSYM_PATH_NAME)))
+		return 0;
+	ksym_locate_by_name(&lv->loc, &lv->kernel, &lv->found);
+	/* seqs was a proven guess: the kernel's name for it must agree */
+	seqs = lv->loc.path[KSYM_PATH_NAME].addr[KSYM_A_SEQS];
+	if (seqs && lv->snap.seqs_addr && seqs != lv->snap.seqs_addr)
+		ksym_finding(&lv->found, KSYM_C_LOCATE, KSYM_A_SEQS,
+			     ksym_array_name(KSYM_A_SEQS), lv->snap.seqs_addr,
+			     seqs,
+			     "kallsyms_lookup_name() puts it elsewhere than the seqs that decoded");
 	return 0;
 }
 

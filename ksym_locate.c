@@ -334,7 +334,7 @@ void ksym_locate_by_name(struct ksym_located *loc, const struct ksym_kernel *k,
 	}
 	if (p->addr[KSYM_A_NAMES] && p->addr[KSYM_A_NUM_SYMS]) {
 		snprintf(p->note, sizeof(p->note),
-			 "%u arrays in kallsyms, %u where the other paths found them",
+			 "%u arrays in kallsyms; %u agree with the other paths",
 			 found, agree);
 		p->status = 0;
 	} else {

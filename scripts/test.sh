@@ -155,7 +155,7 @@ ktap_add "$B/test-kunit.log"
 
 ktap_stage "kunit.py parse reads every guest's ktap file"
 # one KTAP test per failing class of ksym_check.h
-nclasses=$(sed -n '/^enum ksym_class {/,/KSYM_NR_FAIL_CLASSES,/p' "$top/ksym_check.h" | grep -c '^\tKSYM_C_')
+nclasses=$(sed -n '/^enum ksym_class {/,/KSYM_NR_FAIL_CLASSES,/p' "$top/ksym_check.h" | grep -c '^[[:space:]]*KSYM_C_')
 kunitpy=$(ls "${KSYM_CACHE:-$HOME/.cache/ksym_verify}"/src-full/*/tools/testing/kunit/kunit.py 2>/dev/null | tail -n 1)
 for k in "$B"/qemu/*/ktap; do
 	[ -s "$k" ] || continue

@@ -481,7 +481,7 @@ static void path_params(struct ksym_located *loc,
 
 /* ---- path 4: landmark scan ---- */
 
-/* the scanned copy of [_etext, _sinittext) */
+/* the scanned copy of the window around _ctype */
 struct scan_buf {
 	const u8 *buf;
 	unsigned long start;

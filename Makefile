@@ -6,10 +6,11 @@
 #                 it against /proc/kallsyms (ARCH=x86_64|arm64 KVER=6.1|6.12|7|7new
 #                 pick one; REPORT=1 prints the module's report)
 #   make test     what CI runs: make check, the QEMU matrix, runs that must
-#                 fail, check-tree, KUnit, ksymdump; a per-stage timing table,
-#                 then "N passed, N failed"
+#                 fail, check-tree, five fault-injection cases, KUnit,
+#                 ksymdump; a per-stage timing table, then "N passed, N failed"
 #   make test-all everything: make test with 5 minutes of fuzzing per target
-#                 (FUZZ_SECONDS), then make bench
+#                 (FUZZ_SECONDS), every case of scripts/fault-inject.sh on
+#                 6.12 and the newest 7.x, then make bench
 #   make          (or make modules) build ksym-verify.ko, module name
 #                 ksym_verify, against KDIR (ARCH/CROSS_COMPILE as usual)
 #   make check    the host tests: fixtures from the real scripts/kallsyms.c, the

@@ -12,7 +12,10 @@
 
 struct ksym_kernel;
 
-/* Classes of findings.  The first ones fail the verdict. */
+/*
+ * Classes of findings.  The first ones fail the verdict, listed in the
+ * order the evidence is strongest: ksym_live_diagnose() takes the first.
+ */
 enum ksym_class {
 	KSYM_C_LOCATE,		/* no path found the tables, or paths disagree */
 	KSYM_C_STRUCTURE,	/* a decoder invariant failed */

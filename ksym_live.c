@@ -251,20 +251,15 @@ static const char *part_of(const struct ksym_live *lv,
  */
 void ksym_live_diagnose(const struct ksym_live *lv, char *buf, size_t size)
 {
-	static const enum ksym_class order[] = {
-		KSYM_C_LOCATE, KSYM_C_STRUCTURE, KSYM_C_MODE, KSYM_C_IMPORTS,
-		KSYM_C_EXPORTS, KSYM_C_INVARIANTS, KSYM_C_PROC,
-		KSYM_C_KERNEL_FN, KSYM_C_NAME_TO_ADDR, KSYM_C_ADDR_TO_NAME,
-		KSYM_C_ORDER,
-	};
 	const struct ksym_findings *f = &lv->found;
 	const struct ksym_mismatch *m = NULL;
 	const char *part;
-	unsigned int i;
+	enum ksym_class c;
 
-	for (i = 0; i < ARRAY_SIZE(order) && !m; i++)
-		if (f->counts[order[i]])
-			m = first_of(f, order[i]);
+	/* enum ksym_class lists the failing classes in that order */
+	for (c = 0; c < KSYM_NR_FAIL_CLASSES && !m; c++)
+		if (f->counts[c])
+			m = first_of(f, c);
 	if (!m) {
 		snprintf(buf, size, "none (no finding listed)");
 		return;

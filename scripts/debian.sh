@@ -11,8 +11,8 @@
 # complete entry is used, and said.
 
 # ksym_apt_opts SUITE ARCH: apt options for a private configuration under
-# the cache that sees only SUITE ("bookworm" also brings bookworm-updates
-# and bookworm-security, "sid") for ARCH.  The machine's own sources and
+# the cache that sees only SUITE ("bookworm" and "bullseye" also bring
+# their -updates and -security suites) for ARCH.  The machine's own sources and
 # architectures are untouched.
 ksym_apt_opts() {
 	local suite=$1 arch=$2 d=$KSYM_CACHE/apt/$1-$2
@@ -42,10 +42,10 @@ ksym_apt_update() {
 	mkdir -p "$d/lists/partial" "$d/archives/partial" \
 		"$d/etc/sources.list.d" "$d/etc/preferences.d"
 	touch "$d/status"
-	if [ "$suite" = bookworm ]; then
+	if [ "$suite" = bookworm ] || [ "$suite" = bullseye ]; then
 		cat >"$d/etc/sources.list" <<EOF
-deb [arch=$arch signed-by=$key] http://deb.debian.org/debian bookworm bookworm-updates main
-deb [arch=$arch signed-by=$key] http://deb.debian.org/debian-security bookworm-security main
+deb [arch=$arch signed-by=$key] http://deb.debian.org/debian $suite $suite-updates main
+deb [arch=$arch signed-by=$key] http://deb.debian.org/debian-security $suite-security main
 EOF
 	else
 		echo "deb [arch=$arch signed-by=$key] http://deb.debian.org/debian $suite main" \
@@ -144,8 +144,8 @@ ksym_newest_7_suite() {
 }
 
 # ksym_newest_source LINE: print "package version" of the newest
-# linux-source of LINE (6.1, 6.12; 7: the newest 7.x in sid; 7new: the
-# newest 7.x in any suite).
+# linux-source of LINE (5.10, 6.1, 6.12; 7: the newest 7.x in sid; 7new:
+# the newest 7.x in any suite).
 ksym_newest_source() {
 	local line=$1 suite
 
@@ -159,6 +159,7 @@ ksym_newest_source() {
 # the Debian suite that carries kernel line LINE
 ksym_suite() {
 	case $1 in
+	5.10) echo bullseye ;;
 	7) echo sid ;;
 	7new) ksym_newest_7_suite ;;
 	*) echo bookworm ;;
@@ -237,26 +238,32 @@ kernel_entry_ok() {
 		[ -f "$h/Module.symvers" ] && [ -e "$h/scripts/" ]
 }
 
-# kernel_resolve ARCH KVER: ask the archive which kernel KVER is today; sets
-# K_REL, K_IMG (the package holding the image), K_PKG, and the header
-# packages in K_DEBS_HDR, K_KBUILD
+# kernel_meta KVER ARCH: the metapackage that names KVER's kernel
+kernel_meta() {
+	case $1 in
+	5.10|6.1|7|7new) echo "linux-image-$2" ;;
+	6.12) echo "linux-image-6.12-$2" ;;
+	6.12-cloud|6.12-rt) echo "linux-image-$1-$2" ;;
+	*) ksym_die "KVER must be 5.10, 6.1, 6.12, 6.12-cloud, 6.12-rt, 7 or 7new" ;;
+	esac
+}
+
+# kernel_resolve ARCH KVER [METAVER]: ask the archive which kernel KVER is
+# today (or in the metapackage's version METAVER); sets K_REL, K_IMG (the
+# package holding the image), K_PKG, and the header packages in
+# K_DEBS_HDR, K_KBUILD
 kernel_resolve() {
-	local arch=$1 kver=$2 da suite meta img deps
+	local arch=$1 kver=$2 mver=${3:-} da suite meta img deps
 
 	da=$(deb_arch "$arch")
 	suite=$(ksym_suite "$kver") || return 1
-	case $kver in
-	6.1) meta=linux-image-$da ;;
-	6.12) meta=linux-image-6.12-$da ;;
-	6.12-cloud|6.12-rt) meta=linux-image-$kver-$da ;;
-	7|7new) meta=linux-image-$da ;;
-	*) ksym_die "KVER must be 6.1, 6.12, 6.12-cloud, 6.12-rt, 7 or 7new" ;;
-	esac
-	deps=$(ksym_apt "$suite" "$da" apt-cache depends "$meta") || return 1
+	meta=$(kernel_meta "$kver" "$da")
+	deps=$(ksym_apt "$suite" "$da" apt-cache depends "$meta${mver:+=$mver}") || return 1
 	img=$(awk '/Depends: linux-image-[0-9]/ {print $2; exit}' <<<"$deps")
 	[ -n "$img" ] || { ksym_log "$meta ($suite/$da) names no kernel"; return 1; }
 	K_REL=${img#linux-image-}
 	case $kver in
+	5.10) [[ $K_REL == 5.10.* ]] || { ksym_log "$suite's $meta is $K_REL, not 5.10"; return 1; } ;;
 	7|7new) [[ $K_REL == 7.* ]] || { ksym_log "$suite's $meta is $K_REL, not 7.x"; return 1; } ;;
 	esac
 	deps=$(ksym_apt "$suite" "$da" apt-cache depends "linux-headers-$K_REL") || return 1
@@ -269,6 +276,16 @@ kernel_resolve() {
 	K_PKG=$(ksym_apt "$suite" "$da" apt-cache policy "$img" | awk '/Candidate:/ {print $2}')
 }
 
+# kernel_meta_versions ARCH KVER: the metapackage's versions, newest first
+kernel_meta_versions() {
+	local da suite
+
+	da=$(deb_arch "$1")
+	suite=$(ksym_suite "$2") || return 1
+	ksym_apt "$suite" "$da" apt-cache madison "$(kernel_meta "$2" "$da")" |
+		awk -F'|' '{ gsub(/ /, "", $2); print $2 }' | sort -u -r -V
+}
+
 # kernel_unpack ARCH KVER ROOT: download the resolved packages and unpack
 # them into ROOT; marks ROOT complete only when kernel_entry_ok holds
 kernel_unpack() {
@@ -277,10 +294,20 @@ kernel_unpack() {
 
 	da=$(deb_arch "$arch")
 	suite=$(ksym_suite "$kver")
+	# the signed image's .deb can be missing from a mirror (bullseye's
+	# arm64 5.10.0-46 was, in 2026): the -unsigned package holds the
+	# same kernel, which QEMU boots alike
+	if ! debs=("$(ksym_download "$suite" "$da" "$K_IMG")"); then
+		ksym_log "using $K_IMG-unsigned, the same kernel without its signature"
+		debs=("$(ksym_download "$suite" "$da" "$K_IMG-unsigned")") || return 1
+	fi
 	# shellcheck disable=SC2086 # K_DEBS_HDR is a list of package names
-	debs=($(ksym_download "$suite" "$da" "$K_IMG" $K_DEBS_HDR)) || return 1
+	debs+=($(ksym_download "$suite" "$da" $K_DEBS_HDR)) || return 1
 	# the host runs the build tools: always the amd64 kbuild
-	debs+=("$(ksym_download "$suite" amd64 "$K_KBUILD")") || return 1
+	# (of the image's version when the archive still has it)
+	deb=$(ksym_download "$suite" amd64 "$K_KBUILD=$K_PKG" 2>/dev/null) ||
+		deb=$(ksym_download "$suite" amd64 "$K_KBUILD") || return 1
+	debs+=("$deb")
 	rm -rf "$root" && mkdir -p "$root/root"
 	for deb in "${debs[@]}"; do
 		ksym_log "unpack: $(basename "$deb")"
@@ -301,18 +328,27 @@ kernel_unpack() {
 # archive's kernel cannot be had (sid replaces versions daily), the last
 # complete entry for ARCH and KVER is used, and said.
 debian_kernel() {
-	local arch=$1 kver=$2 root last
+	local arch=$1 kver=$2 root last mver
 
 	last=$KSYM_CACHE/kernels/last-$arch-$kver
 	root=""
-	if kernel_resolve "$arch" "$kver"; then
-		root=$KSYM_CACHE/kernels/$K_REL
-		if [ -f "$root/.complete" ] && ! kernel_entry_ok "$root" "$K_REL"; then
-			ksym_log "$root was marked complete but lacks its kernel or headers: fetching again"
-			rm -f "$root/.complete"
+	# the newest version of the metapackage first; a mirror can lack a
+	# new kernel's .debs (bullseye-security's arm64 5.10.0-46 in 2026),
+	# so up to two older versions of the suite are tried after it
+	for mver in "" $(kernel_meta_versions "$arch" "$kver" | sed -n '2,3p'); do
+		if kernel_resolve "$arch" "$kver" "$mver"; then
+			root=$KSYM_CACHE/kernels/$K_REL
+			if [ -f "$root/.complete" ] && ! kernel_entry_ok "$root" "$K_REL"; then
+				ksym_log "$root was marked complete but lacks its kernel or headers: fetching again"
+				rm -f "$root/.complete"
+			fi
+			[ -f "$root/.complete" ] || kernel_unpack "$arch" "$kver" "$root" || root=""
 		fi
-		[ -f "$root/.complete" ] || kernel_unpack "$arch" "$kver" "$root" || root=""
-	fi
+		[ -n "$root" ] && break
+		[ -n "$mver" ] || ksym_log "the archive's newest $arch $kver kernel could not be had; trying the suite's older ones"
+	done
+	[ -n "$root" ] && [ -n "$mver" ] &&
+		echo "    # the archive's newest $arch $kver kernel could not be downloaded; using $K_REL, of $(kernel_meta "$kver" "$(deb_arch "$arch")") $mver"
 	if [ -n "$root" ]; then
 		mkdir -p "$KSYM_CACHE/kernels" && echo "$K_REL" >"$last"
 	elif [ -s "$last" ] && root=$KSYM_CACHE/kernels/$(cat "$last") &&
@@ -341,10 +377,13 @@ debian_kernel() {
 
 # headers_usable ARCH: can this machine build a module with the headers in
 # K_DIR?  Not when their kbuild host tools need a newer glibc (sid), nor
-# when they name a compiler this machine does not have (trixie's gcc-14).
+# when they name a newer compiler than this machine has (trixie's gcc-14).
+# When they name an older one this machine lacks (bullseye's gcc-10), the
+# machine's gcc builds the module: K_MAKE_ARGS says CC=gcc.
 headers_usable() {
-	local cross="" cc
+	local cross="" cc want have
 
+	K_MAKE_ARGS=()
 	[ "$1" = arm64 ] && cross=aarch64-linux-gnu-
 	if [[ $("$K_DIR/scripts/kconfig/conf" --help 2>&1) == *GLIBC_* ]]; then
 		WHY_PREPARED="the packaged kbuild tools need a newer glibc"
@@ -352,10 +391,16 @@ headers_usable() {
 	fi
 	cc=$(awk 'match($0, /gcc-[0-9]+/) { print substr($0, RSTART, RLENGTH); exit }' \
 		"$K_DIR/.kernelvariables" 2>/dev/null)
-	if [ -n "$cc" ] && ! command -v "$cross$cc" >/dev/null; then
-		WHY_PREPARED="the headers name $cross$cc, which this machine does not have"
-		return 1
+	[ -n "$cc" ] && ! command -v "$cross$cc" >/dev/null || return 0
+	want=${cc#gcc-}
+	have=$("${cross}gcc" -dumpversion 2>/dev/null)
+	if [ -n "$have" ] && [ "${have%%.*}" -gt "$want" ]; then
+		K_MAKE_ARGS=(CC="${cross}gcc")
+		K_HOW+=" with CC=${cross}gcc (they name $cross$cc, which this machine does not have; its gcc is $have)"
+		return 0
 	fi
+	WHY_PREPARED="the headers name $cross$cc, which this machine does not have"
+	return 1
 }
 
 # prepare_from_source ARCH KVER ROOT: a module build tree made from the same

@@ -5,13 +5,14 @@
 # fail_on_mismatch=1, and check its verdict and its decoded table against
 # the guest's own /proc/kallsyms.
 #
-# Usage: scripts/qemu.sh [ARCH=x86_64|arm64] [KVER=6.1|6.12|7|...] [-o OUTDIR]
+# Usage: scripts/qemu.sh [ARCH=x86_64|arm64] [KVER=5.10|6.1|6.12|7|...] [-o OUTDIR]
 #                        [--report] [ARGS="param=value ..."]
 #                        [--params-from-capture] [--no-poweroff] [--nokaslr]
-#   KVER=           6.1 and 6.12 (bookworm), 6.12-cloud and 6.12-rt (its
+#   KVER=           5.10 (bullseye: no seqs_of_names, 1-byte lengths),
+#                   6.1 and 6.12 (bookworm), 6.12-cloud and 6.12-rt (its
 #                   cloud and PREEMPT_RT flavours), 7 (the newest 7.x in
 #                   sid), 7new (the newest 7.x in sid, experimental or
-#                   trixie-backports); default 6.1, 6.12 and 7
+#                   trixie-backports); default 5.10, 6.1, 6.12 and 7
 #   --report        also print each guest's report
 #   ARGS=...        extra ksym_verify parameters (e.g. corrupt=name)
 #   --params-from-capture
@@ -81,7 +82,7 @@ if [ -n "$tree" ]; then
 fi
 [ ${#arches[@]} -gt 0 ] || arches=(x86_64 arm64)
 # one kernel per layout era; make test-all adds 7new and the flavours
-[ ${#kvers[@]} -gt 0 ] || kvers=(6.1 6.12 7)
+[ ${#kvers[@]} -gt 0 ] || kvers=(5.10 6.1 6.12 7)
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-900}
 
 # tree_setup ARCH: use the kernel build tree given with TREE=
@@ -90,6 +91,7 @@ tree_setup() {
 
 	[ "$1" = arm64 ] && img=arch/arm64/boot/Image
 	K_DIR=$tree
+	K_MAKE_ARGS=()
 	K_IMAGE=$tree/$img
 	K_PKG="built from source"
 	K_HOW="the given tree, $tree"
@@ -112,7 +114,7 @@ kernel_fetch() {
 # W=1 and, where sparse is installed, C=1
 build_module() {
 	local arch=$1 kdir=$2 dir=$3
-	local -a mk=(make -s -C "$kdir" M="$dir" W=1)
+	local -a mk=(make -s -C "$kdir" M="$dir" W=1 "${K_MAKE_ARGS[@]}")
 
 	rm -rf "$dir" && mkdir -p "$dir"
 	cp "$top"/Kbuild "$top"/*.c "$top"/*.h "$dir/"
@@ -125,7 +127,7 @@ build_module() {
 # kunit/Makefile.kunit describes
 build_kunit_module() {
 	local arch=$1 kdir=$2 dir=$3 f
-	local -a mk=(make -s -C "$kdir" M="$dir" W=1)
+	local -a mk=(make -s -C "$kdir" M="$dir" W=1 "${K_MAKE_ARGS[@]}")
 
 	rm -rf "$dir" && mkdir -p "$dir/kunit"
 	# the run's sources (kunit/Makefile.kunit names the objects)

@@ -51,6 +51,7 @@ static const char *const class_names[KSYM_NR_CLASSES] = {
 	[KSYM_Q_DOT]		= "dot_name",
 	[KSYM_Q_BIG_TYPE]	= "big_symbol_type",
 	[KSYM_Q_NOT_RUN]	= "reader_not_run",
+	[KSYM_Q_DUP_EXPORT]	= "duplicate_export",
 };
 
 const char *ksym_class_name(enum ksym_class cls)
@@ -92,8 +93,8 @@ u64 ksym_findings_failures(const struct ksym_findings *f)
 /* ---- name to address ---- */
 
 int ksym_check_name_to_addr(const struct ksym_kernel *k,
-			    struct ksym_decoder *kt, struct ksym_findings *f,
-			    struct ksym_check_result *r)
+			    struct ksym_decoder *kt, u32 stride,
+			    struct ksym_findings *f, struct ksym_check_result *r)
 {
 	char *buf = kt->scratch[0];
 	struct ksym_sym s;
@@ -101,9 +102,14 @@ int ksym_check_name_to_addr(const struct ksym_kernel *k,
 	u32 i, off = 0;
 	unsigned long theirs;
 
+	r->checked = 0;
+	r->stride = stride;
 	for (i = 0; i < kt->num_syms; i++) {
 		if (ksym_decode_at(kt, i, &off, buf, &s, NULL))
 			break;
+		if (i % stride && i != kt->num_syms - 1)
+			continue;
+		r->checked++;
 		if (s.name[0] == '.')
 			f->counts[KSYM_Q_DOT]++;
 		if (strstr(s.name, ".llvm."))
@@ -121,7 +127,6 @@ int ksym_check_name_to_addr(const struct ksym_kernel *k,
 		if (ksym_check_stop(i))
 			return -EINTR;
 	}
-	r->checked = i;
 	return 0;
 }
 
@@ -132,18 +137,24 @@ struct ksym_ranges {
 	unsigned long stext, etext, sinit, einit, end;
 };
 
+static bool in_kernel_range(u64 addr, unsigned long start, unsigned long end)
+{
+	return addr >= start &&
+	       (KSYM_RANGE_END_INCLUSIVE ? addr <= end : addr < end);
+}
+
 static bool is_ksym(const struct ksym_ranges *r, u64 addr)
 {
 	if (IS_ENABLED(CONFIG_KALLSYMS_ALL))
-		return addr >= r->stext && addr < r->end;
-	return (addr >= r->stext && addr < r->etext) ||
-	       (addr >= r->sinit && addr < r->einit);
+		return in_kernel_range(addr, r->stext, r->end);
+	return in_kernel_range(addr, r->stext, r->etext) ||
+	       in_kernel_range(addr, r->sinit, r->einit);
 }
 
 /* get_symbol_pos(): where the last symbol ends, for the address asked */
 static unsigned long kernel_end(const struct ksym_ranges *r, u64 addr)
 {
-	if (addr >= r->sinit && addr < r->einit)
+	if (in_kernel_range(addr, r->sinit, r->einit))
 		return r->einit;
 	return IS_ENABLED(CONFIG_KALLSYMS_ALL) ? r->end : r->etext;
 }

@@ -36,6 +36,7 @@ enum ksym_class {
 	KSYM_Q_DOT,		/* name starting with '.' */
 	KSYM_Q_BIG_TYPE,	/* 2-byte length: type letter bug before f3f9f42232de */
 	KSYM_Q_NOT_RUN,		/* a kernel reader that could not be reached */
+	KSYM_Q_DUP_EXPORT,	/* a second export entry of a decoded symbol */
 	KSYM_NR_CLASSES
 };
 
@@ -65,6 +66,7 @@ struct ksym_findings {
 /* What the cross-checks measured besides their findings. */
 struct ksym_check_result {
 	u32 checked;		/* symbols through the name-to-address check */
+	u32 stride;		/* of which every stride-th (1: all) */
 	u32 on_each_count;	/* symbols kallsyms_on_each_symbol() visited */
 	u64 ns_kernel_walk;	/* the kernel's own full traversal, for scale */
 };
@@ -82,8 +84,8 @@ bool ksym_check_stop(u32 i);
 
 /* Each returns 0, or -EINTR when a fatal signal stopped it. */
 int ksym_check_name_to_addr(const struct ksym_kernel *k,
-			    struct ksym_decoder *kt, struct ksym_findings *f,
-			    struct ksym_check_result *r);
+			    struct ksym_decoder *kt, u32 stride,
+			    struct ksym_findings *f, struct ksym_check_result *r);
 int ksym_check_addr_to_name(const struct ksym_kernel *k,
 			    struct ksym_decoder *kt, struct ksym_findings *f);
 int ksym_check_order(const struct ksym_kernel *k, struct ksym_decoder *kt,

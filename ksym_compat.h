@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The few types and helpers decoder.c needs, in the kernel and in
- * userspace.  This is the only place that knows which one it is.
+ * userspace.  This is the only place that knows which one it is, and the
+ * only place that knows which kernel version it is built against.
  */
 #ifndef KSYM_COMPAT_H
 #define KSYM_COMPAT_H
@@ -11,9 +12,29 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/errno.h>
-#include <linux/stdarg.h>
+#include <linux/version.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 15, 0)
+#include <linux/stdarg.h>	/* before 5.15, <linux/kernel.h> has it */
+#endif
 #include <linux/build_bug.h>
 #include <linux/stddef.h>
+
+/*
+ * 6.1's link-vmlinux.sh feeds scripts/kallsyms the output of
+ * scripts/mksysmap, which drops .L*, __kstrtab_* and __kstrtabns_*
+ * ("kbuild: reuse mksysmap output for kallsyms"); 5.10 fed it nm's.
+ */
+#define KSYM_KALLSYMS_FROM_MKSYSMAP \
+	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 0))
+
+/*
+ * kallsyms' range checks (is_kernel_text(), is_kernel_inittext(),
+ * is_kernel()) include the end address in 5.10's <linux/kallsyms.h> and
+ * exclude it in 6.1's <asm-generic/sections.h> ("kallsyms: fix
+ * address-checks for kernel related range", merged for 5.16).
+ */
+#define KSYM_RANGE_END_INCLUSIVE \
+	(LINUX_VERSION_CODE < KERNEL_VERSION(5, 16, 0))
 #else
 #include <assert.h>
 #include <stdarg.h>

@@ -245,6 +245,21 @@ void ksym_prove_kernel(struct ksym_kernel *k, struct ksym_decoder *kt,
 			      k->kprobe_lookup_name, k->why[0], sizeof(k->why[0]));
 		k->lookup_name = (unsigned long (*)(const char *))a;
 	}
+	/*
+	 * 5.10 builds it only with CONFIG_LIVEPATCH (made general by
+	 * "kallsyms: Make kallsyms_on_each_symbol generally available"):
+	 * absent from the decoded table and unknown to the proven
+	 * kallsyms_lookup_name() too, it is not this kernel's.
+	 */
+	if (k->lookup_name &&
+	    ksym_lookup_name(kt, "kallsyms_on_each_symbol", NULL, NULL, NULL) &&
+	    !k->lookup_name("kallsyms_on_each_symbol")) {
+		snprintf(k->why[1], sizeof(k->why[1]),
+			 "not in this kernel: neither the decoded table nor kallsyms_lookup_name() has it (5.10 without LIVEPATCH)");
+		f->counts[KSYM_Q_NOT_RUN]++;
+		k->on_each_symbol = NULL;
+		return;
+	}
 	a = prove_one(kt, f, "kallsyms_on_each_symbol", 0, k->why[1],
 		      sizeof(k->why[1]));
 	/* the proven kernel lookup must agree with the decoded address */
@@ -272,19 +287,18 @@ static bool rd_u32(unsigned long addr, u32 *v)
 }
 
 /*
- * Walk @n records of kallsyms_names at @names without trusting it: return
- * its length, and the offset of record 256 (0 if n <= 256).  On failure
- * *@len is the index of the record that failed.
+ * Walk @n records of kallsyms_names at @names, their lengths in @enc,
+ * without trusting it: return its length, and the offset of record 256 (0
+ * if n <= 256).  On failure *@len is the index of the record that failed.
  */
-static int walk_names(unsigned long names, u32 n, size_t *len, u32 *off256)
+static int walk_names(unsigned long names, u32 n, enum ksym_len_enc enc,
+		      size_t *len, u32 *off256)
 {
-	struct ksym_layout l;
 	size_t off = 0;
 	u8 b[2];
 	u32 i, rl;
 	int hdr;
 
-	ksym_live_layout(&l);
 	*off256 = 0;
 	for (i = 0; i < n; i++) {
 		if (i == 256)
@@ -293,7 +307,7 @@ static int walk_names(unsigned long names, u32 n, size_t *len, u32 *off256)
 		if (!ksym_read(names + off, b, 2))
 			return -EFAULT;
 		/* the record's own bytes are read later, by the copy */
-		hdr = ksym_rec_prefix(b, SIZE_MAX, l.len_enc, &rl);
+		hdr = ksym_rec_prefix(b, SIZE_MAX, enc, &rl);
 		if (hdr < 0)
 			return -EINVAL;
 		off += hdr + rl;
@@ -508,14 +522,22 @@ static bool scan_hit_proves(const struct ksym_located *loc,
 	struct ksym_decoder *kt;
 	bool ok = false;
 
+	static const enum ksym_len_enc encs[] = {
+		KSYM_LEN_ULEB2, KSYM_LEN_1BYTE,
+	};
+	unsigned int e;
+
 	ksym_views_at(&t, h->va, h->num_syms, sizeof(long), scan_at, sb);
 	/* the decoder proves the mode by names and addresses, not by seqs */
 	memset(&t.seqs, 0, sizeof(t.seqs));
 	ksym_live_layout(&l);
 	kt = kzalloc(sizeof(*kt), GFP_KERNEL);
-	if (kt && !ksym_open(kt, &t, &l, NULL))
-		ok = !ksym_prove_mode(kt, loc->anchors, loc->nr_anchors, &proof,
-				      NULL);
+	for (e = 0; kt && !ok && e < ARRAY_SIZE(encs); e++) {
+		l.len_enc = encs[e];
+		if (!ksym_open(kt, &t, &l, NULL))
+			ok = !ksym_prove_mode(kt, loc->anchors, loc->nr_anchors,
+					      &proof, NULL);
+	}
 	kfree(kt);
 	return ok;
 }
@@ -602,10 +624,13 @@ static void path_scan(struct ksym_located *loc)
 	}
 	for (h = 0; h < KSYM_NR_ARRAYS; h++)
 		p->addr[h] = hits[chosen].va[h];
+	loc->scan_seqs_size = hits[chosen].seqs_size;
 	p->status = 0;
 	snprintf(p->note, sizeof(p->note),
 		 "%u candidate(s) in %zu MiB around _ctype, %u proven by the imports; %s order",
-		 nh, len >> 20, proven, hits[chosen].old_order ? "6.1-6.3" : "6.4+");
+		 nh, len >> 20, proven,
+		 !hits[chosen].old_order ? "6.4+" :
+		 hits[chosen].seqs_size ? "6.1.42-6.3" : "up to 6.1.41");
 out:
 	kfree(hits);
 	kvfree(buf);
@@ -662,52 +687,171 @@ static int consolidate(struct ksym_located *loc, struct ksym_findings *f)
 	return 0;
 }
 
-/* Find the markers after names, by alignment, and prove the first two. */
-static int derive_markers(struct ksym_located *loc, u32 off256,
-			  struct ksym_findings *f)
+/*
+ * Where the markers are after @names_len bytes of names (by alignment), or
+ * whether the ones located by address hold, proven by the walk: 0 first,
+ * then record 256's offset @off256.
+ */
+static bool markers_at(const struct ksym_located *loc, size_t names_len,
+		       u32 off256, unsigned long *m, unsigned int *align)
 {
 	static const unsigned int aligns[] = { sizeof(long), 4, 16, 32 };
-	unsigned long m;
 	unsigned int i;
 	u32 m0, m1;
 
-	if (loc->addr[KSYM_A_MARKERS]) {
-		snprintf(loc->markers_how, sizeof(loc->markers_how),
-			 "located by address");
-		return 0;
-	}
 	for (i = 0; i < ARRAY_SIZE(aligns); i++) {
-		m = ALIGN(loc->addr[KSYM_A_NAMES] + loc->names_len, aligns[i]);
-		if (!rd_u32(m, &m0) || m0)
+		*m = loc->addr[KSYM_A_MARKERS] ?:
+		     ALIGN(loc->addr[KSYM_A_NAMES] + names_len, aligns[i]);
+		*align = loc->addr[KSYM_A_MARKERS] ? 0 : aligns[i];
+		if (!rd_u32(*m, &m0) || m0)
 			continue;
-		if (loc->num_syms > 256 && (!rd_u32(m + 4, &m1) || m1 != off256))
+		if (loc->num_syms > 256 &&
+		    (!rd_u32(*m + 4, &m1) || m1 != off256))
 			continue;
-		loc->addr[KSYM_A_MARKERS] = m;
-		loc->align = aligns[i];
-		snprintf(loc->markers_how, sizeof(loc->markers_how),
-			 "after names, %u-aligned; markers[0]=0, markers[1]=%u proven",
-			 aligns[i], off256);
-		return 0;
+		return true;
 	}
-	ksym_finding(f, KSYM_C_LOCATE, 0, "kallsyms_markers", 0, 0,
-		     "no aligned position after names starts with the walked offsets");
-	return -ENOENT;
+	return false;
 }
 
-static bool seen(const unsigned long *v, unsigned int n, unsigned long x)
+/*
+ * The record lengths' encoding and the markers, by proof: walked in each
+ * encoding, record 256 must start where markers[1] says, and (unless
+ * located by address) the markers must follow the last record.  Where
+ * both encodings read every record alike (none of 128 bytes or more) they
+ * are one layout; only then does this build's KSYM_NAME_LEN name it.
+ */
+static int names_and_markers(struct ksym_located *loc, struct ksym_findings *f)
+{
+	static const enum ksym_len_enc encs[] = {
+		KSYM_LEN_ULEB2, KSYM_LEN_1BYTE,
+	};
+	unsigned int built = KSYM_NAME_LEN > 128 ? 0 : 1;
+	bool by_addr = loc->addr[KSYM_A_MARKERS];
+	unsigned long m[2] = { 0, 0 };
+	unsigned int align[2] = { 0, 0 };
+	bool ok[2];
+	size_t len[2];
+	u32 off256[2];
+	int ret[2];
+	unsigned int e;
+
+	for (e = 0; e < 2; e++) {
+		ret[e] = walk_names(loc->addr[KSYM_A_NAMES], loc->num_syms,
+				    encs[e], &len[e], &off256[e]);
+		ok[e] = !ret[e] && markers_at(loc, len[e], off256[e], &m[e],
+					      &align[e]);
+	}
+	if (!ret[0] && !ret[1] && len[0] == len[1] && off256[0] == off256[1]) {
+		e = built;
+		snprintf(loc->len_how, sizeof(loc->len_how),
+			 "1-byte and uleb128 read every record alike (none of 128 bytes or more)");
+	} else if (ok[0] != ok[1]) {
+		e = ok[0] ? 0 : 1;
+		snprintf(loc->len_how, sizeof(loc->len_how),
+			 "%s: only its walk meets the markers",
+			 e ? "1-byte" : "uleb128");
+	} else if (ok[0]) {
+		e = built;
+		snprintf(loc->len_how, sizeof(loc->len_how),
+			 "both walks meet the markers; KSYM_NAME_LEN %u names %s",
+			 KSYM_NAME_LEN, e ? "1-byte" : "uleb128");
+	} else if (!ret[0] || !ret[1]) {
+		e = ret[built] ? !built : built;
+		snprintf(loc->len_how, sizeof(loc->len_how),
+			 "%s: the only walk that ends (neither meets the markers)",
+			 e ? "1-byte" : "uleb128");
+	} else {
+		ksym_finding(f, KSYM_C_LOCATE, len[0], "kallsyms_names", 0, 0,
+			     "walking %u records failed at record %zu (uleb128) and %zu (1-byte)",
+			     loc->num_syms, len[0], len[1]);
+		return -EINVAL;
+	}
+	if (!ok[e] && !by_addr) {
+		ksym_finding(f, KSYM_C_LOCATE, 0, "kallsyms_markers", 0, 0,
+			     "no aligned position after names starts with the walked offsets");
+		return -ENOENT;
+	}
+	loc->names_len = len[e];
+	loc->len_enc = encs[e];
+	if (by_addr) {
+		/* the decoder checks every marker against the records */
+		snprintf(loc->markers_how, sizeof(loc->markers_how),
+			 "given by a path (locate.*)%s", ok[e] ?
+			 "; markers[1] proven by the walk" : "");
+		return 0;
+	}
+	loc->addr[KSYM_A_MARKERS] = m[e];
+	loc->align = align[e];
+	snprintf(loc->markers_how, sizeof(loc->markers_how),
+		 "after names, %u-aligned; markers[0]=0, markers[1]=%u proven",
+		 align[e], off256[e]);
+	return 0;
+}
+
+static bool seen(const struct ksym_located *loc, unsigned int n,
+		 unsigned long x, u8 size)
 {
 	while (n--)
-		if (v[n] == x)
+		if (loc->seqs_cand[n] == x && loc->seqs_size_cand[n] == size)
 			return true;
 	return false;
 }
 
-/* Candidate positions of seqs_of_names, by the layout orders of each era. */
+/* entries of a candidate that must look like a permutation's */
+#define KSYM_SEQS_SAMPLE	64
+
+/*
+ * Could a seqs_of_names of @size-byte entries start at @addr?  Its first
+ * entries must be distinct indices below @n.  What follows another array
+ * does not pass by chance: relative_base, read as entries, gives a 0 and
+ * then bytes of a kernel address far above any num_syms.
+ */
+static bool seqs_plausible(unsigned long addr, u8 size, u32 n)
+{
+	u8 b[4 * KSYM_SEQS_SAMPLE];
+	u32 v[KSYM_SEQS_SAMPLE];
+	unsigned int i, j, k = min_t(u32, n, KSYM_SEQS_SAMPLE);
+
+	if (!ksym_read(addr, b, (size_t)size * k))
+		return false;
+	for (i = 0; i < k; i++) {
+		/* 3-byte entries are big-endian; 4-byte ones native */
+		v[i] = size == 3 ? ksym_get_uint(b + 3 * i, 3, true) :
+		       ksym_get_uint(b + 4 * i, 4,
+				     IS_ENABLED(CONFIG_CPU_BIG_ENDIAN));
+		if (v[i] >= n)
+			return false;
+		for (j = 0; j < i; j++)
+			if (v[j] == v[i])
+				return false;
+	}
+	return true;
+}
+
+static void add_seqs(struct ksym_located *loc, unsigned int *nc,
+		     unsigned long addr, u8 size, const char *why)
+{
+	if (*nc == KSYM_SEQS_CANDIDATES || seen(loc, *nc, addr, size) ||
+	    !seqs_plausible(addr, size, loc->num_syms))
+		return;
+	loc->seqs_cand[*nc] = addr;
+	loc->seqs_size_cand[*nc] = size;
+	loc->seqs_why[(*nc)++] = why;
+}
+
+/*
+ * Candidate positions of seqs_of_names, by the layout orders of each era,
+ * with 3-byte entries (6.1.60+) and 4-byte ones (6.1.42-6.1.59).  Only a
+ * position whose first entries could be a permutation's is tried; with
+ * none, the table has no seqs (before 6.1.42), which the decode without
+ * seqs and the table's own names then confirm (ksym_snapshot.c).
+ */
 static void seqs_candidates(struct ksym_located *loc)
 {
 	static const unsigned int aligns[] = { sizeof(long), 4, 16, 32 };
+	static const u8 sizes[] = { 3, 4 };
 	static const char *const what[4] = {
-		"after markers (6.1-6.3 order)",
+		"after markers (6.1.42-6.3 order)",
 		"after relative_base (6.4-6.19 order)",
 		"after offsets (7.0+ order)",
 		"after addresses (absolute, 6.4+ order)",
@@ -715,46 +859,32 @@ static void seqs_candidates(struct ksym_located *loc)
 	const unsigned long *addr = loc->addr;
 	u32 n = loc->num_syms;
 	unsigned long after[4];
-	unsigned int i, k, nc = 0;
+	unsigned int i, k, z, nc = 0;
 
 	if (addr[KSYM_A_SEQS]) {
-		loc->seqs_cand[0] = addr[KSYM_A_SEQS];
-		loc->seqs_why[0] = "located by address";
-		loc->nr_seqs_cand = 1;
+		/* located by address: only the entry size is open */
+		for (z = 0; z < ARRAY_SIZE(sizes); z++) {
+			loc->seqs_cand[z] = addr[KSYM_A_SEQS];
+			loc->seqs_size_cand[z] = sizes[z];
+			loc->seqs_why[z] = "located by address";
+		}
+		loc->nr_seqs_cand = ARRAY_SIZE(sizes);
 		return;
 	}
-	if (loc->scan_seqs) {
-		loc->seqs_cand[nc] = loc->scan_seqs;
-		loc->seqs_why[nc++] = "where the scan placed it";
-	}
+	if (loc->scan_seqs)
+		add_seqs(loc, &nc, loc->scan_seqs, loc->scan_seqs_size ?: 3,
+			 "where the scan placed it");
 	after[0] = addr[KSYM_A_MARKERS] + 4 * DIV_ROUND_UP(n, 256);
 	after[1] = addr[KSYM_A_RELATIVE_BASE] ?
 		   addr[KSYM_A_RELATIVE_BASE] + sizeof(long) : 0;
 	after[2] = addr[KSYM_A_OFFSETS] ? addr[KSYM_A_OFFSETS] + 4UL * n : 0;
 	after[3] = addr[KSYM_A_ADDRESSES] ?
 		   addr[KSYM_A_ADDRESSES] + sizeof(long) * n : 0;
-	for (i = 0; i < ARRAY_SIZE(after); i++) {
-		for (k = 0; k < ARRAY_SIZE(aligns) && after[i]; k++) {
-			unsigned long c = ALIGN(after[i], aligns[k]);
-			u8 e[3];
-
-			if (nc == KSYM_SEQS_CANDIDATES)
-				break;
-			/* the first entry must be an index below n */
-			if (!ksym_read(c, e, 3) ||
-			    ((e[0] << 16) | (e[1] << 8) | e[2]) >= n)
-				continue;
-			if (seen(loc->seqs_cand, nc, c))
-				continue;
-			loc->seqs_cand[nc] = c;
-			loc->seqs_why[nc++] = what[i];
-		}
-	}
-	if (!nc) {
-		loc->seqs_cand[0] = 0;
-		loc->seqs_why[0] = "none found (before 6.2?)";
-		nc = 1;
-	}
+	for (i = 0; i < ARRAY_SIZE(after); i++)
+		for (k = 0; k < ARRAY_SIZE(aligns) && after[i]; k++)
+			for (z = 0; z < ARRAY_SIZE(sizes); z++)
+				add_seqs(loc, &nc, ALIGN(after[i], aligns[k]),
+					 sizes[z], what[i]);
 	loc->nr_seqs_cand = nc;
 }
 
@@ -785,7 +915,6 @@ static int locate(struct ksym_located *loc, const struct ksym_kernel *k,
 		  struct ksym_findings *f)
 {
 	unsigned int a;
-	u32 off256;
 	int ret;
 
 	/*
@@ -820,15 +949,7 @@ static int locate(struct ksym_located *loc, const struct ksym_kernel *k,
 			     loc->num_syms, "unreadable or zero");
 		return -ENOENT;
 	}
-	ret = walk_names(loc->addr[KSYM_A_NAMES], loc->num_syms,
-			 &loc->names_len, &off256);
-	if (ret) {
-		ksym_finding(f, KSYM_C_LOCATE, loc->names_len, "kallsyms_names",
-			     0, 0, "walking %u records failed at record %zu: %d",
-			     loc->num_syms, loc->names_len, ret);
-		return ret;
-	}
-	ret = derive_markers(loc, off256, f);
+	ret = names_and_markers(loc, f);
 	if (ret)
 		return ret;
 	/* num_syms (4 bytes) sits right before names, padded to the alignment */

@@ -85,11 +85,15 @@ struct ksym_param_addrs {
  * @names_len: bytes of kallsyms_names, by a walk of @num_syms records
  * @token_table_size: bytes up to the NUL of the last token
  * @align: alignment between the arrays (4, or sizeof(long))
+ * @len_enc: how the record lengths are encoded, as proven
+ * @len_how: how that was proven
  * @markers_how: how the markers were found
  * @scan_seqs: where the scan placed seqs (a guess), or 0
+ * @scan_seqs_size: the entry size the scan's gap fits (0: unknown)
  * @seqs_cand: where kallsyms_seqs_of_names may be, tried in order
+ * @seqs_size_cand: each candidate's entry size (3 or 4)
  * @seqs_why: why each candidate
- * @nr_seqs_cand: entries in @seqs_cand
+ * @nr_seqs_cand: entries in @seqs_cand (0: no position could hold seqs)
  * @anchors: imports the module loader resolved, which the address mode
  *	must reproduce
  * @nr_anchors: entries in @anchors
@@ -103,9 +107,13 @@ struct ksym_located {
 	size_t names_len;
 	size_t token_table_size;
 	unsigned int align;
+	enum ksym_len_enc len_enc;
+	char len_how[80];
 	char markers_how[96];
 	unsigned long scan_seqs;
+	u8 scan_seqs_size;
 	unsigned long seqs_cand[KSYM_SEQS_CANDIDATES];
+	u8 seqs_size_cand[KSYM_SEQS_CANDIDATES];
 	const char *seqs_why[KSYM_SEQS_CANDIDATES];
 	unsigned int nr_seqs_cand;
 	struct ksym_anchor anchors[KSYM_MAX_ANCHORS];

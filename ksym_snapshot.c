@@ -13,6 +13,7 @@
 #include <linux/kallsyms.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 
 #include "ksym_check.h"
@@ -53,8 +54,8 @@ static int copy_arrays(struct ksym_snapshot *s, const struct ksym_located *loc,
 		if (loc->addr[a])
 			total += size[a];
 	s->buf = kvmalloc(total, GFP_KERNEL);
-	/* seqs: 3 bytes a symbol, refilled for each candidate */
-	s->seqs_buf = kvmalloc(3UL * n, GFP_KERNEL);
+	/* seqs: up to 4 bytes a symbol, refilled for each candidate */
+	s->seqs_buf = kvmalloc(4UL * n, GFP_KERNEL);
 	if (!s->buf || !s->seqs_buf)
 		return -ENOMEM;
 	s->size = total;
@@ -75,26 +76,104 @@ static int copy_arrays(struct ksym_snapshot *s, const struct ksym_located *loc,
 	return 0;
 }
 
-/* Point the seqs view at a copy of the candidate at @addr (0: none). */
-static int point_seqs(struct ksym_snapshot *s, unsigned long addr, u32 n,
-		      struct ksym_findings *f)
+/*
+ * Point the seqs view at a copy of the candidate at @addr (0: none) with
+ * @size-byte entries.
+ */
+static int point_seqs(struct ksym_snapshot *s, unsigned long addr, u8 size,
+		      u32 n, struct ksym_findings *f)
 {
 	struct ksym_view *v = &s->arrays.seqs;
 
 	memset(v, 0, sizeof(*v));
-	s->layout.seqs_size = addr ? 3 : 0;
+	s->seqs_addr = addr;
+	s->layout.seqs_size = addr ? size : 0;
 	if (!addr)
 		return 0;
-	if (!ksym_read(addr, s->seqs_buf, 3UL * n)) {
+	if (!ksym_read(addr, s->seqs_buf, (size_t)size * n)) {
 		ksym_finding(f, KSYM_C_LOCATE, KSYM_A_SEQS,
 			     ksym_array_name(KSYM_A_SEQS), 0, 0,
-			     "%lu bytes unreadable", 3UL * n);
+			     "%zu bytes unreadable", (size_t)size * n);
 		return -EFAULT;
 	}
 	v->data = s->seqs_buf;
-	v->size = 3UL * n;
+	v->size = (size_t)size * n;
 	v->va = addr;
 	return 0;
+}
+
+struct name_ref {
+	const char *name;
+	u32 index;
+};
+
+static int cmp_name_ref(const void *a, const void *b)
+{
+	const struct name_ref *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ?: (x->index > y->index) - (x->index < y->index);
+}
+
+/*
+ * With no usable seqs_of_names in the kernel, give our own decoder one:
+ * the indices sorted by (name, index), the order kallsyms_lookup_name()
+ * answers in, so that a lookup is a binary search and not a linear scan
+ * (one per symbol would be O(n^2): minutes).  Built from the decoded
+ * names with sort(), O(n log n); the kernel's layout is left as found.
+ */
+static int own_name_order(struct ksym_snapshot *s)
+{
+	struct ksym_decoder *kt = s->kt;
+	u32 n = kt->num_syms, i, off = 0;
+	struct name_ref *refs;
+	struct ksym_sym sym;
+	size_t pool_len = 0, pos = 0;
+	char *pool;
+	u32 *order;
+	int ret = 0;
+
+	for (i = 0; i < n; i++) {
+		if (ksym_decode_at(kt, i, &off, kt->scratch[0], &sym, NULL))
+			return -EINVAL;
+		pool_len += sym.name_len + 1;
+		if (!(i & 0xffff))
+			cond_resched();
+	}
+	pool = kvmalloc(pool_len, GFP_KERNEL);
+	refs = kvmalloc_array(n, sizeof(*refs), GFP_KERNEL);
+	order = kvmalloc_array(n, sizeof(*order), GFP_KERNEL);
+	if (!pool || !refs || !order) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0, off = 0; i < n; i++) {
+		ret = ksym_decode_at(kt, i, &off, kt->scratch[0], &sym, NULL);
+		if (ret || pos + sym.name_len + 1 > pool_len) {
+			ret = -EINVAL;
+			goto out;
+		}
+		memcpy(pool + pos, sym.name, sym.name_len + 1);
+		refs[i] = (struct name_ref){ .name = pool + pos, .index = i };
+		pos += sym.name_len + 1;
+		if (!(i & 0xffff))
+			cond_resched();
+	}
+	sort(refs, n, sizeof(*refs), cmp_name_ref, NULL);
+	for (i = 0; i < n; i++)
+		order[i] = refs[i].index;
+	s->own_seqs = order;
+	order = NULL;
+	kt->arrays.seqs = (struct ksym_view){
+		.data = (const u8 *)s->own_seqs, .size = 4UL * n,
+	};
+	kt->layout.seqs_size = 4;
+	kt->layout.seqs_order = KSYM_SEQS_EXACT;
+out:
+	kvfree(order);
+	kvfree(refs);
+	kvfree(pool);
+	return ret;
 }
 
 /*
@@ -220,6 +299,43 @@ static int try_guess(struct ksym_snapshot *s, const struct ksym_located *loc,
 	return ret ?: ksym_validate(s->kt, &s->err);
 }
 
+/*
+ * Decoded without seqs: does the table itself name a
+ * kallsyms_seqs_of_names (6.2+ with KALLSYMS_ALL lists the arrays)?  Then
+ * try it there, with either entry size.  Returns 0 when it decoded.
+ */
+static int seqs_by_own_name(struct ksym_snapshot *s,
+			    const struct ksym_located *loc, const char *corrupt,
+			    bool *corrupted, struct ksym_findings *f,
+			    unsigned long *named)
+{
+	static const u8 sizes[] = { 3, 4 };
+	u64 a;
+	unsigned int z;
+	int ret = -ENOENT;
+
+	*named = 0;
+	if (ksym_lookup_name(s->kt, "kallsyms_seqs_of_names", &a, NULL, NULL))
+		return -ENOENT;
+	*named = a;
+	for (z = 0; z < loc->nr_seqs_cand; z++)
+		if (loc->seqs_cand[z] == a)
+			return -ENOENT;	/* tried, with both sizes or the scan's */
+	for (z = 0; z < ARRAY_SIZE(sizes); z++) {
+		if (point_seqs(s, a, sizes[z], loc->num_syms, f))
+			break;
+		s->layout.seqs_order = KSYM_SEQS_EXACT;
+		s->kt->rec_off = s->rec_off;
+		s->kt->rec_off_cap = loc->num_syms;
+		ret = try_guess(s, loc, corrupt, corrupted);
+		if (!ret)
+			return 0;
+	}
+	point_seqs(s, 0, 0, loc->num_syms, f);
+	try_guess(s, loc, corrupt, corrupted);
+	return ret;
+}
+
 int ksym_snapshot_take(struct ksym_snapshot *s, const struct ksym_located *loc,
 		       const char *corrupt, struct ksym_findings *f)
 {
@@ -228,22 +344,29 @@ int ksym_snapshot_take(struct ksym_snapshot *s, const struct ksym_located *loc,
 	};
 	/* LTO_CLANG kernels of 6.2-6.10 sorted names without the suffix */
 	unsigned int no = IS_ENABLED(CONFIG_LTO_CLANG) ? ARRAY_SIZE(orders) : 1;
+	struct ksym_error seqs_err = { 0 };
 	u32 n = loc->num_syms;
 	bool corrupted = false;
+	unsigned long named;
 	unsigned int c, o;
-	int ret;
+	int ret = -EINVAL;
 
 	s->kt = kzalloc(sizeof(*s->kt), GFP_KERNEL);
 	s->rec_off = kvcalloc(n, sizeof(u32), GFP_KERNEL);
 	if (!s->kt || !s->rec_off)
 		return -ENOMEM;
 	ksym_live_layout(&s->layout);
+	/* proven by the walk that met the markers (ksym_locate.c) */
+	s->layout.len_enc = loc->len_enc;
+	if (loc->len_enc == KSYM_LEN_1BYTE)
+		s->layout.name_len = 128;
 	ret = copy_arrays(s, loc, f);
 	if (ret)
 		return ret;
+	ret = -EINVAL;
 	for (c = 0; c < loc->nr_seqs_cand; c++) {
-		s->seqs_addr = loc->seqs_cand[c];
-		ret = point_seqs(s, s->seqs_addr, n, f);
+		ret = point_seqs(s, loc->seqs_cand[c], loc->seqs_size_cand[c],
+				 n, f);
 		if (ret)
 			goto out;
 		for (o = 0; o < no; o++) {
@@ -253,54 +376,83 @@ int ksym_snapshot_take(struct ksym_snapshot *s, const struct ksym_located *loc,
 			ret = try_guess(s, loc, corrupt, &corrupted);
 			if (!ret) {
 				snprintf(s->seqs_how, sizeof(s->seqs_how),
-					 "%s%s", loc->seqs_why[c],
+					 "%s, %u-byte entries%s", loc->seqs_why[c],
+					 loc->seqs_size_cand[c],
 					 c || o ? ", after other guesses failed" : "");
-				s->decoded = true;
-				ksym_stats(s->kt, &s->stats, NULL);
-				goto out;
+				goto decoded;
 			}
 			/* only a seqs error says the guess was wrong */
 			if (!is_seqs_error(s))
 				goto fail;
+			if (!seqs_err.code)
+				seqs_err = s->err;
 		}
 	}
+	/*
+	 * No candidate, or only seqs failed: decode without it, so that the
+	 * export table and /proc/kallsyms can tell a seqs fault from wrong
+	 * names, and so that a table from before seqs (up to 6.1.41) decodes.
+	 */
+	point_seqs(s, 0, 0, n, f);
+	s->layout.seqs_order = KSYM_SEQS_EXACT;
+	s->kt->rec_off = s->rec_off;
+	s->kt->rec_off_cap = n;
+	ret = try_guess(s, loc, corrupt, &corrupted);
+	if (ret) {
+		/* even a linear search misses an import's name */
+		if (seqs_err.code && s->err.code == KSYM_E_ANCHOR)
+			s->names_suspect = true;
+		if (seqs_err.code)
+			s->err = seqs_err;
+		goto fail;
+	}
+	if (!seqs_by_own_name(s, loc, corrupt, &corrupted, f, &named)) {
+		snprintf(s->seqs_how, sizeof(s->seqs_how),
+			 "at the table's own kallsyms_seqs_of_names, %u-byte entries",
+			 s->layout.seqs_size);
+		goto decoded;
+	}
+	if (!seqs_err.code && !named) {
+		/* nothing could hold seqs, and the table names none */
+		snprintf(s->seqs_how, sizeof(s->seqs_how),
+			 "none: no position could hold it, and the table names no kallsyms_seqs_of_names (up to 6.1.41)");
+		goto decoded;
+	}
+	s->seqs_failed = true;
+	if (!seqs_err.code) {
+		seqs_err = (struct ksym_error){
+			.code = KSYM_E_SEQS_RANGE, .check = "seqs.range",
+			.seen = named,
+		};
+		snprintf(seqs_err.msg, sizeof(seqs_err.msg),
+			 "seqs.range: the table names kallsyms_seqs_of_names at 0x%lx, and no entry size decodes there",
+			 named);
+	}
+	s->err = seqs_err;
+	snprintf(s->seqs_how, sizeof(s->seqs_how),
+		 "no candidate passed (%s); decoded without seqs",
+		 seqs_err.check);
+	ksym_finding(f, KSYM_C_STRUCTURE, s->err.index,
+		     "kallsyms_seqs_of_names", s->err.expected, s->err.seen,
+		     "every seqs candidate failed (%s); the table decodes without it",
+		     s->err.check);
+decoded:
+	s->decoded = true;
+	ksym_stats(s->kt, &s->stats, NULL);
+	if (!s->layout.seqs_size) {
+		ret = own_name_order(s);
+		if (ret)
+			goto out;
+	}
+	ret = 0;
+	goto out;
 fail:
 	ret = ret == -ENOMEM ? ret : -EINVAL;
-	/*
-	 * Only seqs failed: decode without it, so that the export table and
-	 * /proc/kallsyms can tell a seqs fault from wrong names.
-	 */
-	if (ret == -EINVAL && is_seqs_error(s)) {
-		struct ksym_error seqs_err = s->err;
-
-		s->seqs_addr = 0;
-		point_seqs(s, 0, n, f);
-		s->layout.seqs_order = KSYM_SEQS_EXACT;
-		if (!try_guess(s, loc, corrupt, &corrupted)) {
-			s->decoded = true;
-			s->seqs_failed = true;
-			snprintf(s->seqs_how, sizeof(s->seqs_how),
-				 "no candidate passed (%s); decoded without seqs",
-				 seqs_err.check);
-			ksym_stats(s->kt, &s->stats, NULL);
-			ret = 0;
-		} else if (s->err.code == KSYM_E_ANCHOR) {
-			/* even a linear search misses an import's name */
-			s->names_suspect = true;
-		}
-		s->err = seqs_err;
-	}
 	/* the message (with values) is in the report as decoder_error */
 	if (s->names_suspect)
 		ksym_finding(f, KSYM_C_STRUCTURE, 0, "kallsyms_names", 0, 0,
 			     "names the module loader resolved (%s, ...) are not among the decoded names",
 			     loc->anchors[0].name);
-	else if (s->seqs_failed)
-		ksym_finding(f, KSYM_C_STRUCTURE, s->err.index,
-			     "kallsyms_seqs_of_names", s->err.expected,
-			     s->err.seen,
-			     "every seqs candidate failed (%s); the table decodes without it",
-			     s->err.check);
 	else
 		ksym_finding(f, class_of(&s->err), s->err.index, s->err.check,
 			     s->err.expected, s->err.seen,
@@ -314,10 +466,12 @@ void ksym_snapshot_free(struct ksym_snapshot *s)
 {
 	kvfree(s->buf);
 	kvfree(s->seqs_buf);
+	kvfree(s->own_seqs);
 	kvfree(s->rec_off);
 	kfree(s->kt);
 	s->buf = NULL;
 	s->seqs_buf = NULL;
+	s->own_seqs = NULL;
 	s->rec_off = NULL;
 	s->kt = NULL;
 }

@@ -17,6 +17,8 @@ struct ksym_findings;
  * struct ksym_snapshot - the copy, its decoder, and what the decode proved
  * @buf: every array but seqs, copied once
  * @seqs_buf: the seqs candidate being tried
+ * @own_seqs: the name order the module built when the kernel has no
+ *	usable seqs (the decoder's seqs view then points here)
  * @size: bytes in @buf
  * @arrays: views into @buf and @seqs_buf
  * @layout: the layout that decoded
@@ -38,6 +40,7 @@ struct ksym_findings;
 struct ksym_snapshot {
 	u8 *buf;
 	u8 *seqs_buf;
+	u32 *own_seqs;
 	size_t size;
 	struct ksym_arrays arrays;
 	struct ksym_layout layout;

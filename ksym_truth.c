@@ -295,38 +295,86 @@ static unsigned long find_entry(unsigned long start, size_t len,
  * order.  Checks each entry of it; returns the entries seen, *@lo the
  * first one's address.
  */
+static void check_entry(struct ksym_decoder *kt, struct ksym_findings *f,
+			struct ksym_truth *r, const u64 percpu[2],
+			const struct ksym_scope *sc, const char *name, u64 v)
+{
+	if (!in_scope(sc, v)) {
+		r->exports_skipped++;
+		return;
+	}
+	r->exports++;
+	if (check_export(kt, f, KSYM_C_EXPORTS, "export table", name, v) &&
+	    v >= percpu[0] && v < percpu[1])
+		r->exports_percpu++;
+}
+
+/*
+ * A name with two entries (arm64 5.10: the nVHE hypervisor's copy of
+ * lib/memcpy.S exports memcpy again, at __kvm_nvhe_memcpy, a name the
+ * generator drops): when one of them is the decoded symbol, the other is
+ * a quirk.
+ */
+static void check_pair(struct ksym_decoder *kt, struct ksym_findings *f,
+		       struct ksym_truth *r, const u64 percpu[2],
+		       const struct ksym_scope *sc, const char *name, u64 v1,
+		       u64 v2)
+{
+	char type;
+
+	if (in_scope(sc, v1) && in_scope(sc, v2)) {
+		if (decoded_at(kt, v1, name, &type)) {
+			check_entry(kt, f, r, percpu, sc, name, v1);
+			f->counts[KSYM_Q_DUP_EXPORT]++;
+			return;
+		}
+		if (decoded_at(kt, v2, name, &type)) {
+			check_entry(kt, f, r, percpu, sc, name, v2);
+			f->counts[KSYM_Q_DUP_EXPORT]++;
+			return;
+		}
+	}
+	check_entry(kt, f, r, percpu, sc, name, v1);
+	check_entry(kt, f, r, percpu, sc, name, v2);
+}
+
+/*
+ * The table around the entry at @at: entries are sorted by name (the
+ * linker sorts ___ksymtab+<name> sections; find_symbol() bisects), so the
+ * table is the run of well-formed entries in non-decreasing name order.
+ * Checks each entry of it; returns the entries seen, *@lo the first one's
+ * address.  @nb holds three names.
+ */
 static u32 check_table(struct ksym_decoder *kt, struct ksym_findings *f,
 		       struct ksym_truth *r, const u64 percpu[2],
 		       const struct ksym_scope *sc, unsigned long at,
 		       unsigned long *lo, char (*nb)[KSYM_EXPORT_NAME])
 {
-	unsigned long v, p = at;
+	unsigned long v, v2, p = at;
 	u32 n = 0;
 	int c = 0;
 
 	/* back to the first entry */
 	read_entry(p, &v, nb[0]);
 	while (read_entry(p - KSYMTAB_ENTRY, &v, nb[1 - c]) &&
-	       strcmp(nb[1 - c], nb[c]) < 0) {
+	       strcmp(nb[1 - c], nb[c]) <= 0) {
 		p -= KSYMTAB_ENTRY;
 		c = 1 - c;
 	}
 	*lo = p;
-	/* forward, checking */
-	nb[1][0] = '\0';
-	c = 0;
-	while (read_entry(p, &v, nb[c]) && (!n || strcmp(nb[1 - c], nb[c]) < 0)) {
-		if (!in_scope(sc, v)) {
-			r->exports_skipped++;
+	/* forward, checking; nb[1] is the name before */
+	while (read_entry(p, &v, nb[0]) && (!n || strcmp(nb[1], nb[0]) <= 0)) {
+		if (read_entry(p + KSYMTAB_ENTRY, &v2, nb[2]) &&
+		    !strcmp(nb[0], nb[2])) {
+			check_pair(kt, f, r, percpu, sc, nb[0], v, v2);
+			n += 2;
+			p += 2 * KSYMTAB_ENTRY;
 		} else {
-			r->exports++;
-			if (check_export(kt, f, KSYM_C_EXPORTS, "export table",
-					 nb[c], v) && v >= percpu[0] && v < percpu[1])
-				r->exports_percpu++;
+			check_entry(kt, f, r, percpu, sc, nb[0], v);
+			n++;
+			p += KSYMTAB_ENTRY;
 		}
-		n++;
-		p += KSYMTAB_ENTRY;
-		c = 1 - c;
+		strscpy(nb[1], nb[0], KSYM_EXPORT_NAME);
 		if (ksym_check_stop(n))
 			return 0;
 	}
@@ -352,7 +400,7 @@ int ksym_check_exports(struct ksym_decoder *kt, struct ksym_findings *f,
 		f->counts[KSYM_Q_NOT_RUN]++;
 		return 0;
 	}
-	nb = kmalloc_array(2, KSYM_EXPORT_NAME, GFP_KERNEL);
+	nb = kmalloc_array(3, KSYM_EXPORT_NAME, GFP_KERNEL);
 	if (!nb)
 		return -ENOMEM;
 	/* per-CPU variables: at offsets (absolute per-CPU) or in .data..percpu */
@@ -429,13 +477,20 @@ static bool kept_absolute(const char *name)
 	       !strcmp(name, "__kernel_sigtramp") || !strcmp(name, "__gp");
 }
 
-/* Names scripts/mksysmap deletes in every supported version. */
+/*
+ * Names that never reach the table: '$' and __crc_ in every version (the
+ * generator's own list, later mksysmap's), and .L, __kstrtab_ and
+ * __kstrtabns_ once kallsyms reads scripts/mksysmap's output (6.1; 5.10
+ * keeps the .LC string labels of KALLSYMS_ALL).
+ */
 static bool dropped_name(const char *name)
 {
-	return name[0] == '$' || str_has_prefix(name, ".L") ||
-	       str_has_prefix(name, "__crc_") ||
-	       str_has_prefix(name, "__kstrtab_") ||
-	       str_has_prefix(name, "__kstrtabns_");
+	if (name[0] == '$' || str_has_prefix(name, "__crc_"))
+		return true;
+	return KSYM_KALLSYMS_FROM_MKSYSMAP &&
+	       (str_has_prefix(name, ".L") ||
+		str_has_prefix(name, "__kstrtab_") ||
+		str_has_prefix(name, "__kstrtabns_"));
 }
 
 static bool text_type(char t)
@@ -512,7 +567,7 @@ int ksym_check_invariants(struct ksym_decoder *kt, struct ksym_findings *f,
 				     "type '%c': the generator drops these", s.type);
 		if (dropped_name(s.name))
 			ksym_finding(f, KSYM_C_INVARIANTS, i, s.name, 0, 0,
-				     "scripts/mksysmap drops this name");
+				     "the generator's input never has this name (scripts/mksysmap, scripts/kallsyms.c drop it)");
 		prev_addr = addr;
 		prev_key = key;
 		strscpy(prev_name, s.name, sizeof(prev_name));

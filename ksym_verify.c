@@ -85,6 +85,8 @@ static const char *const quirk_why[KSYM_NR_CLASSES] = {
 		"2-byte lengths: /proc/kallsyms type letter wrong before f3f9f42232de",
 	[KSYM_Q_NOT_RUN] =
 		"a kernel reader that cannot be reached here: reader.* says why",
+	[KSYM_Q_DUP_EXPORT] =
+		"a name with two export entries, one of them the decoded symbol (arm64 5.10: the nVHE hypervisor's own memcpy, memset and the like)",
 };
 
 static u64 ms(u64 ns)
@@ -178,12 +180,15 @@ static int report_show(struct seq_file *m, void *v)
 			   lv->snap.proof.fits[i] == 0 ? "no" : "n/a");
 	seq_putc(m, '\n');
 	seq_printf(m, "layout.alignment: %u\n", lv->loc.align);
-	seq_printf(m, "layout.length_encoding: %s\n",
+	seq_printf(m, "layout.length_encoding: %s (%s)\n",
 		   lv->snap.layout.len_enc == KSYM_LEN_ULEB2 ? "uleb128 (1-2 bytes)" :
-						     "1 byte");
+						     "1 byte", lv->loc.len_how);
 	seq_printf(m, "layout.seqs_entry: %u\n", lv->snap.layout.seqs_size);
 	seq_printf(m, "layout.markers_found: %s\n", lv->loc.markers_how);
 	seq_printf(m, "layout.seqs_found: %s\n", lv->snap.seqs_how);
+	seq_printf(m, "layout.name_order: %s\n", lv->snap.own_seqs ?
+		   "sorted by the module (the kernel has no usable seqs_of_names)" :
+		   "the kernel's seqs_of_names");
 	for (p = 0; p < KSYM_NR_PATHS; p++) {
 		const struct ksym_path_result *r = &lv->loc.path[p];
 
@@ -207,6 +212,9 @@ static int report_show(struct seq_file *m, void *v)
 		   lv->truth.proc_how[0] ? lv->truth.proc_how : "not reached");
 	seq_printf(m, "num_syms: %u\n", lv->snap.kt ? lv->snap.kt->num_syms : 0);
 	seq_printf(m, "symbols_checked: %u\n", lv->check.checked);
+	if (lv->check.stride > 1)
+		seq_printf(m, "check.name_to_addr_sample: every %u-th symbol and the last: the kernel has no seqs_of_names, so its kallsyms_lookup_name() is a linear scan (the order check sees every name)\n",
+			   lv->check.stride);
 	seq_printf(m, "kernel_walk_count: %u\n", lv->check.on_each_count);
 	for (c = 0; c < KSYM_NR_CLASSES; c++) {
 		if (!show_value(lv, c))

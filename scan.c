@@ -7,8 +7,8 @@
  * 2. The token index follows the token table; its entries 0x30..0x39 step
  *    by 2 and point back at that run, which gives the table's start.
  * 3. The markers end just before the token table (6.4+, and before 6.1.42)
- *    or before seqs_of_names (3 bytes a symbol; 6.1.42-6.3).  markers[0]
- *    is 0 and the entries increase.
+ *    or before seqs_of_names (4 bytes a symbol in 6.1.42-6.1.59, 3 bytes
+ *    in 6.1.60-6.3).  markers[0] is 0 and the entries increase.
  * 4. num_syms sits just before names, padded to the alignment; walking
  *    num_syms records from there must end at the markers, and record 256
  *    must start at markers[1].
@@ -104,8 +104,9 @@ static void place_rest(const struct scan_ctx *c, struct ksym_scan_hit *h,
 	size_t off, rb;
 
 	if (h->old_order) {
-		/* offsets, relative_base, num_syms, names, markers, seqs */
-		h->va[KSYM_A_SEQS] = c->va + align_up(c, e, a);
+		/* offsets, relative_base, num_syms, names, markers[, seqs] */
+		if (h->seqs_size)
+			h->va[KSYM_A_SEQS] = c->va + align_up(c, e, a);
 		rb = s - c->psz;
 		if (s >= c->psz + 4ULL * n) {
 			/* offsets end at most a - 1 bytes before it */
@@ -118,6 +119,7 @@ static void place_rest(const struct scan_ctx *c, struct ksym_scan_hit *h,
 		return;
 	}
 	/* token_index, offsets, [relative_base,] seqs */
+	h->seqs_size = 3;
 	off = align_up(c, ti + KSYM_TOKEN_INDEX_SIZE, a);
 	h->va[KSYM_A_OFFSETS] = c->va + off;
 	off = align_up(c, off + 4ULL * n, a);
@@ -126,6 +128,25 @@ static void place_rest(const struct scan_ctx *c, struct ksym_scan_hit *h,
 		off = align_up(c, off + c->psz, a);
 	}
 	h->va[KSYM_A_SEQS] = c->va + off;
+}
+
+/*
+ * The entry size of a seqs_of_names of @n entries that would fill the gap
+ * between the markers' end @e and the token table @tt, padded to @pad: 3
+ * or 4; 0 for padding only; -1 for a gap that is neither.
+ */
+static int seqs_gap(const struct scan_ctx *c, size_t e, size_t tt, u32 n,
+		    unsigned int pad)
+{
+	size_t gap = tt - align_up(c, e, pad);
+	unsigned int sz;
+
+	if (tt - e < 8)
+		return 0;
+	for (sz = 3; sz <= 4; sz++)
+		if (gap >= (size_t)sz * n && gap <= (size_t)sz * n + pad)
+			return sz;
+	return -1;
 }
 
 /*
@@ -141,6 +162,7 @@ static bool names_for_markers(const struct scan_ctx *c, size_t m, u32 nm,
 	u32 m1 = nm > 1 ? rd(c, m + 4, 4) : 0;
 	size_t ns, lo, s, end;
 	unsigned int p;
+	int sz;
 	u32 n;
 
 	if (last + 2 > m)
@@ -165,12 +187,12 @@ static bool names_for_markers(const struct scan_ctx *c, size_t m, u32 nm,
 			if (nm > 1 && walk(c, ns, 256, m) != ns + m1)
 				continue;
 			/* between markers and token table: padding or seqs */
-			h->old_order = tt - e >= 3ULL * n;
-			if (!h->old_order && tt - e >= 8)
+			sz = seqs_gap(c, e, tt, n, pads[p]);
+			if (sz < 0)
 				continue;
-			if (h->old_order && tt - align_up(c, e, pads[p]) >
-			    3ULL * n + pads[p])
-				continue;
+			memset(h, 0, sizeof(*h));
+			h->old_order = sz > 0;
+			h->seqs_size = sz;
 			h->align = pads[p];
 			h->num_syms = n;
 			h->va[KSYM_A_NUM_SYMS] = c->va + s;
@@ -185,6 +207,49 @@ static bool names_for_markers(const struct scan_ctx *c, size_t m, u32 nm,
 			break;
 	}
 	return false;
+}
+
+/*
+ * What the bytes of the hit just added at @hits[@nh - 1] leave open, as
+ * further hits; the decoder will prove one.  Returns the new count.
+ */
+static unsigned int more_readings(const struct scan_ctx *c,
+				  struct ksym_scan_hit *hits, unsigned int nh,
+				  unsigned int max)
+{
+	const struct ksym_scan_hit *h0 = &hits[nh - 1];
+	struct ksym_scan_hit *h;
+
+	if (h0->old_order)
+		return nh;
+	/*
+	 * 32-bit 6.4-6.19 also pads to 4 but keeps a relative_base before
+	 * seqs.
+	 */
+	if (c->psz == 4 && nh < max) {
+		h = &hits[nh++];
+		*h = *h0;
+		h->va[KSYM_A_RELATIVE_BASE] = h->va[KSYM_A_SEQS];
+		h->va[KSYM_A_SEQS] += 4;
+	}
+	/*
+	 * Nothing between markers and token table is also the order before
+	 * seqs_of_names (up to 6.1.41): offsets and relative_base before
+	 * num_syms, no seqs.
+	 */
+	if (nh < max) {
+		size_t s = h0->va[KSYM_A_NUM_SYMS] - c->va;
+
+		h = &hits[nh++];
+		*h = *h0;
+		h->old_order = true;
+		h->seqs_size = 0;
+		h->va[KSYM_A_OFFSETS] = 0;
+		h->va[KSYM_A_RELATIVE_BASE] = 0;
+		h->va[KSYM_A_SEQS] = 0;
+		place_rest(c, h, s, 0, 0, h->num_syms);
+	}
+	return nh;
 }
 
 /* Markers that end before the token table at @tt, directly or after seqs. */
@@ -212,25 +277,11 @@ static unsigned int markers_before(const struct scan_ctx *c, size_t tt,
 			gap = tt - e;
 			/* padding only, or room for seqs of 256(k-1)+1..256k */
 			if (gap >= 8 && (gap < 3 * (256 * (k - 1) + 1) ||
-					 gap > 3 * 256 * k + 16))
+					 gap > 4 * 256 * k + 16))
 				continue;
 			if (!names_for_markers(c, m, k, e, tt, ti, &hits[nh]))
 				continue;
-			nh++;
-			/*
-			 * 32-bit 6.4-6.19 also pads to 4 but keeps a
-			 * relative_base before seqs: offer both, the decoder
-			 * will prove one.
-			 */
-			if (c->psz == 4 && !hits[nh - 1].old_order && nh < max) {
-				struct ksym_scan_hit *h = &hits[nh];
-
-				*h = hits[nh - 1];
-				h->va[KSYM_A_RELATIVE_BASE] =
-					h->va[KSYM_A_SEQS];
-				h->va[KSYM_A_SEQS] += 4;
-				nh++;
-			}
+			nh = more_readings(c, hits, nh + 1, max);
 		}
 next:
 		if (m == 0)

@@ -17,7 +17,8 @@ struct ksym_scan_hit {
 	u64 va[KSYM_NR_ARRAYS];
 	u32 num_syms;
 	u8 align;		/* 4 or 8: the padding between num_syms and names */
-	bool old_order;		/* offsets before num_syms (6.1-6.3 and older) */
+	u8 seqs_size;		/* entry size the gap fits: 0 (none), 3, 4 */
+	bool old_order;		/* offsets before num_syms (6.3 and older) */
 };
 
 /*
@@ -25,8 +26,9 @@ struct ksym_scan_hit {
  * Every hit has been checked: the digit run of the token table, a token
  * index that points at it, markers whose first two entries match a walk of
  * the names, and a walk of all num_syms records that ends at the markers.
- * offsets, relative_base and seqs are placed by the layout order only; the
- * decoder proves them.  Returns the number of hits.
+ * offsets, relative_base and seqs are placed by the layout order only, and
+ * where the bytes fit more than one era's order each is a hit; the decoder
+ * proves them.  Returns the number of hits.
  */
 unsigned int ksym_scan(const u8 *buf, size_t len, u64 va, bool big_endian,
 		       unsigned int ptr_size, struct ksym_scan_hit *hits,

@@ -240,10 +240,19 @@ static void print_stats(FILE *f, const struct options *op,
 	if (r->rb_how[0])
 		fprintf(f, "relative_base: %s\n", r->rb_how);
 	fprintf(f, "seqs_of_names: %s\n", r->seqs_how);
-	fprintf(f, "layout: ptr_size %u, %s-endian, %s lengths, KSYM_NAME_LEN %u\n",
-		kt->layout.ptr_size, kt->layout.big_endian ? "big" : "little",
-		kt->layout.len_enc == KSYM_LEN_ULEB2 ? "ULEB128" : "1-byte",
-		kt->layout.name_len);
+	/* no record of 128 bytes or more: both encodings read it alike */
+	if (!ksym_stats(kt, &st, NULL) && !st.big_records &&
+	    st.max_record < 0x80 && st.max_name <= 128)
+		fprintf(f,
+			"layout: ptr_size %u, %s-endian, lengths under 128 bytes (1-byte and ULEB128 read them alike; KSYM_NAME_LEN 128 or 512)\n",
+			kt->layout.ptr_size,
+			kt->layout.big_endian ? "big" : "little");
+	else
+		fprintf(f, "layout: ptr_size %u, %s-endian, %s lengths, KSYM_NAME_LEN %u\n",
+			kt->layout.ptr_size,
+			kt->layout.big_endian ? "big" : "little",
+			kt->layout.len_enc == KSYM_LEN_ULEB2 ? "ULEB128" : "1-byte",
+			kt->layout.name_len);
 	fprintf(f, "num_syms: %u\n", kt->num_syms);
 	for (a = 0; a < KSYM_NR_ARRAYS; a++) {
 		size_t off;

@@ -197,15 +197,15 @@ static void rebase(struct ctx *c, struct cand *cd, u64 *seqs_va, u64 base)
 
 /* One layout guess: open, relocate, anchor, prove the mode, validate. */
 static int attempt_run(struct ctx *c, struct cand *cd, struct attempt *a,
-		       struct kd_result *r, u64 *seqs_va, bool with_seqs,
+		       struct kd_result *r, u64 *seqs_va, unsigned int seqs_size,
 		       bool *base_known, struct ksym_error *err)
 {
-	bool has_seqs = with_seqs && *seqs_va;
+	bool has_seqs = seqs_size && *seqs_va;
 	u64 base;
 	int ret;
 
 	cd->va[KSYM_A_SEQS] = has_seqs ? *seqs_va : 0;
-	a->l.seqs_size = has_seqs ? 3 : 0;
+	a->l.seqs_size = has_seqs ? seqs_size : 0;
 	build_views(c, cd, a);
 	a->stage = 1;
 	ret = attempt_open(a, err);
@@ -271,6 +271,8 @@ int try_cand(struct ctx *c, struct cand *cd, struct kd_result *r)
 	static const enum ksym_len_enc encs[] = {
 		KSYM_LEN_ULEB2, KSYM_LEN_1BYTE,
 	};
+	/* 3-byte entries (6.1.60+), 4-byte ones (6.1.42-6.1.59), none */
+	static const unsigned int seqs_sizes[] = { 3, 4, 0 };
 	struct attempt a = { 0 };
 	struct ksym_error err = { 0 };
 	u64 seqs_va = cd->va[KSYM_A_SEQS];
@@ -283,10 +285,10 @@ int try_cand(struct ctx *c, struct cand *cd, struct kd_result *r)
 			 "0x%llx, given with --base",
 			 (unsigned long long)c->img->seg[0].va);
 	for (e = 0; e < 2; e++) {
-		for (s = 0; s < 2; s++) {
-			if (s && !seqs_va)
-				break;
-			for (o = 0; o < (s ? 1U : 3U); o++) {
+		for (s = 0; s < ARRAY_SIZE(seqs_sizes); s++) {
+			if (seqs_sizes[s] && !seqs_va)
+				continue;
+			for (o = 0; o < (seqs_sizes[s] ? 3U : 1U); o++) {
 				memset(&a.l, 0, sizeof(a.l));
 				a.l.ptr_size = c->psz;
 				a.l.big_endian = c->be;
@@ -295,8 +297,8 @@ int try_cand(struct ctx *c, struct cand *cd, struct kd_result *r)
 				/* KSYM_NAME_LEN: 128 until 6.1, 512 with 2-byte lengths */
 				a.l.name_len = encs[e] == KSYM_LEN_ULEB2 ? KSYM_NAME_MAX : 128;
 				a.l.seqs_order = orders[o];
-				ret = attempt_run(c, cd, &a, r, &seqs_va, !s,
-						  &base_known, &err);
+				ret = attempt_run(c, cd, &a, r, &seqs_va,
+						  seqs_sizes[s], &base_known, &err);
 				if (!ret)
 					goto proven;
 				if (ret == -ENOMEM)
@@ -307,9 +309,11 @@ int try_cand(struct ctx *c, struct cand *cd, struct kd_result *r)
 	}
 	goto out;
 proven:
-	snprintf(r->seqs_how, sizeof(r->seqs_how), "%s",
-		 !seqs_va ? "none (before 6.2)" :
-		 !cd->va[KSYM_A_SEQS] ? "none: what follows the markers is not seqs (before 6.2)" :
+	snprintf(r->seqs_how, sizeof(r->seqs_how), "%s%s",
+		 a.l.seqs_size == 4 ? "4-byte entries (6.1.42-6.1.59), " : "",
+		 !seqs_va ? "none (before 6.1.42)" :
+		 !cd->va[KSYM_A_SEQS] ?
+		 "none: what follows the markers is not seqs (before 6.1.42)" :
 		 a.l.seqs_order == KSYM_SEQS_EXACT ? "sorted by the exact name" :
 		 a.l.seqs_order == KSYM_SEQS_STRIP_LLVM ?
 		 "sorted by the name without its .llvm. suffix (LTO)" :

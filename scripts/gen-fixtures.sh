@@ -3,18 +3,27 @@
 #
 # gen-fixtures.sh - build kallsyms tables with the kernel's own generator.
 #
-# For Debian's linux-source-6.1, linux-source-6.12 and the newest 7.x
-# linux-source in sid, this builds that version's scripts/kallsyms.c as a
-# host program, feeds it synthetic symbol lists (scripts/gen-symbols.awk)
-# with every flag combination the version accepts, assembles the .S for
+# For Debian's linux-source-5.10 (bullseye), linux-source-6.1,
+# linux-source-6.12 and the newest 7.x linux-source in sid, this builds
+# that version's scripts/kallsyms.c as a host program, feeds it synthetic
+# symbol lists (scripts/gen-symbols.awk) with every flag combination the
+# version accepts, assembles the .S for
 # x86_64, i386 and arm64, links it at a known address and cuts the arrays out
 # of the linked ELF by their symbols.  The ground truth for each fixture is
 # scripts/expected.awk's reading of the input list; from 6.4 on the
 # generator's own .S comments must agree with it.
 #
+# 5.10 is the era before seqs_of_names: 1-byte name lengths, KSYM_NAME_LEN
+# 128.  6.1.42-6.1.59 wrote seqs_of_names as 4-byte .long entries; no
+# Debian source has that, so the "6.1s4" fixtures come from 6.1's own
+# generator with 19bd8981dc2e ("Reduce the memory occupied by
+# kallsyms_seqs_of_names[]", the 3-byte change) undone in a copy: one
+# printf, and the run fails if it is not where it was.
+#
 # Usage: scripts/gen-fixtures.sh [-o OUTDIR] [-l LINE]...
 #   -o OUTDIR  where fixtures go (default: build/fixtures)
-#   -l LINE    kernel line to use: 6.1, 6.12 or 7 (default: all three)
+#   -l LINE    kernel line to use: 5.10, 6.1, 6.12 or 7 (default: all
+#              four; 6.1 brings the 6.1s4 fixtures)
 #
 # Fixtures named *-large hold about 160k symbols, for `make bench`.
 # Each fixture is a directory with rodata.bin (the linked .rodata), meta
@@ -36,7 +45,7 @@ while getopts "o:l:h" opt; do
 	*) exit 2 ;;
 	esac
 done
-[ ${#lines[@]} -gt 0 ] || lines=(6.1 6.12 7)
+[ ${#lines[@]} -gt 0 ] || lines=(5.10 6.1 6.12 7)
 
 for tool in gcc ld objcopy nm aarch64-linux-gnu-gcc aarch64-linux-gnu-ld \
 	aarch64-linux-gnu-objcopy aarch64-linux-gnu-nm; do
@@ -56,15 +65,22 @@ out=$(cd "$out" && pwd)
 
 # 6.1's generator overflows a stack buffer in compare_names() on a
 # 511-character name and then mis-sorts seqs_of_names (README, "Findings").
+# 5.10's reads names with "%499s": a longer one is split into two lines'
+# worth of garbage, so its longest is 300 (KSYM_NAME_LEN 128 drops it, and
+# the 128- and 129-character names, anyway).
 maxname_of() {
-	if [ "$1" = 6.1 ]; then echo 510; else echo 511; fi
+	case $1 in
+	5.10) echo 300 ;;
+	6.1*) echo 510 ;;
+	*) echo 511 ;;
+	esac
 }
 
 for bits in 32 64; do
 	mkdir -p "$work/inc$bits/asm"
 	echo "#define BITS_PER_LONG $bits" >"$work/inc$bits/asm/bitsperlong.h"
 	for pc in zero image; do
-		for max in 510 511; do
+		for max in 300 510 511; do
 			awk -v bits=$bits -v percpu=$pc -v maxname=$max \
 				-f "$here/gen-symbols.awk" >"$work/in-$bits-$pc-$max.map"
 		done
@@ -78,7 +94,8 @@ make_fixture() {
 	local line=$1 version=$2 kallsyms=$3 arch=$4 all=$5 base=$6 pcpu=$7
 	local lto=$8 pcrel=$9 large=${10:-}
 	local bits=64 cc=gcc ld=ld ldm="" bt="" text rodata name flags=() mode
-	local pcl=image seqs_order=exact d S o e anchor map
+	local pcl=image seqs_order=exact d S o e anchor map rules=${line%s4}
+	local len_enc=uleb2 name_len=512 seqs_size=3 input=file
 
 	case $arch in
 	x86_64) text=0xffffffff81000000 ;;
@@ -95,7 +112,11 @@ make_fixture() {
 	[ "$lto" = 1 ] && flags+=(--lto-clang) && name+=-lto && seqs_order=strip-llvm
 	[ "$pcrel" = 1 ] && flags+=(--pc-relative) && name+=-pcrel
 	case $line in
-	6.1) if [ "$base" = 0 ]; then mode=absolute
+	5.10) len_enc=1byte name_len=128 seqs_size=0 input=stdin ;;
+	6.1s4) seqs_size=4 ;;
+	esac
+	case $rules in
+	5.10|6.1) if [ "$base" = 0 ]; then mode=absolute
 	     elif [ "$pcpu" = 1 ]; then mode=absolute-percpu
 	     else mode=base-relative; fi ;;
 	6.12) if [ "$pcpu" = 1 ]; then mode=absolute-percpu
@@ -111,8 +132,12 @@ make_fixture() {
 	d=$out/$name
 	mkdir -p "$d"
 	S=$work/$name.S o=$work/$name.o e=$work/$name.elf
-	"$kallsyms" "${flags[@]}" "$map" >"$S" ||
-		ksym_die "$name: the $line generator rejected ${flags[*]}"
+	# 5.10's generator reads the map on stdin, later ones take a file
+	if [ $input = stdin ]; then
+		"$kallsyms" "${flags[@]}" <"$map" >"$S" 2>"$S.err"
+	else
+		"$kallsyms" "${flags[@]}" "$map" >"$S" 2>"$S.err"
+	fi || { cat "$S.err" >&2; ksym_die "$name: the $line generator rejected ${flags[*]}"; }
 	$cc -c -x assembler-with-cpp -I "$work/inc$bits" "$S" -o "$o" ||
 		ksym_die "$name: assembling failed"
 	# shellcheck disable=SC2086
@@ -121,7 +146,7 @@ make_fixture() {
 		ksym_die "$name: linking failed"
 	"${bt}objcopy" -O binary --only-section=.rodata "$e" "$d/rodata.bin"
 
-	awk -v ver="$line" -v all="$all" -v abspcpu="$pcpu" \
+	awk -v ver="$rules" -v all="$all" -v abspcpu="$pcpu" \
 		-f "$here/expected.awk" "$map" |
 		LC_ALL=C sort | cut -f2 >"$d/expected.txt"
 	anchor=$(awk '$3 == "_text" { print $3, "0x" $1; exit }' "$d/expected.txt")
@@ -129,7 +154,7 @@ make_fixture() {
 		anchor=$(awk '$3 == "_stext" { print $3, "0x" $1; exit }' "$d/expected.txt")
 
 	# second check (6.4+): the generator's comments on kallsyms_names
-	if [ "$line" != 6.1 ]; then
+	if [ "$rules" != 6.1 ] && [ "$rules" != 5.10 ]; then
 		awk '/^kallsyms_names:/ { on = 1; next }
 		     /^\.globl/ { on = 0 }
 		     on && /\/\* / { sub(/.*\/\* /, ""); sub(/ \*\/$/, ""); print }' \
@@ -148,9 +173,9 @@ make_fixture() {
 		echo "flags ${flags[*]:-none}"
 		echo "mode $mode"
 		echo "marker_size 4"
-		echo "len_enc uleb2"
-		echo "name_len 512"
-		echo "seqs_size 3"
+		echo "len_enc $len_enc"
+		echo "name_len $name_len"
+		echo "seqs_size $seqs_size"
 		echo "seqs_order $seqs_order"
 		echo "rodata_va $rodata"
 		echo "rodata_size $(stat -c %s "$d/rodata.bin")"
@@ -184,6 +209,11 @@ for line in "${lines[@]}"; do
 	for arch in x86_64 i386 arm64; do
 		for all in 0 1; do
 			case $line in
+			5.10)
+				for base in 0 1; do for pcpu in 0 1; do
+					make_fixture "$line" "$version" "$kallsyms" \
+						$arch $all $base $pcpu 0 0
+				done; done ;;
 			6.1)
 				for base in 0 1; do for pcpu in 0 1; do for lto in 0 1; do
 					make_fixture "$line" "$version" "$kallsyms" \
@@ -205,6 +235,24 @@ for line in "${lines[@]}"; do
 			esac
 		done
 	done
+	if [ "$line" = 6.1 ]; then
+		# 6.1.42-6.1.59: seqs_of_names as 4-byte .long entries
+		perl -0pe 's/printf\("\\t\.byte 0x%02x, 0x%02x, 0x%02x\\n",\n\t+\(unsigned char\)\(table\[i\]->seq >> 16\),\n\t+\(unsigned char\)\(table\[i\]->seq >> 8\),\n\t+\(unsigned char\)\(table\[i\]->seq >> 0\)\);/printf("\\t.long\\t%u\\n", table[i]->seq);/ or die "3-byte seqs printf not found\n"' \
+			"$src/scripts/kallsyms.c" >"$work/kallsyms-6.1s4.c" ||
+			ksym_die "6.1s4: 6.1's kallsyms.c no longer has the 3-byte seqs printf"
+		gcc -O2 -I "$src/scripts/include" -o "$work/kallsyms-6.1s4" \
+			"$work/kallsyms-6.1s4.c" || ksym_die "building the 6.1s4 generator failed"
+		n1=$nfix
+		for arch in x86_64 i386 arm64; do
+			for all in 0 1; do
+				for pcpu in 0 1; do
+					make_fixture 6.1s4 "$version (4-byte seqs, as 6.1.42-6.1.59)" \
+						"$work/kallsyms-6.1s4" $arch $all 1 $pcpu 0 0
+				done
+			done
+		done
+		ksym_log "fixtures: $((nfix - n1)) from $version with 4-byte seqs"
+	fi
 	case $line in
 	6.12) make_fixture "$line" "$version" "$kallsyms" x86_64 1 0 1 0 0 large ;;
 	7) make_fixture "$line" "$version" "$kallsyms" x86_64 1 0 0 0 1 large ;;

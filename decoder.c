@@ -557,7 +557,7 @@ short_view:
 }
 
 /* Length of the part of a name that kallsyms_seqs_of_names sorts on. */
-static u32 key_len(const char *name, u32 len, enum ksym_seqs_order order)
+u32 ksym_key_len(const char *name, u32 len, enum ksym_seqs_order order)
 {
 	const char *p = NULL;
 
@@ -603,7 +603,7 @@ static int validate_seqs(struct ksym_decoder *kt, struct ksym_error *err)
 		ret = ksym_get(kt, (u32)s, kt->scratch[j & 1], &cur, err);
 		if (ret)
 			return ret;
-		klen = key_len(cur.name, cur.name_len, ord);
+		klen = ksym_key_len(cur.name, cur.name_len, ord);
 		/*
 		 * Strictly increasing in (name, index) order: together with
 		 * the range check this also proves a permutation of 0..n-1.
@@ -778,7 +778,7 @@ int ksym_lookup_name(struct ksym_decoder *kt, const char *name, u64 *addr,
 	u64 s;
 	int ret;
 
-	qklen = key_len(name, qlen, ord);
+	qklen = ksym_key_len(name, qlen, ord);
 	if (!kt->layout.seqs_size) {
 		/* no seqs: the first match in address order is the lowest */
 		for (i = 0; i < kt->num_syms; i++) {
@@ -801,7 +801,7 @@ int ksym_lookup_name(struct ksym_decoder *kt, const char *name, u64 *addr,
 		ret = ksym_get(kt, (u32)s, kt->scratch[1], &sym, err);
 		if (ret)
 			return ret;
-		if (key_cmp(sym.name, key_len(sym.name, sym.name_len, ord),
+		if (key_cmp(sym.name, ksym_key_len(sym.name, sym.name_len, ord),
 			    name, qklen) < 0)
 			lo = mid + 1;
 		else
@@ -814,7 +814,7 @@ int ksym_lookup_name(struct ksym_decoder *kt, const char *name, u64 *addr,
 		ret = ksym_get(kt, (u32)s, kt->scratch[1], &sym, err);
 		if (ret)
 			return ret;
-		if (key_cmp(sym.name, key_len(sym.name, sym.name_len, ord),
+		if (key_cmp(sym.name, ksym_key_len(sym.name, sym.name_len, ord),
 			    name, qklen))
 			break;
 		if (sym.name_len == qlen && !memcmp(sym.name, name, qlen)) {
@@ -831,6 +831,50 @@ found:
 	if (addr)
 		return ksym_address(kt, i, addr, err);
 	return 0;
+}
+
+int ksym_lookup_key(struct ksym_decoder *kt, const char *name, u64 *addr,
+		    u32 *index, struct ksym_error *err)
+{
+	enum ksym_seqs_order ord = kt->layout.seqs_order;
+	u32 qlen = strlen(name), lo = 0, hi = kt->num_syms, i;
+	struct ksym_sym sym;
+	u64 s;
+	int ret;
+
+	if (!kt->layout.seqs_size || ord == KSYM_SEQS_EXACT)
+		return ksym_lookup_name(kt, name, addr, index, err);
+	/* lower bound of the whole query among the keys */
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (!read_seq(kt, mid, &s))
+			return ksym_fail(err, KSYM_E_SEQS_RANGE, -EINVAL, mid,
+					 0, kt->num_syms, "entry %u unreadable", mid);
+		ret = ksym_get(kt, (u32)s, kt->scratch[1], &sym, err);
+		if (ret)
+			return ret;
+		if (key_cmp(sym.name, ksym_key_len(sym.name, sym.name_len, ord),
+			    name, qlen) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* the first of equal keys is the lowest index */
+	if (lo < kt->num_syms && read_seq(kt, lo, &s)) {
+		ret = ksym_get(kt, (u32)s, kt->scratch[1], &sym, err);
+		if (ret)
+			return ret;
+		if (!key_cmp(sym.name, ksym_key_len(sym.name, sym.name_len, ord),
+			     name, qlen)) {
+			i = (u32)s;
+			if (index)
+				*index = i;
+			return addr ? ksym_address(kt, i, addr, err) : 0;
+		}
+	}
+	return ksym_fail(err, KSYM_E_NOT_FOUND, -ENOENT, 0, 0, 0,
+			 "no symbol whose key is \"%.64s\"", name);
 }
 
 int ksym_lookup_addr(struct ksym_decoder *kt, u64 addr, u32 *index,

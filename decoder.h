@@ -446,6 +446,35 @@ int ksym_lookup_name(struct ksym_decoder *kt, const char *name, u64 *addr,
 		     u32 *index, struct ksym_error *err);
 
 /**
+ * ksym_lookup_key() - the lowest address among the symbols whose sort key
+ *	is @name
+ * @kt: an open decoder
+ * @name: the name, compared whole
+ * @addr: the address, or NULL
+ * @index: the symbol index, or NULL
+ * @err: the failure, or NULL
+ *
+ * As an LTO_CLANG kernel of 6.2-6.10 answers kallsyms_lookup_name(): the
+ * table's names are compared without their suffix (the seqs sort key), the
+ * query as given, so "foo" finds "foo.llvm.123" and "foo.llvm.123" finds
+ * nothing.  With names sorted whole it is ksym_lookup_name().
+ *
+ * Return: 0, -ENOENT (lookup.not_found), or another negative errno.
+ */
+int ksym_lookup_key(struct ksym_decoder *kt, const char *name, u64 *addr,
+		    u32 *index, struct ksym_error *err);
+
+/**
+ * ksym_key_len() - the length of the part of @name the seqs sort on
+ * @name: a decoded name
+ * @len: its length
+ * @order: how the table is sorted
+ *
+ * Return: @len, or where the LTO suffix starts under @order.
+ */
+u32 ksym_key_len(const char *name, u32 len, enum ksym_seqs_order order);
+
+/**
  * ksym_lookup_addr() - the symbol that holds @addr
  * @kt: an open decoder whose mode is known
  * @addr: any address

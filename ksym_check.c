@@ -90,6 +90,68 @@ u64 ksym_findings_failures(const struct ksym_findings *f)
 	return sum;
 }
 
+/* ---- LTO_CLANG suffixes ---- */
+
+/*
+ * With LTO_CLANG, 6.2-6.10 readers (and 6.1.42+ stable) compare names
+ * without their suffix: kallsyms_lookup_name() matches the query against
+ * the table's names cut at ".llvm." (at the first '.' in 6.2-6.4), so
+ * "foo.llvm.123" is not found and "foo" finds the lowest of them, and
+ * sprint_symbol() prints the cut name (cleanup_symbol_name()).  From 6.11
+ * ("kallsyms: Match symbols exactly with CONFIG_LTO_CLANG", also 6.10.7)
+ * names are compared as stored.  A table sorted by the cut names proves
+ * the first; one sorted whole is 6.11+ or a 6.2-6.10 table whose suffixes
+ * do not change the order, and the kernel's first answer about a suffixed
+ * name decides, after which every other answer must agree.
+ */
+static enum ksym_seqs_order lto_cut(const struct ksym_decoder *kt)
+{
+	return kt->layout.seqs_order == KSYM_SEQS_EXACT ? KSYM_SEQS_STRIP_LLVM :
+							   kt->layout.seqs_order;
+}
+
+static bool lto_suffixed(const struct ksym_decoder *kt,
+			 const struct ksym_sym *s)
+{
+	return IS_ENABLED(CONFIG_LTO_CLANG) &&
+	       ksym_key_len(s->name, s->name_len, lto_cut(kt)) != s->name_len;
+}
+
+static const char *const lto_rule_names[] = {
+	[KSYM_LTO_UNSEEN] = "no suffixed name seen",
+	[KSYM_LTO_EXACT] = "names compared whole (6.11+)",
+	[KSYM_LTO_CUT] = "names compared without the LTO suffix (6.2-6.10)",
+};
+
+const char *ksym_lto_rule_name(enum ksym_lto_rule rule)
+{
+	return (unsigned int)rule < ARRAY_SIZE(lto_rule_names) ?
+	       lto_rule_names[rule] : "?";
+}
+
+/* A reader's answer about a suffixed name: the rule must stay one. */
+static void lto_observe(struct ksym_check_result *r, struct ksym_findings *f,
+			enum ksym_class cls, u32 i, const char *name,
+			enum ksym_lto_rule rule)
+{
+	f->counts[KSYM_Q_LLVM]++;
+	if (r->lto == KSYM_LTO_UNSEEN)
+		r->lto = rule;
+	else if (r->lto != rule)
+		ksym_finding(f, cls, i, name, r->lto, rule,
+			     "LTO suffix: this answer follows \"%s\", earlier ones \"%s\"",
+			     ksym_lto_rule_name(rule), ksym_lto_rule_name(r->lto));
+}
+
+void ksym_check_lto_init(const struct ksym_decoder *kt,
+			 struct ksym_check_result *r)
+{
+	/* a table sorted by the cut names is read by cutting readers */
+	r->lto = IS_ENABLED(CONFIG_LTO_CLANG) &&
+		 kt->layout.seqs_order != KSYM_SEQS_EXACT ?
+		 KSYM_LTO_CUT : KSYM_LTO_UNSEEN;
+}
+
 /* ---- name to address ---- */
 
 int ksym_check_name_to_addr(const struct ksym_kernel *k,
@@ -101,26 +163,32 @@ int ksym_check_name_to_addr(const struct ksym_kernel *k,
 	u64 ours;
 	u32 i, off = 0;
 	unsigned long theirs;
+	int ret;
 
 	r->checked = 0;
 	r->stride = stride;
 	for (i = 0; i < kt->num_syms; i++) {
 		if (ksym_decode_at(kt, i, &off, buf, &s, NULL))
 			break;
+		if (s.name[0] == '.')
+			f->counts[KSYM_Q_DOT]++;
+		if (s.comp_len > 0x7f)
+			f->counts[KSYM_Q_BIG_TYPE]++;
 		if (i % stride && i != kt->num_syms - 1)
 			continue;
 		r->checked++;
-		if (s.name[0] == '.')
-			f->counts[KSYM_Q_DOT]++;
-		if (strstr(s.name, ".llvm."))
-			f->counts[KSYM_Q_LLVM]++;
-		if (s.comp_len > 0x7f)
-			f->counts[KSYM_Q_BIG_TYPE]++;
 		theirs = k->lookup_name(s.name);
 		/* our own lookup clobbers scratch[1] only */
-		if (ksym_lookup_name(kt, s.name, &ours, NULL, NULL))
-			ours = ~0ULL;
-		if (theirs != ours)
+		if (r->lto == KSYM_LTO_CUT)
+			ret = ksym_lookup_key(kt, s.name, &ours, NULL, NULL);
+		else
+			ret = ksym_lookup_name(kt, s.name, &ours, NULL, NULL);
+		if (ret)	/* none: only a cut LTO lookup may say so too */
+			ours = r->lto == KSYM_LTO_CUT ? 0 : ~0ULL;
+		if (lto_suffixed(kt, &s) && (theirs == ours || !theirs))
+			lto_observe(r, f, KSYM_C_NAME_TO_ADDR, i, s.name,
+				    !theirs ? KSYM_LTO_CUT : KSYM_LTO_EXACT);
+		else if (theirs != ours)
 			ksym_finding(f, KSYM_C_NAME_TO_ADDR, i, s.name, ours,
 				     theirs,
 				     "kallsyms_lookup_name() differs from the lowest decoded address");
@@ -168,7 +236,8 @@ static unsigned long decoded_addr(struct ksym_decoder *kt, const char *name)
 }
 
 int ksym_check_addr_to_name(const struct ksym_kernel *k,
-			    struct ksym_decoder *kt, struct ksym_findings *f)
+			    struct ksym_decoder *kt, struct ksym_findings *f,
+			    struct ksym_check_result *res)
 {
 	struct ksym_ranges r = {
 		.stext = decoded_addr(kt, "_stext"),
@@ -213,6 +282,21 @@ int ksym_check_addr_to_name(const struct ksym_kernel *k,
 			continue;
 		}
 		*plus = '\0';
+		/* LTO: the name as printed, whole or cut (see lto_cut()) */
+		if (!koff && lto_suffixed(kt, &s)) {
+			u32 klen = ksym_key_len(s.name, s.name_len, lto_cut(kt));
+
+			if (!strcmp(out, s.name)) {
+				lto_observe(res, f, KSYM_C_ADDR_TO_NAME, i,
+					    s.name, KSYM_LTO_EXACT);
+			} else if (strlen(out) == klen &&
+				   !strncmp(out, s.name, klen)) {
+				lto_observe(res, f, KSYM_C_ADDR_TO_NAME, i,
+					    s.name, KSYM_LTO_CUT);
+				/* the cut name is the right answer here */
+				strscpy(out, s.name, sizeof(out));
+			}
+		}
 		if (ksym_lookup_addr(kt, addr, &idx, &ooff, &osize, NULL) ||
 		    idx != i)
 			osize = ~0ULL;

@@ -63,8 +63,18 @@ struct ksym_findings {
 	unsigned int max;
 };
 
+/* How the kernel's readers treat an LTO_CLANG name suffix (ksym_check.c). */
+enum ksym_lto_rule {
+	KSYM_LTO_UNSEEN,
+	KSYM_LTO_EXACT,
+	KSYM_LTO_CUT,
+};
+
+const char *ksym_lto_rule_name(enum ksym_lto_rule rule);
+
 /* What the cross-checks measured besides their findings. */
 struct ksym_check_result {
+	enum ksym_lto_rule lto;	/* as proven by the table or the readers */
 	u32 checked;		/* symbols through the name-to-address check */
 	u32 stride;		/* of which every stride-th (1: all) */
 	u32 on_each_count;	/* symbols kallsyms_on_each_symbol() visited */
@@ -87,7 +97,12 @@ int ksym_check_name_to_addr(const struct ksym_kernel *k,
 			    struct ksym_decoder *kt, u32 stride,
 			    struct ksym_findings *f, struct ksym_check_result *r);
 int ksym_check_addr_to_name(const struct ksym_kernel *k,
-			    struct ksym_decoder *kt, struct ksym_findings *f);
+			    struct ksym_decoder *kt, struct ksym_findings *f,
+			    struct ksym_check_result *r);
+
+/* The LTO rule the table itself proves (a seqs order sorted by cut names). */
+void ksym_check_lto_init(const struct ksym_decoder *kt,
+			 struct ksym_check_result *r);
 int ksym_check_order(const struct ksym_kernel *k, struct ksym_decoder *kt,
 		     struct ksym_findings *f, struct ksym_check_result *r);
 

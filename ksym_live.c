@@ -93,6 +93,7 @@ static int stage_name_to_addr(struct ksym_live *lv)
 {
 	u32 n = lv->snap.kt->num_syms, stride = 1;
 
+	ksym_check_lto_init(lv->snap.kt, &lv->check);
 	if (ksym_live_not_run(lv, KSYM_C_NAME_TO_ADDR))
 		return 0;	/* the report says why */
 	if (lv->snap.own_seqs && !lv->snap.seqs_failed)
@@ -103,7 +104,8 @@ static int stage_name_to_addr(struct ksym_live *lv)
 
 static int stage_addr_to_name(struct ksym_live *lv)
 {
-	return ksym_check_addr_to_name(&lv->kernel, lv->snap.kt, &lv->found);
+	return ksym_check_addr_to_name(&lv->kernel, lv->snap.kt, &lv->found,
+				       &lv->check);
 }
 
 static int stage_order(struct ksym_live *lv)

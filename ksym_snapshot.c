@@ -176,17 +176,70 @@ out:
 	return ret;
 }
 
+/* strcmp() of token strings (not NUL-terminated in the table) */
+static int tok_cmp(const struct ksym_decoder *kt, const char *tt, u8 a, u8 b)
+{
+	unsigned int la = kt->tok_len[a], lb = kt->tok_len[b];
+	int c = memcmp(tt + kt->tok_off[a], tt + kt->tok_off[b], min(la, lb));
+
+	return c ?: (la > lb) - (la < lb);
+}
+
+/*
+ * "name": the symbol whose name sorts last gets a last token that sorts
+ * after its own.  By construction the new name is well formed, unique and
+ * still last in name order, so seqs_of_names stays valid and the table
+ * decodes; only the kernel's readers, which read the real name, disagree
+ * (name_to_addr, addr_to_name, order, and /proc/kallsyms).
+ */
+static void corrupt_name(struct ksym_snapshot *s)
+{
+	struct ksym_decoder *kt = s->kt;
+	const char *tt = (const char *)s->arrays.token_table.data;
+	char *best = kt->scratch[1];
+	u32 i, off = 0, best_i = 0, best_off = 0, end = 0;
+	struct ksym_sym sym;
+	unsigned int t, pick = KSYM_NR_TOKENS;
+	u8 *rec;
+
+	best[0] = '\0';
+	for (i = 0; i < kt->num_syms; i++) {
+		u32 at = off;
+
+		if (ksym_decode_at(kt, i, &off, kt->scratch[0], &sym, NULL))
+			return;
+		if (strcmp(sym.name, best) >= 0) {	/* the last of equals */
+			strscpy(best, sym.name, KSYM_NAME_MAX + 1);
+			best_i = i;
+			best_off = at;
+			end = off;
+		}
+	}
+	/* the record's last token byte; the first also holds the type */
+	rec = (u8 *)s->arrays.names.data + end - 1;
+	if (end - best_off < 3)
+		return;
+	for (t = 0; t < KSYM_NR_TOKENS; t++)
+		if (kt->tok_len[t] && isalpha(tt[kt->tok_off[t]]) &&
+		    tok_cmp(kt, tt, t, *rec) > 0 &&
+		    (pick == KSYM_NR_TOKENS || tok_cmp(kt, tt, t, pick) < 0))
+			pick = t;
+	if (pick == KSYM_NR_TOKENS)
+		return;
+	*rec = pick;
+	pr_warn("test: rewrote the last token of record %u (\"%s\", last in name order) in the copy\n",
+		best_i, best);
+}
+
 /*
  * Test only: corrupt the copy, never the kernel.  "structure" swaps two
- * offsets (a structural failure); "name" rewrites one token of one record
- * so that a single symbol decodes to a different, well-formed name.
+ * offsets (a structural failure); "name" changes the name that sorts last
+ * (corrupt_name()).
  */
 static void corrupt_copy(struct ksym_snapshot *s, const char *corrupt)
 {
 	struct ksym_decoder *kt = s->kt;
-	struct ksym_sym sym;
-	u32 i, off, o2;
-	u8 *rec;
+	u32 i;
 
 	if (!corrupt || !*corrupt)
 		return;
@@ -203,26 +256,8 @@ static void corrupt_copy(struct ksym_snapshot *s, const char *corrupt)
 			i + 40);
 		return;
 	}
-	if (!strcmp(corrupt, "name")) {
-		/* the last token byte of a record in the middle */
-		i = kt->num_syms / 2;
-		off = 0;
-		for (o2 = 0; o2 <= i; o2++)
-			if (ksym_decode_at(kt, o2, &off, kt->scratch[0], &sym,
-					   NULL))
-				return;
-		rec = (u8 *)s->arrays.names.data + off - 1;
-		/* any other token with a non-empty string will do */
-		for (o2 = 0; o2 < KSYM_NR_TOKENS; o2++) {
-			if (o2 != *rec && kt->tok_len[o2] &&
-			    isalpha(s->arrays.token_table.data[kt->tok_off[o2]])) {
-				*rec = o2;
-				break;
-			}
-		}
-		pr_warn("test: rewrote the last token of record %u in the copy\n",
-			i);
-	}
+	if (!strcmp(corrupt, "name"))
+		corrupt_name(s);
 }
 
 /* The order the arrays sit in, as found. */

@@ -212,6 +212,9 @@ static int report_show(struct seq_file *m, void *v)
 		   lv->truth.proc_how[0] ? lv->truth.proc_how : "not reached");
 	seq_printf(m, "num_syms: %u\n", lv->snap.kt ? lv->snap.kt->num_syms : 0);
 	seq_printf(m, "symbols_checked: %u\n", lv->check.checked);
+	if (IS_ENABLED(CONFIG_LTO_CLANG))
+		seq_printf(m, "check.lto_rule: %s\n",
+			   ksym_lto_rule_name(lv->check.lto));
 	if (lv->check.stride > 1)
 		seq_printf(m, "check.name_to_addr_sample: every %u-th symbol and the last: the kernel has no seqs_of_names, so its kallsyms_lookup_name() is a linear scan (the order check sees every name)\n",
 			   lv->check.stride);

@@ -5,10 +5,12 @@
 # for testing scripts/check-tree (and as a tree to build the module
 # against).  allnoconfig plus scripts/kernel-small.config.
 #
-# Usage: scripts/build-kernel.sh [LINE=6.12] [ARCH=x86_64|arm64]
+# Usage: scripts/build-kernel.sh [LINE=6.12] [ARCH=x86_64|arm64] [LTO=thin]
 #                                [SRC=source dir O=build dir]
+# LTO=thin builds with Debian's clang and lld (LLVM=1) and
+# CONFIG_LTO_CLANG_THIN: .llvm.<hash> names in the table.
 # Prints the build directory (cached under $KSYM_CACHE/trees, keyed by the
-# package version, the architecture and the config fragment).  SRC= and O=
+# package version, the architecture, LTO and the config fragment).  SRC= and O=
 # build another copy of the source (scripts/fault-inject.sh) into O=; a
 # tree already built there is rebuilt incrementally.
 set -euo pipefail
@@ -17,31 +19,40 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 . "$here/lib.sh"
 
-line=6.12 arch=x86_64 src="" o="" incremental=0
+line=6.12 arch=x86_64 src="" o="" incremental=0 lto=""
 for a in "$@"; do
 	case $a in
 	LINE=*) line=${a#LINE=} ;;
 	ARCH=*) arch=${a#ARCH=} ;;
+	LTO=thin) lto=thin ;;
 	SRC=*) src=${a#SRC=} incremental=1 ;;
 	O=*) o=${a#O=} ;;
-	*) ksym_die "usage: $0 [LINE=6.12] [ARCH=x86_64|arm64] [SRC=dir O=dir]" ;;
+	*) ksym_die "usage: $0 [LINE=6.12] [ARCH=x86_64|arm64] [LTO=thin] [SRC=dir O=dir]" ;;
 	esac
 done
 [ -n "$src" ] || src=$(ksym_full_source "$line")
 pv=$(basename "$src")
 frag=$here/kernel-small.config
 key=$(md5sum <"$frag" | cut -c1-8)
-[ -n "$o" ] || o=$KSYM_CACHE/trees/$pv-$arch-$key
+[ -n "$o" ] || o=$KSYM_CACHE/trees/$pv-$arch${lto:+-lto$lto}-$key
 mk=(make -s -C "$src" O="$o" -j"$(nproc)")
 [ "$arch" = arm64 ] && mk+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+[ -n "$lto" ] && mk+=(LLVM=1)
 if [ ! -f "$o/.complete" ]; then
 	rm -rf "$o" && mkdir -p "$o"
 	ksym_log "build: $pv for $arch, allnoconfig + kernel-small.config (a few minutes)"
 	"${mk[@]}" allnoconfig >"$o/build.log" 2>&1
-	"$src/scripts/kconfig/merge_config.sh" -m -O "$o" "$o/.config" "$frag" \
+	frags=("$frag")
+	if [ -n "$lto" ]; then
+		printf 'CONFIG_LTO_CLANG_THIN=y\n' >"$o/lto.config"
+		frags+=("$o/lto.config")
+	fi
+	"$src/scripts/kconfig/merge_config.sh" -m -O "$o" "$o/.config" "${frags[@]}" \
 		>>"$o/build.log" 2>&1
 	"${mk[@]}" olddefconfig >>"$o/build.log" 2>&1
-	for c in MODULES KPROBES KALLSYMS_ALL DEBUG_FS BLK_DEV_INITRD DEVTMPFS; do
+	want=(MODULES KPROBES KALLSYMS_ALL DEBUG_FS BLK_DEV_INITRD DEVTMPFS)
+	[ -n "$lto" ] && want+=(LTO_CLANG_THIN)
+	for c in "${want[@]}"; do
 		grep -q "^CONFIG_$c=y" "$o/.config" ||
 			ksym_die "CONFIG_$c did not stick in $o/.config"
 	done

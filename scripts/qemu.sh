@@ -330,6 +330,14 @@ check_guest() {
 		ktap_fail rerun_and_unload_while_open \
 			"re-run status ${rerun:-none}, still loaded: $([ "$unl" = 1 ] && echo no || echo yes), $oops oops/warning lines in dmesg"
 	fi
+	# both readers went over every file at least once during the re-run
+	race=$(grep -a '==KSYM-RACE' "$d/serial.log" | tr -d '\r' | cut -d' ' -f2-)
+	if [ -n "$race" ] && [ "${race% *}" -ge 1 ] 2>/dev/null && [ "${race#* }" -ge 1 ]; then
+		ktap_pass readers_overlap_a_run
+		echo "    # reads of all four files while the re-run ran: $race"
+	else
+		ktap_fail readers_overlap_a_run "rounds of reads during the re-run: ${race:-none}"
+	fi
 	intr=$(marker INTERRUPTED "$d")
 	kept=$(marker REPORT-KEPT "$d")
 	if [ -n "$intr" ] && [ "$intr" != 0 ] && [ "$kept" = 0 ] &&

@@ -16,6 +16,8 @@ pkgs=(
 	flex bison bc libelf-dev libssl-dev openssl python3
 	# ksymdump: the kernel's compressors, and objcopy for its tests
 	zlib1g-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev binutils
+	# dkms.conf is tested with Debian's dkms (scripts/dkms-test.sh)
+	dkms kmod
 )
 
 sudo=

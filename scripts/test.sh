@@ -7,8 +7,9 @@
 #
 #   1. make check: fixtures from the real generators, the decoder suite,
 #      checkpatch, Kbuild W=1 + sparse, fuzzing (scripts/check.sh)
-#   2. the QEMU matrix: eight real Debian kernels boot, load ksym-verify.ko
-#      and match /proc/kallsyms (scripts/qemu.sh)
+#   2. the QEMU matrix: ten real Debian kernels (5.10, 6.1, 6.12, 7.x;
+#      amd64 and arm64) boot, load ksym-verify.ko and match /proc/kallsyms
+#      (scripts/qemu.sh)
 #   3. kunit.py parse (from the 7.x source) reads each guest's ktap file
 #   4. runs that must fail, and how: a copy with one mis-decoded symbol, a
 #      copy with a structural error, a wild address parameter, a guest that
@@ -17,9 +18,10 @@
 #      a max_mismatches too large to allocate, capped; and the landmark
 #      scan alone (paths=scan) on three layouts
 #   5. scripts/check-tree on a small kernel built from linux-source-6.12,
-#      checked against its System.map too, with ksym_verify_kunit.ko loaded
+#      checked against its System.map too, with ksym_verify_kunit.ko loaded;
+#      dkms add/build/install/remove for 6.1 and 6.12 (scripts/dkms-test.sh)
 #   6. the KUnit suites through kunit.py on 6.12 and 7.x, x86_64 and arm64
-#   7. ksymdump: the eight Debian kernels booted with nokaslr (their
+#   7. ksymdump: the ten Debian kernels booted with nokaslr (their
 #      /proc/kallsyms is the ground truth), then scripts/ksymdump-test.sh:
 #      fixtures, each vmlinuz without symbols, source-built kernels against
 #      System.map, and the runs that must fail
@@ -131,6 +133,10 @@ else
 	ktap_result 0 check_tree_6.12 "see $B/check-tree.log"
 fi
 grep -E 'sysmap:|^check-tree:|\(module\)' "$B/check-tree.log" | tail -n 4 | sed 's/^/# /'
+
+ktap_stage "dkms: add, build and install for two kernels side by side, remove"
+"$here/dkms-test.sh" 2>&1 | tee "$B/test-dkms.log"
+ktap_add "$B/test-dkms.log"
 
 # single faults in scripts/kallsyms.c and kernel/kallsyms.c: make test runs
 # a fixed subset on 6.12 (one of each kind, about 8 minutes cold), make

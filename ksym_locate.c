@@ -31,7 +31,7 @@
 
 /* "kallsyms_" before each array's own name, as parameters spell them */
 #define KSYM_PREFIX_LEN		9
-#define KSYM_SCAN_HITS		64
+#define KSYM_SCAN_HITS		256	/* the KUnit kernel holds 52 fixture tables */
 
 static const char *const path_names[KSYM_NR_PATHS] = {
 	[KSYM_PATH_NAME]	= "name",
@@ -619,7 +619,8 @@ static void path_scan(struct ksym_located *loc)
 	}
 	if (!proven) {
 		snprintf(p->note, sizeof(p->note),
-			 "%u candidate(s), none reproduces the imports' addresses", nh);
+			 "%u candidate(s)%s, none reproduces the imports' addresses",
+			 nh, nh == KSYM_SCAN_HITS ? " (the most kept: more were not looked at)" : "");
 		goto out;
 	}
 	for (h = 0; h < KSYM_NR_ARRAYS; h++)
@@ -627,8 +628,8 @@ static void path_scan(struct ksym_located *loc)
 	loc->scan_seqs_size = hits[chosen].seqs_size;
 	p->status = 0;
 	snprintf(p->note, sizeof(p->note),
-		 "%u candidate(s) in %zu MiB around _ctype, %u proven by the imports; %s order",
-		 nh, len >> 20, proven,
+		 "%u candidate(s)%s in %zu MiB around _ctype, %u proven by the imports; %s order",
+		 nh, nh == KSYM_SCAN_HITS ? " (the most kept)" : "", len >> 20, proven,
 		 !hits[chosen].old_order ? "6.4+" :
 		 hits[chosen].seqs_size ? "6.1.42-6.3" : "up to 6.1.41");
 out:

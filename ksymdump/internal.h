@@ -10,7 +10,7 @@
 
 #include "locate.h"
 
-#define KD_SCAN_HITS	64
+#define KD_SCAN_HITS	256	/* KUnit kernels hold 52 fixture tables */
 
 /* Where the arrays of one table may be, and who said so. */
 struct cand {

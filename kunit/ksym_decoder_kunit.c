@@ -244,18 +244,31 @@ static void do_names_truncated(struct kunit *test, struct fx_ctx *c)
 	c->t.names.size = 2 * c->fx->nsyms + 1;
 }
 
+/* entry size of the fixture's seqs_of_names; none before 6.1.42 */
+static unsigned int seqs_entry(struct kunit *test, struct fx_ctx *c)
+{
+	unsigned int z = c->fx->layout.seqs_size;
+
+	if (!z)
+		kunit_skip(test, "no kallsyms_seqs_of_names before 6.1.42");
+	return z;
+}
+
 static void do_seqs_swap(struct kunit *test, struct fx_ctx *c)
 {
-	u8 tmp[3], *a = (u8 *)c->t.seqs.data + 30, *b = a + 30;
+	unsigned int z = seqs_entry(test, c);
+	u8 tmp[4], *a = (u8 *)c->t.seqs.data + 10 * z, *b = a + 10 * z;
 
-	memcpy(tmp, a, 3);
-	memcpy(a, b, 3);
-	memcpy(b, tmp, 3);
+	memcpy(tmp, a, z);
+	memcpy(a, b, z);
+	memcpy(b, tmp, z);
 }
 
 static void do_seqs_range(struct kunit *test, struct fx_ctx *c)
 {
-	memset((u8 *)c->t.seqs.data + 15, 0xff, 3);
+	unsigned int z = seqs_entry(test, c);
+
+	memset((u8 *)c->t.seqs.data + 5 * z, 0xff, z);
 }
 
 static void do_offsets_unsorted(struct kunit *test, struct fx_ctx *c)

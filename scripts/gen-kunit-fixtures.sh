@@ -62,7 +62,11 @@ views="kallsyms_num_syms kallsyms_names kallsyms_markers kallsyms_token_table ka
 		echo "			.mode = $mode,"
 		echo "			.ptr_size = $(( $(get bits) / 8 )),"
 		echo "			.marker_size = $(get marker_size),"
-		echo "			.len_enc = KSYM_LEN_ULEB2,"
+		if [ "$(get len_enc)" = 1byte ]; then
+			echo "			.len_enc = KSYM_LEN_1BYTE,"
+		else
+			echo "			.len_enc = KSYM_LEN_ULEB2,"
+		fi
 		echo "			.seqs_size = $(get seqs_size),"
 		echo "			.seqs_order = $order,"
 		echo "			.name_len = $(get name_len),"

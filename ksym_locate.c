@@ -620,7 +620,7 @@ static void path_scan(struct ksym_located *loc)
 	if (!proven) {
 		snprintf(p->note, sizeof(p->note),
 			 "%u candidate(s)%s, none reproduces the imports' addresses",
-			 nh, nh == KSYM_SCAN_HITS ? " (the most kept: more were not looked at)" : "");
+			 nh, nh == KSYM_SCAN_HITS ? " (the cap: more not looked at)" : "");
 		goto out;
 	}
 	for (h = 0; h < KSYM_NR_ARRAYS; h++)
@@ -629,9 +629,9 @@ static void path_scan(struct ksym_located *loc)
 	p->status = 0;
 	snprintf(p->note, sizeof(p->note),
 		 "%u candidate(s)%s in %zu MiB around _ctype, %u proven by the imports; %s order",
-		 nh, nh == KSYM_SCAN_HITS ? " (the most kept)" : "", len >> 20, proven,
+		 nh, nh == KSYM_SCAN_HITS ? " (cap)" : "", len >> 20, proven,
 		 !hits[chosen].old_order ? "6.4+" :
-		 hits[chosen].seqs_size ? "6.1.42-6.3" : "up to 6.1.41");
+		 hits[chosen].seqs_size ? "6.1.42-6.3" : "<=6.1.41");
 out:
 	kfree(hits);
 	kvfree(buf);

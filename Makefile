@@ -17,6 +17,11 @@
 #                 decoder suite (gcc and clang, ASan+UBSan), checkpatch,
 #                 Kbuild W=1 + sparse, a fuzz run (10 s, or FUZZ_SECONDS); ends with
 #                 "N passed, N failed"
+#   make test-debug  the module on a debug kernel built from linux-source-6.12
+#                 (KASAN, kmemleak, lockdep, fault injection): load/run/unload
+#                 cycles, racing readers and writers, injected allocation
+#                 failures, a kmemleak scan (CYCLES, SECONDS, RUNS); ends
+#                 with "N passed, N failed"
 #   make fixtures regenerate build/fixtures only
 #   make fuzz     libFuzzer over the decoder for FUZZ_SECONDS (default 60)
 #   make fuzz-locate  libFuzzer over ksymdump's unpacking and locator
@@ -50,7 +55,7 @@ KSYMDUMP_HDR := ksymdump/locate.h ksymdump/internal.h ksymdump/kimage.h \
 	ksymdump/unpack.h $(DECODER)
 KSYMDUMP_LIBS := -lz -llzma -lzstd -llz4 -lbz2
 
-.PHONY: all help test-all check fixtures fuzz fuzz-locate bench clean qemu test modules ksymdump
+.PHONY: all help test-all test-debug check fixtures fuzz fuzz-locate bench clean qemu test modules ksymdump
 
 # plain "make" builds the module, as for any out-of-tree module
 all: modules
@@ -74,6 +79,10 @@ test:
 test-all:
 	B=$(abspath $(B)) FUZZ_SECONDS=$(if $(filter command line environment,$(origin FUZZ_SECONDS)),$(FUZZ_SECONDS),300) \
 		scripts/test.sh --all
+
+test-debug:
+	scripts/test-debug.sh -o $(abspath $(B))/test-debug $(if $(CYCLES),CYCLES=$(CYCLES)) \
+		$(if $(SECONDS),SECONDS=$(SECONDS)) $(if $(RUNS),RUNS=$(RUNS))
 
 # make check fuzzes for 10 s unless FUZZ_SECONDS is given
 check:

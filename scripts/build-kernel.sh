@@ -6,9 +6,10 @@
 # against).  allnoconfig plus scripts/kernel-small.config.
 #
 # Usage: scripts/build-kernel.sh [LINE=6.12] [ARCH=x86_64|arm64] [LTO=thin]
-#                                [SRC=source dir O=build dir]
+#                                [DEBUG=1] [SRC=source dir O=build dir]
 # LTO=thin builds with Debian's clang and lld (LLVM=1) and
-# CONFIG_LTO_CLANG_THIN: .llvm.<hash> names in the table.
+# CONFIG_LTO_CLANG_THIN: .llvm.<hash> names in the table.  DEBUG=1 adds
+# scripts/kernel-debug.config (KASAN, kmemleak, lockdep, fault injection).
 # Prints the build directory (cached under $KSYM_CACHE/trees, keyed by the
 # package version, the architecture, LTO and the config fragment).  SRC= and O=
 # build another copy of the source (scripts/fault-inject.sh) into O=; a
@@ -19,22 +20,28 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 . "$here/lib.sh"
 
-line=6.12 arch=x86_64 src="" o="" incremental=0 lto=""
+line=6.12 arch=x86_64 src="" o="" incremental=0 lto="" debug=0
 for a in "$@"; do
 	case $a in
 	LINE=*) line=${a#LINE=} ;;
 	ARCH=*) arch=${a#ARCH=} ;;
 	LTO=thin) lto=thin ;;
+	DEBUG=1) debug=1 ;;
 	SRC=*) src=${a#SRC=} incremental=1 ;;
 	O=*) o=${a#O=} ;;
-	*) ksym_die "usage: $0 [LINE=6.12] [ARCH=x86_64|arm64] [LTO=thin] [SRC=dir O=dir]" ;;
+	*) ksym_die "usage: $0 [LINE=6.12] [ARCH=x86_64|arm64] [LTO=thin] [DEBUG=1] [SRC=dir O=dir]" ;;
 	esac
 done
 [ -n "$src" ] || src=$(ksym_full_source "$line")
 pv=$(basename "$src")
 frag=$here/kernel-small.config
-key=$(md5sum <"$frag" | cut -c1-8)
-[ -n "$o" ] || o=$KSYM_CACHE/trees/$pv-$arch${lto:+-lto$lto}-$key
+dfrag=$here/kernel-debug.config
+if [ $debug = 1 ]; then
+	key=$(cat "$frag" "$dfrag" | md5sum | cut -c1-8)
+else
+	key=$(md5sum <"$frag" | cut -c1-8)
+fi
+[ -n "$o" ] || o=$KSYM_CACHE/trees/$pv-$arch${lto:+-lto$lto}$([ $debug = 1 ] && echo -debug)-$key
 mk=(make -s -C "$src" O="$o" -j"$(nproc)")
 [ "$arch" = arm64 ] && mk+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 [ -n "$lto" ] && mk+=(LLVM=1)
@@ -43,6 +50,7 @@ if [ ! -f "$o/.complete" ]; then
 	ksym_log "build: $pv for $arch, allnoconfig + kernel-small.config (a few minutes)"
 	"${mk[@]}" allnoconfig >"$o/build.log" 2>&1
 	frags=("$frag")
+	[ $debug = 1 ] && frags+=("$dfrag")
 	if [ -n "$lto" ]; then
 		printf 'CONFIG_LTO_CLANG_THIN=y\n' >"$o/lto.config"
 		frags+=("$o/lto.config")
@@ -52,6 +60,9 @@ if [ ! -f "$o/.complete" ]; then
 	"${mk[@]}" olddefconfig >>"$o/build.log" 2>&1
 	want=(MODULES KPROBES KALLSYMS_ALL DEBUG_FS BLK_DEV_INITRD DEVTMPFS)
 	[ -n "$lto" ] && want+=(LTO_CLANG_THIN)
+	[ $debug = 1 ] && want+=(KASAN DEBUG_KMEMLEAK PROVE_LOCKING DEBUG_ATOMIC_SLEEP
+				 DEBUG_OBJECTS SOFTLOCKUP_DETECTOR FAILSLAB
+				 FAIL_PAGE_ALLOC FAULT_INJECTION_DEBUG_FS)
 	for c in "${want[@]}"; do
 		grep -q "^CONFIG_$c=y" "$o/.config" ||
 			ksym_die "CONFIG_$c did not stick in $o/.config"

@@ -25,6 +25,12 @@
 #   --nokaslr       boot with nokaslr; the guest's /proc/kallsyms is kept as
 #                   captured/proc-kallsyms-nokaslr (link addresses: the
 #                   ground truth that ksymdump's tests compare vmlinuz with)
+#   --stress=CYCLES,SECONDS,RUNS
+#                   instead of the usual run: CYCLES load/run/unload
+#                   cycles, SECONDS of 16 readers and 4 writers, RUNS runs
+#                   under failslab/fail_page_alloc, a kmemleak scan
+#                   (scripts/guest-stress; for a debug kernel, TREE=),
+#                   booted with panic_on_warn=1 softlockup_panic=1
 #   --kunit-module  also build ksym_verify_kunit.ko, load it in the guest
 #                   and parse its KUnit results with kunit.py (the kernel
 #                   needs CONFIG_KUNIT; used with TREE=)
@@ -50,7 +56,7 @@ top=$(cd "$here/.." && pwd)
 
 out=$top/build/qemu
 arches=() kvers=() show_report=0 extra_args="" from_capture=0 nopoweroff=0
-nokaslr=0
+nokaslr=0 stress=""
 tree="" kunit_module=0
 for arg in "$@"; do
 	case $arg in
@@ -63,6 +69,7 @@ for arg in "$@"; do
 	--no-poweroff) nopoweroff=1 ;;
 	--nokaslr) nokaslr=1 ;;
 	--kunit-module) kunit_module=1 ;;
+	--stress=*) stress=${arg#--stress=} ;;
 	-o) ;;
 	-h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;;
 	*) if [ "${prev:-}" = -o ]; then out=$arg; else ksym_die "unknown argument $arg"; fi ;;
@@ -92,6 +99,8 @@ tree_setup() {
 	[ "$1" = arm64 ] && img=arch/arm64/boot/Image
 	K_DIR=$tree
 	K_MAKE_ARGS=()
+	# a tree built with clang (LTO) builds its modules with clang
+	grep -q '^CONFIG_CC_IS_CLANG=y' "$tree/.config" && K_MAKE_ARGS=(LLVM=1)
 	K_IMAGE=$tree/$img
 	K_PKG="built from source"
 	K_HOW="the given tree, $tree"
@@ -150,7 +159,8 @@ make_initramfs() { # ARCH KO OUT [KUNIT-KO]
 	cp "$ko" "$r/ksym-verify.ko"
 	[ -n "$kko" ] && cp "$kko" "$r/ksym_verify_kunit.ko"
 	cp "$here/guest-init" "$r/init"
-	chmod +x "$r/init"
+	cp "$here/guest-stress" "$r/stress"
+	chmod +x "$r/init" "$r/stress"
 	(cd "$r" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$img"
 	rm -rf "$r"
 }
@@ -179,6 +189,7 @@ boot() { # ARCH IMAGE INITRAMFS SERIALLOG MODULE-ARGS
 		cmd+=" ksym.$a"
 	done
 	[ $nopoweroff = 1 ] && cmd+=" ksym_nopoweroff"
+	[ -n "$stress" ] && cmd+=" ksym_stress=$stress panic_on_warn=1 softlockup_panic=1"
 	[ $nokaslr = 1 ] && cmd+=" nokaslr"
 	# PREEMPT_RT under TCG: the threaded 8250 handler makes the
 	# spurious-IRQ detector disable the console's IRQ ("irq 4: nobody
@@ -453,6 +464,70 @@ capture() {
 	sed -n 's/^kaslr_offset: //p' "$d/report" >"$c/kaslr-offset"
 }
 
+# stress_fig NAME DIR: a figure the stress run printed
+stress_fig() {
+	grep -a "==KSYM-STRESS $1 " "$2/serial.log" | tr -d '\r' | awk '{ print $3 }'
+}
+
+# check_stress DIR: the stress run's figures, and a clean dmesg
+check_stress() {
+	local d=$1 c s n runs splats leaks inj
+	local -a want
+
+	IFS=, read -r c s runs <<<"$stress"
+	for n in cycles_pass cycles_fail reader_rounds writer_runs writer_errors \
+		 unload_after_race inject_runs_pass inject_runs_error \
+		 inject_runs_other inject_loads_pass inject_loads_error unloaded \
+		 kmemleak_leaks injected; do
+		echo "    # $n: $(stress_fig $n "$d")"
+	done
+	if [ "$(stress_fig cycles_pass "$d")" = "$c" ] &&
+	   [ "$(stress_fig cycles_fail "$d")" = 0 ]; then
+		ktap_pass "load_run_unload_x$c"
+	else
+		ktap_fail "load_run_unload_x$c" "$(stress_fig cycles_pass "$d") passed, $(stress_fig cycles_fail "$d") failed"
+	fi
+	if [ "$(stress_fig reader_rounds "$d")" -gt 0 ] 2>/dev/null &&
+	   [ "$(stress_fig writer_runs "$d")" -gt 0 ] &&
+	   [ "$(stress_fig unload_after_race "$d")" = 0 ]; then
+		ktap_pass "readers_16_writers_4_${s}s"
+	else
+		ktap_fail "readers_16_writers_4_${s}s" "reader rounds $(stress_fig reader_rounds "$d"), runs $(stress_fig writer_runs "$d"), unload $(stress_fig unload_after_race "$d")"
+	fi
+	inj=$(stress_fig injected "$d")
+	if [ "$(stress_fig inject_runs_other "$d")" = 0 ] &&
+	   [ $(($(stress_fig inject_runs_pass "$d") + $(stress_fig inject_runs_error "$d"))) = "$runs" ] &&
+	   [ $(($(stress_fig inject_loads_pass "$d") + $(stress_fig inject_loads_error "$d"))) = $((runs / 4)) ] &&
+	   [ "${inj:-0}" -gt 0 ]; then
+		ktap_pass "fault_injection_${runs}_runs"
+	else
+		ktap_fail "fault_injection_${runs}_runs" "runs: $(stress_fig inject_runs_pass "$d") passed, $(stress_fig inject_runs_error "$d") errors, $(stress_fig inject_runs_other "$d") other; loads $(stress_fig inject_loads_pass "$d")/$(stress_fig inject_loads_error "$d"); $inj injected"
+	fi
+	if [ "$(stress_fig unloaded "$d")" = 1 ]; then
+		ktap_pass unloaded_at_the_end
+	else
+		ktap_fail unloaded_at_the_end "still loaded"
+	fi
+	leaks=$(stress_fig kmemleak_leaks "$d")
+	if [ "$leaks" = 0 ]; then
+		ktap_pass kmemleak_no_leaks
+	else
+		ktap_fail kmemleak_no_leaks "kmemleak: ${leaks:-no scan}"
+	fi
+	want=(-e 'BUG:' -e 'WARNING:' -e 'Oops' -e 'KASAN' -e 'possible recursive'
+	      -e 'possible circular' -e 'inconsistent lock' -e 'soft lockup'
+	      -e 'sleeping function called' -e 'ODEBUG' -e 'blocked for more than'
+	      -e 'Kernel panic')
+	splats=$(grep -c "${want[@]}" "$d/dmesg")
+	if [ "$splats" = 0 ] && [ -s "$d/dmesg" ]; then
+		ktap_pass no_splats_in_dmesg
+	else
+		grep "${want[@]}" "$d/dmesg" | head -n 5 | sed 's/^/    # /'
+		ktap_fail no_splats_in_dmesg "$splats splat lines"
+	fi
+	echo "    # figures: $c cycles, $(stress_fig writer_runs "$d") racing runs, $runs injected runs, $inj injected failures, ${leaks:-?} leaks, $splats splats"
+}
+
 # run_entry ARCH KVER DIR: one kernel, as a KTAP subtest's results
 run_entry() {
 	local arch=$1 kver=$2 d=$3 f
@@ -464,6 +539,11 @@ run_entry() {
 		return
 	fi
 	check_clean_build "$d/module/build.log" module_build_w1_sparse_clean
+	if [ -n "$stress" ]; then
+		extract dmesg "$d/serial.log" "$d/dmesg"
+		check_stress "$d"
+		return 0
+	fi
 	for f in report ktap stats symbols kallsyms dmesg; do
 		extract "$f" "$d/serial.log" "$d/$f"
 	done

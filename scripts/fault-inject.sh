@@ -43,6 +43,7 @@ done
 # or pass | words the diagnosis must hold (any of them, comma-separated) |
 # a perl substitution on the file, which must change it.  The substitutions
 # name the lines they change; they are instructions, not kernel source.
+# FILE+FILE2 and EXPR@@EXPR2 change two files (generator and reader).
 read -r -d '' CASES <<'EOF'
 *|markers_off|scripts/kallsyms.c|fail|markers|s/markers\[i >> 8\] = off;/markers[i >> 8] = off + (i ? 1 : 0);/
 *|num_syms_less|scripts/kallsyms.c|fail|markers,num_syms|s/printf\("\\t\.long\\t%u\\n", table_cnt\);/printf("\\t.long\\t%u\\n", table_cnt - 1);/
@@ -71,6 +72,7 @@ read -r -d '' CASES <<'EOF'
 *|reader_walk_skip|kernel/kallsyms.c|fail|on_each_symbol|s/(ret = fn\(data, namebuf, kallsyms_sym_address\(i\)\);)/if (i == 7) continue;\n\t\t$1/
 *|reader_alias|kernel/kallsyms.c|fail|sprint_symbol|s/while \(low && kallsyms_sym_address\(low-1\) == kallsyms_sym_address\(low\)\)\n\t\t--low;/while (0)\n\t\t--low;/
 *|reader_proc_type|kernel/kallsyms.c|fail|proc|s/(seq_printf\(m, "%px %c %s\\n", value,\n\t\t\t   )iter->type/$1tolower(iter->type)/
+*|pass_seqs4|scripts/kallsyms.c+kernel/kallsyms.c|pass||s/printf\("\\t\.byte 0x%02x, 0x%02x, 0x%02x\\t\/\* %s \*\/\\n",\n\t+\(unsigned char\)\(table\[i\]->seq >> 16\),\n\t+\(unsigned char\)\(table\[i\]->seq >> 8\),\n\t+\(unsigned char\)\(table\[i\]->seq >> 0\),/printf("\\t.long\\t%u\\t\/* %s *\/\\n", table[i]->seq,/@@s/for \(i = 0; i < 3; i\+\+\)\n\t\tseq = \(seq << 8\) \| kallsyms_seqs_of_names\[3 \* index \+ i\];/memcpy(&seq, kallsyms_seqs_of_names + 4 * index, 4);\n\t(void)i;/
 *|pass_comment|scripts/kallsyms.c|pass||s/printf\("\\t\/\* %s \*\/\\n", table\[i\]->sym\);/printf("\\t\/* sym %s *\/\\n", table[i]->sym);/
 *|pass_unused_token|scripts/kallsyms.c|pass||s/(static void write_src\(void\)\n\{)/static unsigned char tok_used[256];\n\n$1/; s/(\t\t\tprintf\(", 0x%02x", table\[i\]->sym\[k\]\);)/\t\t{ tok_used[table[i]->sym[k]] = 1;\n$1 }/; s/(expand_symbol\(best_table\[i\], best_table_len\[i\], buf\);)/$1\n\t\tif (!tok_used[i] \&\& buf[0]) buf[0] = buf[0] == 'Z' ? 'Y' : 'Z';/
 6|pass_align16|scripts/kallsyms.c|pass||s/printf\("#define ALGN \.balign 8\\n"\);/printf("#define ALGN .balign 16\\n");/
@@ -122,14 +124,26 @@ run_case() {
 	restore scripts/kallsyms.c
 	restore kernel/kallsyms.c
 	restore scripts/mksysmap
-	if [ -n "$expr" ]; then
-		perl -0pi -e "$expr" "$root/src/$file"
-		if cmp -s "$src/$file" "$root/src/$file"; then
-			printf '%-22s %-5s fault did not apply to %s\n' "$id" "$kind" "$file"
+	# FILE+FILE2 with EXPR@@EXPR2: one change in each file
+	local f e files exprs k
+	IFS=+ read -r -a files <<<"$file"
+	exprs=()
+	while [ -n "$expr" ]; do
+		e=${expr%%@@*}
+		exprs+=("$e")
+		[ "$e" = "$expr" ] && break
+		expr=${expr#*@@}
+	done
+	for k in "${!exprs[@]}"; do
+		f=${files[$k]:-}
+		[ -n "$f" ] || { printf '%-22s %-5s no file for its change %d\n' "$id" "$kind" "$k"; failed+=1; return; }
+		perl -0pi -e "${exprs[$k]}" "$root/src/$f"
+		if cmp -s "$src/$f" "$root/src/$f"; then
+			printf '%-22s %-5s fault did not apply to %s\n' "$id" "$kind" "$f"
 			failed+=1
 			return
 		fi
-	fi
+	done
 	if ! build "$d/build.log"; then
 		# the generator's own refusal is its check; a compile error is
 		# a broken case

@@ -37,6 +37,7 @@ enum ksym_class {
 	KSYM_Q_BIG_TYPE,	/* 2-byte length: type letter bug before f3f9f42232de */
 	KSYM_Q_NOT_RUN,		/* a kernel reader that could not be reached */
 	KSYM_Q_DUP_EXPORT,	/* a second export entry of a decoded symbol */
+	KSYM_Q_LTO_LOCAL,	/* LTO: an exported symbol of local type */
 	KSYM_NR_CLASSES
 };
 

@@ -139,7 +139,13 @@ static bool check_export(struct ksym_decoder *kt, struct ksym_findings *f,
 	u32 idx;
 
 	if (decoded_at(kt, value, name, &type)) {
-		if (!isupper(type))
+		/*
+		 * LTO_CLANG internalizes what only the kernel itself
+		 * references, exports included: nm, and so kallsyms, say 't'.
+		 */
+		if (!isupper(type) && IS_ENABLED(CONFIG_LTO_CLANG))
+			f->counts[KSYM_Q_LTO_LOCAL]++;
+		else if (!isupper(type))
 			ksym_finding(f, cls, 0, name, 'T', type,
 				     "type '%c' at the %s's address: an exported symbol is global",
 				     type, what);

@@ -85,6 +85,8 @@ static const char *const quirk_why[KSYM_NR_CLASSES] = {
 		"2-byte lengths: /proc/kallsyms type letter wrong before f3f9f42232de",
 	[KSYM_Q_NOT_RUN] =
 		"a kernel reader that cannot be reached here: reader.* says why",
+	[KSYM_Q_LTO_LOCAL] =
+		"LTO_CLANG internalizes exported symbols: kallsyms types them 't', 'd'",
 	[KSYM_Q_DUP_EXPORT] =
 		"a name with two export entries, one of them the decoded symbol (arm64 5.10: the nVHE hypervisor's own memcpy, memset and the like)",
 };

@@ -36,12 +36,14 @@ done
 pv=$(basename "$src")
 frag=$here/kernel-small.config
 dfrag=$here/kernel-debug.config
+dbg=""
 if [ $debug = 1 ]; then
 	key=$(cat "$frag" "$dfrag" | md5sum | cut -c1-8)
+	dbg=-debug
 else
 	key=$(md5sum <"$frag" | cut -c1-8)
 fi
-[ -n "$o" ] || o=$KSYM_CACHE/trees/$pv-$arch${lto:+-lto$lto}$([ $debug = 1 ] && echo -debug)-$key
+[ -n "$o" ] || o=$KSYM_CACHE/trees/$pv-$arch${lto:+-lto$lto}$dbg-$key
 mk=(make -s -C "$src" O="$o" -j"$(nproc)")
 [ "$arch" = arm64 ] && mk+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 [ -n "$lto" ] && mk+=(LLVM=1)

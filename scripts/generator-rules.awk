@@ -3,13 +3,15 @@
 # The table scripts/kallsyms.c should have written, from the System.map of
 # the same build (the generator reads the same mksysmap output):
 #
-#   awk -v all=0|1 -v abspcpu=0|1 -f generator-rules.awk System.map |
+#   awk -v all=0|1 -v abspcpu=0|1 -v ver=6.1 -f generator-rules.awk System.map |
 #       LC_ALL=C sort | cut -f 2-
 #
 # prints "address type name" in the generator's order.  Its rules, as in
 # scripts/kallsyms.c from 6.1 to 7.x:
 #   - is_ignored_symbol(): types u and n go, absolute symbols go except
-#     four names kept for ia64/parisc;
+#     four names kept for ia64/parisc; before 6.4 (ver) it also carried
+#     its own name lists: the kallsyms_* arrays themselves, _SDA_BASE_,
+#     and some prefixes and suffixes (mksysmap took them over in 6.4);
 #   - symbol_valid(): without KALLSYMS_ALL (all=0) only [_stext, _etext]
 #     and [_sinittext, _einittext], minus other names at the end address;
 #   - make_percpus_absolute(): with KALLSYMS_ABSOLUTE_PERCPU (abspcpu=1)
@@ -43,7 +45,49 @@ function kept_absolute(s) {
 	       s == "__gp"
 }
 
+function verkey(v,	p) {
+	split(v, p, ".")
+	return p[1] * 1000 + p[2]
+}
+
+function starts(x, p) {
+	return substr(x, 1, length(p)) == p
+}
+
+function ends(x, p) {
+	return length(x) >= length(p) && substr(x, length(x) - length(p) + 1) == p
+}
+
+# scripts/kallsyms.c's own lists, 6.1 to 6.3
+function listed(x,	i) {
+	if (x in exact)
+		return 1
+	for (i in prefix)
+		if (starts(x, i))
+			return 1
+	return ends(x, "_from_arm") || ends(x, "_from_thumb") ||
+	       ends(x, "_veneer") || index(x, ".long_branch.") ||
+	       index(x, ".plt_branch.")
+}
+
+BEGIN {
+	old_lists = ver != "" && verkey(ver) < verkey("6.4")
+	split("kallsyms_addresses kallsyms_offsets kallsyms_relative_base " \
+	      "kallsyms_num_syms kallsyms_names kallsyms_markers " \
+	      "kallsyms_token_table kallsyms_token_index " \
+	      "kallsyms_seqs_of_names _SDA_BASE_ _SDA2_BASE_", e, " ")
+	for (k in e)
+		exact[e[k]] = 1
+	split("__efistub_ __kvm_nvhe_$ __kvm_nvhe_.L __AArch64ADRPThunk_ " \
+	      "__ARMV5PILongThunk_ __ARMV7PILongThunk_ __ThumbV7PILongThunk_ " \
+	      "__LA25Thunk_ __microLA25Thunk_", e, " ")
+	for (k in e)
+		prefix[e[k]] = 1
+}
+
 NF >= 3 {
+	if (old_lists && ($2 == "U" || $2 == "N" || listed($3)))
+		next
 	n++
 	a[n] = pad($1); t[n] = $2; s[n] = $3
 	if ($3 == "_stext") st = a[n]

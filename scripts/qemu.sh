@@ -444,6 +444,7 @@ check_generator_rules() {
 	local d=$1 first
 
 	awk -v all="$(conf_y KALLSYMS_ALL)" -v abspcpu="$(conf_y KALLSYMS_ABSOLUTE_PERCPU)" \
+		-v ver="$(cut -d. -f1,2 "$tree/include/config/kernel.release")" \
 		-f "$here/generator-rules.awk" "$tree/System.map" |
 		LC_ALL=C sort | cut -f 2- >"$d/symbols-expected"
 	if [ -s "$d/symbols-expected" ] && cmp -s "$d/symbols-expected" "$d/symbols-link"; then

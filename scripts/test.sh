@@ -27,8 +27,10 @@
 #      System.map, and the runs that must fail
 #   --all (make test-all) adds the newest 7.x of any suite (7new) and
 #      6.12's cloud and rt flavours to the QEMU matrix, ksymdump on 7new,
-#      and make bench; make test-all also fuzzes for FUZZ_SECONDS=300 per
-#      target instead of make test's 60
+#      every fault-injection case on 6.12 and 7new, check-tree on Clang
+#      ThinLTO kernels from 6.1 and 6.12, and make bench;
+#      make test-all also fuzzes for FUZZ_SECONDS=300 per target instead
+#      of make test's 60
 #
 # A table of the time each stage took comes before the last line, which is
 # "N passed, N failed"; the exit status is the verdict.
@@ -202,6 +204,20 @@ if [ $all = 1 ]; then
 		"$here/ksymdump-test.sh" >"$B/test-ksymdump-all.log" 2>&1
 	grep -E '^(not )?ok|passed' "$B/test-ksymdump-all.log"
 	ktap_add "$B/test-ksymdump-all.log"
+	# Clang ThinLTO: 6.1 sorts seqs by names cut at .llvm., 6.12 whole
+	for lt in 6.1 6.12; do
+		ktap_stage "all: check-tree on a Clang ThinLTO kernel from linux-source-$lt"
+		if tree=$("$here/build-kernel.sh" LINE="$lt" ARCH=x86_64 LTO=thin \
+			2>"$B/build-lto-$lt.log") &&
+		   "$here/check-tree" "$tree" -o "$B/check-tree-lto-$lt" --report \
+			>"$B/check-tree-lto-$lt.log" 2>&1; then
+			ktap_result 1 "check_tree_lto_$lt" ""
+		else
+			ktap_result 0 "check_tree_lto_$lt" "see $B/check-tree-lto-$lt.log"
+		fi
+		grep -E 'check.lto_rule|quirk.(llvm_suffix|lto_local)|^check-tree:' \
+			"$B/check-tree-lto-$lt.log" | sed 's/^ *# | /# /'
+	done
 	ktap_stage "make bench (figures, never a verdict)"
 	make -s -C "$top" B="$B" bench 2>&1 | sed 's/^/# /'
 fi

@@ -35,7 +35,11 @@
 # KSYM_CACHE (downloads and sources, default ~/.cache/ksym_verify),
 # FUZZ_SECONDS, B (build directory, default build).
 
-B ?= build
+# B only from the command line: one in the environment (scripts export
+# theirs) must never be what make clean removes
+ifneq ($(origin B),command line)
+B := build
+endif
 FUZZ_SECONDS ?= 60
 BENCH_FIXTURE ?= $(B)/fixtures/7-x86_64-all-pcrel-large
 

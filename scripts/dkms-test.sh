@@ -47,6 +47,9 @@ mkdir -p "$src" "$t/dkms" "$t/lib"
 # what dkms needs to build, and nothing of the repository's build output
 cp "$top"/Kbuild "$top"/Makefile "$top"/dkms.conf "$top"/*.c "$top"/*.h "$src/"
 opts=(--sourcetree "$t/src" --dkmstree "$t/dkms" --installtree "$t/lib")
+# dkms runs make in its copy: nothing of this run's environment (B=, the
+# build directory of make test) may reach it
+unset B
 echo "# dkms $(dkms --version 2>&1 | sed 's/^dkms-//'), ksym_verify $ver, private trees under $t"
 
 if dkms add -m ksym_verify -v "$ver" "${opts[@]}" >"$t/add.log" 2>&1; then

@@ -12,6 +12,7 @@
 #include <linux/ktime.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 
 #include "ksym_check.h"
@@ -247,19 +248,25 @@ int ksym_check_addr_to_name(const struct ksym_kernel *k,
 		.einit = decoded_addr(kt, "_einittext"),
 		.end = decoded_addr(kt, "_end"),
 	};
-	char *buf = kt->scratch[0], *plus;
-	char out[KSYM_SYMBOL_LEN];
+	char *buf = kt->scratch[0], *plus, *out;
 	unsigned long koff, ksize;
 	u64 addr, prev = 0, ooff, osize;
 	struct ksym_sym s;
 	u32 i, off = 0, idx;
+	int ret = 0;
 
+	/* not on the stack: KASAN's redzones take a kernel frame past 1 KiB */
+	out = kmalloc(KSYM_SYMBOL_LEN, GFP_KERNEL);
+	if (!out)
+		return -ENOMEM;
 	for (i = 0; i < kt->num_syms; i++) {
 		if (ksym_decode_at(kt, i, &off, buf, &s, NULL) ||
 		    ksym_address(kt, i, &addr, NULL))
 			break;
-		if (ksym_check_stop(i))
-			return -EINTR;
+		if (ksym_check_stop(i)) {
+			ret = -EINTR;
+			break;
+		}
 		/* only the first alias at an address is what lookups name */
 		if (i && addr == prev)
 			continue;
@@ -295,7 +302,7 @@ int ksym_check_addr_to_name(const struct ksym_kernel *k,
 				lto_observe(res, f, KSYM_C_ADDR_TO_NAME, i,
 					    s.name, KSYM_LTO_CUT);
 				/* the cut name is the right answer here */
-				strscpy(out, s.name, sizeof(out));
+				strscpy(out, s.name, KSYM_SYMBOL_LEN);
 			}
 		}
 		if (ksym_lookup_addr(kt, addr, &idx, &ooff, &osize, NULL) ||
@@ -311,7 +318,8 @@ int ksym_check_addr_to_name(const struct ksym_kernel *k,
 			ksym_finding(f, KSYM_C_ADDR_TO_NAME, i, s.name, osize,
 				     ksize, "size differs");
 	}
-	return 0;
+	kfree(out);
+	return ret;
 }
 
 /* ---- the order of kallsyms_on_each_symbol() ---- */

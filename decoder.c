@@ -769,11 +769,40 @@ int ksym_prove_mode(struct ksym_decoder *kt, const struct ksym_anchor *anchors,
 	return -EINVAL;
 }
 
+/* The first position in seqs whose sort key is not below @key[0..@klen). */
+static int seqs_lower_bound(struct ksym_decoder *kt, const char *key, u32 klen,
+			    u32 *pos, struct ksym_error *err)
+{
+	enum ksym_seqs_order ord = kt->layout.seqs_order;
+	u32 lo = 0, hi = kt->num_syms;
+	struct ksym_sym sym;
+	u64 s;
+	int ret;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (!read_seq(kt, mid, &s))
+			return ksym_fail(err, KSYM_E_SEQS_RANGE, -EINVAL, mid,
+					 0, kt->num_syms, "entry %u unreadable", mid);
+		ret = ksym_get(kt, (u32)s, kt->scratch[1], &sym, err);
+		if (ret)
+			return ret;
+		if (key_cmp(sym.name, ksym_key_len(sym.name, sym.name_len, ord),
+			    key, klen) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*pos = lo;
+	return 0;
+}
+
 int ksym_lookup_name(struct ksym_decoder *kt, const char *name, u64 *addr,
 		     u32 *index, struct ksym_error *err)
 {
 	enum ksym_seqs_order ord = kt->layout.seqs_order;
-	u32 qlen = strlen(name), qklen, lo = 0, hi = kt->num_syms, i, off = 0;
+	u32 qlen = strlen(name), qklen, lo = 0, i, off = 0;
 	struct ksym_sym sym;
 	u64 s;
 	int ret;
@@ -791,22 +820,9 @@ int ksym_lookup_name(struct ksym_decoder *kt, const char *name, u64 *addr,
 		}
 		goto not_found;
 	}
-	/* lower bound of the key in name order */
-	while (lo < hi) {
-		u32 mid = lo + (hi - lo) / 2;
-
-		if (!read_seq(kt, mid, &s))
-			return ksym_fail(err, KSYM_E_SEQS_RANGE, -EINVAL, mid,
-					 0, kt->num_syms, "entry %u unreadable", mid);
-		ret = ksym_get(kt, (u32)s, kt->scratch[1], &sym, err);
-		if (ret)
-			return ret;
-		if (key_cmp(sym.name, ksym_key_len(sym.name, sym.name_len, ord),
-			    name, qklen) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	ret = seqs_lower_bound(kt, name, qklen, &lo, err);
+	if (ret)
+		return ret;
 	/* equal keys are in index order, so the first exact name is lowest */
 	for (; lo < kt->num_syms; lo++) {
 		if (!read_seq(kt, lo, &s))
@@ -837,29 +853,17 @@ int ksym_lookup_key(struct ksym_decoder *kt, const char *name, u64 *addr,
 		    u32 *index, struct ksym_error *err)
 {
 	enum ksym_seqs_order ord = kt->layout.seqs_order;
-	u32 qlen = strlen(name), lo = 0, hi = kt->num_syms, i;
+	u32 qlen = strlen(name), lo, i;
 	struct ksym_sym sym;
 	u64 s;
 	int ret;
 
 	if (!kt->layout.seqs_size || ord == KSYM_SEQS_EXACT)
 		return ksym_lookup_name(kt, name, addr, index, err);
-	/* lower bound of the whole query among the keys */
-	while (lo < hi) {
-		u32 mid = lo + (hi - lo) / 2;
-
-		if (!read_seq(kt, mid, &s))
-			return ksym_fail(err, KSYM_E_SEQS_RANGE, -EINVAL, mid,
-					 0, kt->num_syms, "entry %u unreadable", mid);
-		ret = ksym_get(kt, (u32)s, kt->scratch[1], &sym, err);
-		if (ret)
-			return ret;
-		if (key_cmp(sym.name, ksym_key_len(sym.name, sym.name_len, ord),
-			    name, qlen) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	/* the whole query against the keys */
+	ret = seqs_lower_bound(kt, name, qlen, &lo, err);
+	if (ret)
+		return ret;
 	/* the first of equal keys is the lowest index */
 	if (lo < kt->num_syms && read_seq(kt, lo, &s)) {
 		ret = ksym_get(kt, (u32)s, kt->scratch[1], &sym, err);

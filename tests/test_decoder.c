@@ -236,6 +236,55 @@ static bool case_lookup_name(struct fixture *fx, struct ksym_decoder *kt)
 	return ok;
 }
 
+/* The LTO rule of 6.2-6.10 kernels, written from the fixture's names. */
+static size_t cut_len(const char *name)
+{
+	const char *p = strstr(name, ".llvm.");
+
+	return p ? (size_t)(p - name) : strlen(name);
+}
+
+/*
+ * ksym_lookup_key() on a table sorted by names cut at .llvm.: a name with
+ * the suffix finds nothing; one without finds the lowest symbol whose cut
+ * name it is (expected.txt's order, not the decoder's).
+ */
+static bool case_lookup_key(struct fixture *fx, struct ksym_decoder *kt)
+{
+	struct ksym_error err;
+	unsigned int k, want;
+	u64 addr;
+	u32 idx;
+	int ret;
+
+	if (fx->l.seqs_order != KSYM_SEQS_STRIP_LLVM)
+		return skip("only tables sorted by names cut at .llvm. (--lto-clang)");
+	if (open_table(fx, kt, &fx->t, fx->expect_mode, &err))
+		return fail_err("ksym_open", &err);
+	for (k = 0; k < fx->nsyms; k++) {
+		const char *n = fx->syms[k].name;
+
+		ret = ksym_lookup_key(kt, n, &addr, &idx, &err);
+		if (cut_len(n) != strlen(n)) {
+			if (ret != -ENOENT)
+				return fail("lookup_key(%s) found #%u, expected nothing", n, idx);
+			continue;
+		}
+		for (want = 0; want < fx->nsyms; want++) {
+			const char *m = fx->syms[want].name;
+
+			if (cut_len(m) == strlen(n) && !strncmp(m, n, strlen(n)))
+				break;
+		}
+		if (ret)
+			return fail("lookup_key(%s): %s", n, err.msg);
+		if (idx != want || addr != fx->syms[want].addr)
+			return fail("lookup_key(%s) = #%u, expected #%u (%s)", n, idx,
+				    want, fx->syms[want].name);
+	}
+	return true;
+}
+
 static bool case_lookup_addr(struct fixture *fx, struct ksym_decoder *kt)
 {
 	unsigned long long a, next;
@@ -721,6 +770,7 @@ static const struct tcase cases[] = {
 	{ "decode_random_markers", case_random_markers },
 	{ "decode_random_offsets", case_random_fast },
 	{ "lookup_name", case_lookup_name },
+	{ "lookup_key", case_lookup_key },
 	{ "lookup_addr", case_lookup_addr },
 	{ "stats", case_stats },
 	{ "big_endian_twin", case_big_endian },

@@ -5,32 +5,12 @@
 # from the rules in kallsyms-format.md (sections 2, 3 and 5), independently of
 # both the generator and ksym_verify's decoder.
 #
-#   awk -v ver=5.10|6.1|6.12|7 -v all=0|1 -v abspcpu=0|1 -f expected.awk in.map |
+#   awk -v ver=5.10|6.1|6.12|7 -v all=0|1 -v abspcpu=0|1 -f strings.awk -f expected.awk in.map |
 #	LC_ALL=C sort | cut -f2 > expected.txt
 #
 # Output, one line per kept symbol: "<sort key>\t<addr> <type> <name>".
 # Addresses are compared as zero-padded 16-digit hex strings, so no awk
 # arithmetic ever touches a 64-bit value.
-
-function pad(a) {
-	a = tolower(a)
-	while (length(a) < 16)
-		a = "0" a
-	return a
-}
-
-function verkey(v,	p) {
-	split(v, p, ".")
-	return p[1] * 1000 + p[2]
-}
-
-function starts(s, p) {
-	return substr(s, 1, length(p)) == p
-}
-
-function ends(s, p) {
-	return length(s) >= length(p) && substr(s, length(s) - length(p) + 1) == p
-}
 
 # scripts/kallsyms.c's own ignore rules (mksysmap's are not applied: the
 # fixtures feed the generator directly).

@@ -3,7 +3,7 @@
 # The table scripts/kallsyms.c should have written, from the System.map of
 # the same build (the generator reads the same mksysmap output):
 #
-#   awk -v all=0|1 -v abspcpu=0|1 -v ver=6.1 -f generator-rules.awk System.map |
+#   awk -v all=0|1 -v abspcpu=0|1 -v ver=6.1 -f strings.awk -f generator-rules.awk System.map |
 #       LC_ALL=C sort | cut -f 2-
 #
 # prints "address type name" in the generator's order.  Its rules, as in
@@ -22,13 +22,6 @@
 # The sort key is printed before a tab, for sort(1): 16-digit addresses
 # sort as strings.
 
-function pad(s) {
-	s = tolower(s)
-	while (length(s) < 16)
-		s = "0" s
-	return s
-}
-
 function linker(s,	l) {
 	l = length(s)
 	if (l < 8 || substr(s, 1, 2) != "__")
@@ -43,19 +36,6 @@ function kept_absolute(s) {
 	return s == "__kernel_syscall_via_break" ||
 	       s == "__kernel_syscall_via_epc" || s == "__kernel_sigtramp" ||
 	       s == "__gp"
-}
-
-function verkey(v,	p) {
-	split(v, p, ".")
-	return p[1] * 1000 + p[2]
-}
-
-function starts(x, p) {
-	return substr(x, 1, length(p)) == p
-}
-
-function ends(x, p) {
-	return length(x) >= length(p) && substr(x, length(x) - length(p) + 1) == p
 }
 
 # scripts/kallsyms.c's own lists, 6.1 to 6.3

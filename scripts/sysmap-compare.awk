@@ -3,7 +3,7 @@
 # Compare a decoded kallsyms table (the module's `symbols` file) with the
 # System.map of the same kernel build.
 #
-#   awk -v text=<runtime _text, hex> [-v shifted=FILE] -f sysmap-compare.awk \
+#   awk -v text=<runtime _text, hex> [-v shifted=FILE] -f strings.awk -f sysmap-compare.awk \
 #       System.map symbols
 #
 # The runtime addresses are shifted back by the KASLR offset (runtime _text
@@ -22,13 +22,6 @@ function hex(s,	v, i) {
 	for (i = 1; i <= length(s); i++)
 		v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
 	return v
-}
-
-function pad(s) {
-	s = tolower(s)
-	while (length(s) < 16)
-		s = "0" s
-	return s
 }
 
 # a - b on 16-digit hex strings, modulo 2^64

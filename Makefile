@@ -50,7 +50,7 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 DECODER := decoder.c decoder.h ksym_compat.h scan.c scan.h
 TEST_SRC := tests/fixture.c tests/fixture.h
 FIXTURE_DEPS := scripts/gen-fixtures.sh scripts/gen-symbols.awk \
-	scripts/expected.awk scripts/strings.awk scripts/lib.sh
+	scripts/expected.awk scripts/common.awk scripts/lib.sh
 
 KSYMDUMP_SRC := ksymdump/ksymdump.c ksymdump/locate.c ksymdump/prove.c \
 	ksymdump/arm64.c ksymdump/kimage.c ksymdump/unpack.c \

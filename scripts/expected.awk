@@ -5,7 +5,7 @@
 # from the rules in kallsyms-format.md (sections 2, 3 and 5), independently of
 # both the generator and ksym_verify's decoder.
 #
-#   awk -v ver=5.10|6.1|6.12|7 -v all=0|1 -v abspcpu=0|1 -f strings.awk -f expected.awk in.map |
+#   awk -v ver=5.10|6.1|6.12|7 -v all=0|1 -v abspcpu=0|1 -f common.awk -f expected.awk in.map |
 #	LC_ALL=C sort | cut -f2 > expected.txt
 #
 # Output, one line per kept symbol: "<sort key>\t<addr> <type> <name>".
@@ -70,17 +70,7 @@ function leading_underscores(s,	n) {
 
 BEGIN {
 	v = verkey(ver)
-	split("kallsyms_addresses kallsyms_offsets kallsyms_relative_base " \
-	      "kallsyms_num_syms kallsyms_names kallsyms_markers " \
-	      "kallsyms_token_table kallsyms_token_index " \
-	      "kallsyms_seqs_of_names _SDA_BASE_ _SDA2_BASE_", t, " ")
-	for (i in t)
-		exact[t[i]] = 1
-	split("__efistub_ __kvm_nvhe_$ __kvm_nvhe_.L __AArch64ADRPThunk_ " \
-	      "__ARMV5PILongThunk_ __ARMV7PILongThunk_ __ThumbV7PILongThunk_ " \
-	      "__LA25Thunk_ __microLA25Thunk_ __kcfi_typeid_", t, " ")
-	for (i in t)
-		prefix[t[i]] = 1
+	old_name_lists(exact, prefix)
 	n = 0
 }
 

@@ -147,7 +147,7 @@ make_fixture() {
 	"${bt}objcopy" -O binary --only-section=.rodata "$e" "$d/rodata.bin"
 
 	awk -v ver="$rules" -v all="$all" -v abspcpu="$pcpu" \
-		-f "$here/strings.awk" -f "$here/expected.awk" "$map" |
+		-f "$here/common.awk" -f "$here/expected.awk" "$map" |
 		LC_ALL=C sort | cut -f2 >"$d/expected.txt"
 	anchor=$(awk '$3 == "_text" { print $3, "0x" $1; exit }' "$d/expected.txt")
 	[ -n "$anchor" ] ||

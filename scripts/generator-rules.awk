@@ -3,7 +3,7 @@
 # The table scripts/kallsyms.c should have written, from the System.map of
 # the same build (the generator reads the same mksysmap output):
 #
-#   awk -v all=0|1 -v abspcpu=0|1 -v ver=6.1 -f strings.awk -f generator-rules.awk System.map |
+#   awk -v all=0|1 -v abspcpu=0|1 -v ver=6.1 -f common.awk -f generator-rules.awk System.map |
 #       LC_ALL=C sort | cut -f 2-
 #
 # prints "address type name" in the generator's order.  Its rules, as in
@@ -52,17 +52,7 @@ function listed(x,	i) {
 
 BEGIN {
 	old_lists = ver != "" && verkey(ver) < verkey("6.4")
-	split("kallsyms_addresses kallsyms_offsets kallsyms_relative_base " \
-	      "kallsyms_num_syms kallsyms_names kallsyms_markers " \
-	      "kallsyms_token_table kallsyms_token_index " \
-	      "kallsyms_seqs_of_names _SDA_BASE_ _SDA2_BASE_", e, " ")
-	for (k in e)
-		exact[e[k]] = 1
-	split("__efistub_ __kvm_nvhe_$ __kvm_nvhe_.L __AArch64ADRPThunk_ " \
-	      "__ARMV5PILongThunk_ __ARMV7PILongThunk_ __ThumbV7PILongThunk_ " \
-	      "__LA25Thunk_ __microLA25Thunk_", e, " ")
-	for (k in e)
-		prefix[e[k]] = 1
+	old_name_lists(exact, prefix)
 }
 
 NF >= 3 {

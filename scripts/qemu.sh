@@ -425,7 +425,7 @@ check_system_map() {
 	fi
 	rtext=$(awk '$3 == "_text" {print $1; exit}' "$d/kallsyms")
 	if awk -v text="$rtext" -v shifted="$d/symbols-link" \
-		-f "$here/strings.awk" -f "$here/sysmap-compare.awk" \
+		-f "$here/common.awk" -f "$here/sysmap-compare.awk" \
 		"$tree/System.map" "$d/symbols" >"$d/sysmap.log"; then
 		sed 's/^/    /' "$d/sysmap.log"
 		ktap_pass symbols_match_system_map
@@ -445,7 +445,7 @@ check_generator_rules() {
 
 	awk -v all="$(conf_y KALLSYMS_ALL)" -v abspcpu="$(conf_y KALLSYMS_ABSOLUTE_PERCPU)" \
 		-v ver="$(cut -d. -f1,2 "$tree/include/config/kernel.release")" \
-		-f "$here/strings.awk" -f "$here/generator-rules.awk" "$tree/System.map" |
+		-f "$here/common.awk" -f "$here/generator-rules.awk" "$tree/System.map" |
 		LC_ALL=C sort | cut -f 2- >"$d/symbols-expected"
 	if [ -s "$d/symbols-expected" ] && cmp -s "$d/symbols-expected" "$d/symbols-link"; then
 		ktap_pass symbols_follow_generator_rules

@@ -3,7 +3,7 @@
 # Compare a decoded kallsyms table (the module's `symbols` file) with the
 # System.map of the same kernel build.
 #
-#   awk -v text=<runtime _text, hex> [-v shifted=FILE] -f strings.awk -f sysmap-compare.awk \
+#   awk -v text=<runtime _text, hex> [-v shifted=FILE] -f common.awk -f sysmap-compare.awk \
 #       System.map symbols
 #
 # The runtime addresses are shifted back by the KASLR offset (runtime _text

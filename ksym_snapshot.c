@@ -321,6 +321,9 @@ static int try_guess(struct ksym_snapshot *s, const struct ksym_located *loc,
 {
 	int ret;
 
+	/* where ksym_validate() puts the record offsets, for every guess */
+	s->kt->rec_off = s->rec_off;
+	s->kt->rec_off_cap = loc->num_syms;
 	ret = ksym_open(s->kt, &s->arrays, &s->layout, &s->err);
 	if (ret)
 		return ret;
@@ -360,8 +363,6 @@ static int seqs_by_own_name(struct ksym_snapshot *s,
 		if (point_seqs(s, a, sizes[z], loc->num_syms, f))
 			break;
 		s->layout.seqs_order = KSYM_SEQS_EXACT;
-		s->kt->rec_off = s->rec_off;
-		s->kt->rec_off_cap = loc->num_syms;
 		ret = try_guess(s, loc, corrupt, corrupted);
 		if (!ret)
 			return 0;
@@ -406,8 +407,6 @@ int ksym_snapshot_take(struct ksym_snapshot *s, const struct ksym_located *loc,
 			goto out;
 		for (o = 0; o < no; o++) {
 			s->layout.seqs_order = orders[o];
-			s->kt->rec_off = s->rec_off;
-			s->kt->rec_off_cap = n;
 			ret = try_guess(s, loc, corrupt, &corrupted);
 			if (!ret) {
 				snprintf(s->seqs_how, sizeof(s->seqs_how),
@@ -430,8 +429,6 @@ int ksym_snapshot_take(struct ksym_snapshot *s, const struct ksym_located *loc,
 	 */
 	point_seqs(s, 0, 0, n, f);
 	s->layout.seqs_order = KSYM_SEQS_EXACT;
-	s->kt->rec_off = s->rec_off;
-	s->kt->rec_off_cap = n;
 	ret = try_guess(s, loc, corrupt, &corrupted);
 	if (ret) {
 		/* even a linear search misses an import's name */

@@ -238,8 +238,8 @@ static unsigned long decoded_addr(struct ksym_decoder *kt, const char *name)
 }
 
 int ksym_check_addr_to_name(const struct ksym_kernel *k,
-			    struct ksym_decoder *kt, struct ksym_findings *f,
-			    struct ksym_check_result *res)
+			    struct ksym_decoder *kt, u32 stride,
+			    struct ksym_findings *f, struct ksym_check_result *res)
 {
 	struct ksym_ranges r = {
 		.stext = decoded_addr(kt, "_stext"),
@@ -255,6 +255,7 @@ int ksym_check_addr_to_name(const struct ksym_kernel *k,
 	u32 i, off = 0, idx;
 	int ret = 0;
 
+	res->addr_checked = 0;
 	/* not on the stack: KASAN's redzones take a kernel frame past 1 KiB */
 	out = kmalloc(KSYM_SYMBOL_LEN, GFP_KERNEL);
 	if (!out)
@@ -271,6 +272,9 @@ int ksym_check_addr_to_name(const struct ksym_kernel *k,
 		if (i && addr == prev)
 			continue;
 		prev = addr;
+		if (i % stride && i != kt->num_syms - 1)
+			continue;
+		res->addr_checked++;
 		sprint_symbol(out, (unsigned long)addr);
 		if (!strncmp(out, "0x", 2)) {
 			if (kt->layout.mode == KSYM_ADDR_ABS_PERCPU && s.type == 'A')

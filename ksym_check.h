@@ -78,6 +78,7 @@ struct ksym_check_result {
 	enum ksym_lto_rule lto;	/* as proven by the table or the readers */
 	u32 checked;		/* symbols through the name-to-address check */
 	u32 stride;		/* of which every stride-th (1: all) */
+	u32 addr_checked;	/* addresses through sprint_symbol() */
 	u32 on_each_count;	/* symbols kallsyms_on_each_symbol() visited */
 	u64 ns_kernel_walk;	/* the kernel's own full traversal, for scale */
 };
@@ -98,8 +99,8 @@ int ksym_check_name_to_addr(const struct ksym_kernel *k,
 			    struct ksym_decoder *kt, u32 stride,
 			    struct ksym_findings *f, struct ksym_check_result *r);
 int ksym_check_addr_to_name(const struct ksym_kernel *k,
-			    struct ksym_decoder *kt, struct ksym_findings *f,
-			    struct ksym_check_result *r);
+			    struct ksym_decoder *kt, u32 stride,
+			    struct ksym_findings *f, struct ksym_check_result *r);
 
 /* The LTO rule the table itself proves (a seqs order sorted by cut names). */
 void ksym_check_lto_init(const struct ksym_decoder *kt,

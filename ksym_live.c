@@ -26,6 +26,7 @@ static int timed(struct ksym_live *lv, ksym_stage_fn stage, u64 *ns)
 
 static int stage_kernel(struct ksym_live *lv)
 {
+	lv->sample = max(lv->sample, 1U);	/* 0: every symbol, like 1 */
 	lv->found.max = lv->max_mismatches;
 	lv->found.mm = kcalloc(lv->max_mismatches, sizeof(*lv->found.mm),
 			       GFP_KERNEL);
@@ -91,21 +92,21 @@ static int stage_prove(struct ksym_live *lv)
 
 static int stage_name_to_addr(struct ksym_live *lv)
 {
-	u32 n = lv->snap.kt->num_syms, stride = 1;
+	u32 n = lv->snap.kt->num_syms, stride = lv->sample;
 
 	ksym_check_lto_init(lv->snap.kt, &lv->check);
 	if (ksym_live_not_run(lv, KSYM_C_NAME_TO_ADDR))
 		return 0;	/* the report says why */
 	if (lv->snap.own_seqs && !lv->snap.seqs_failed)
-		stride = max_t(u32, 1, n / KSYM_LINEAR_LOOKUPS);
+		stride = max_t(u32, stride, n / KSYM_LINEAR_LOOKUPS);
 	return ksym_check_name_to_addr(&lv->kernel, lv->snap.kt, stride,
 				       &lv->found, &lv->check);
 }
 
 static int stage_addr_to_name(struct ksym_live *lv)
 {
-	return ksym_check_addr_to_name(&lv->kernel, lv->snap.kt, &lv->found,
-				       &lv->check);
+	return ksym_check_addr_to_name(&lv->kernel, lv->snap.kt, lv->sample,
+				       &lv->found, &lv->check);
 }
 
 static int stage_order(struct ksym_live *lv)

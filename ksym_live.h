@@ -34,6 +34,7 @@ struct ksym_timing {
  * @corrupt: test only: corrupt the copy ("structure" or "name")
  * @paths: BIT(enum ksym_path) of the paths to use
  * @max_mismatches: findings listed in full
+ * @sample: the kernel's lookups are asked about every @sample-th symbol
  * @kernel: the kernel's own functions
  * @loc: where the arrays are
  * @snap: the copy and its decoder
@@ -47,6 +48,7 @@ struct ksym_live {
 	const char *corrupt;
 	unsigned int paths;
 	unsigned int max_mismatches;
+	unsigned int sample;
 
 	struct ksym_kernel kernel;
 	struct ksym_located loc;

@@ -25,10 +25,11 @@
 #   --nokaslr       boot with nokaslr; the guest's /proc/kallsyms is kept as
 #                   captured/proc-kallsyms-nokaslr (link addresses: the
 #                   ground truth that ksymdump's tests compare vmlinuz with)
-#   --stress=CYCLES,SECONDS,RUNS
+#   --stress=CYCLES,SECONDS,RUNS[,SAMPLE]
 #                   instead of the usual run: CYCLES load/run/unload
 #                   cycles, SECONDS of 16 readers and 4 writers, RUNS runs
-#                   under failslab/fail_page_alloc, a kmemleak scan
+#                   under failslab/fail_page_alloc, a kmemleak scan; the
+#                   cycles and the injected runs load with sample=SAMPLE
 #                   (scripts/guest-stress; for a debug kernel, TREE=),
 #                   booted with panic_on_warn=1 softlockup_panic=1
 #   --kunit-module  also build ksym_verify_kunit.ko, load it in the guest
@@ -481,11 +482,16 @@ stress_fig() {
 
 # check_stress DIR: the stress run's figures, and a clean dmesg
 check_stress() {
-	local d=$1 c s n runs splats leaks inj
+	local d=$1 c s n runs sample splats leaks inj
 	local -a want
 
-	IFS=, read -r c s runs <<<"$stress"
-	for n in cycles_pass cycles_fail reader_rounds writer_runs writer_errors \
+	IFS=, read -r c s runs sample <<<"$stress"
+	sample=${sample:-1}
+	if [ "$(stress_fig sample "$d")" != "$sample" ]; then
+		ktap_fail stress_started "sample $(stress_fig sample "$d"), not $sample: see $d/serial.log"
+		return
+	fi
+	for n in cycles_pass cycles_fail cycles_seconds reader_rounds writer_runs writer_errors \
 		 unload_after_race inject_runs_pass inject_runs_error \
 		 inject_runs_other inject_loads_pass inject_loads_error unloaded \
 		 kmemleak_leaks injected; do
@@ -535,7 +541,7 @@ check_stress() {
 		grep "${want[@]}" "$d/dmesg" | head -n 5 | sed 's/^/    # /'
 		ktap_fail no_splats_in_dmesg "$splats splat lines"
 	fi
-	echo "    # figures: $c cycles, $(stress_fig writer_runs "$d") racing runs, $runs injected runs, $inj injected failures, ${leaks:-?} leaks, $splats splats"
+	echo "    # figures: $c cycles (sample=$sample, $(stress_fig cycles_seconds "$d") s), $(stress_fig writer_runs "$d") racing runs, $runs injected runs, $inj injected failures, ${leaks:-?} leaks, $splats splats"
 }
 
 # run_entry ARCH KVER DIR: one kernel, as a KTAP subtest's results

@@ -29,8 +29,9 @@
 #   --all (make test-all) adds the newest 7.x of any suite (7new) and
 #      6.12's cloud and rt flavours to the QEMU matrix, ksymdump on 7new,
 #      every fault-injection case on 6.12 and 7new, check-tree on Clang
-#      ThinLTO kernels from 6.1 and 6.12, the debug kernel (test-debug.sh
-#      with 20 cycles, 60 s, 40 runs), and make bench;
+#      ThinLTO kernels from 6.1 and 6.12, debug kernels from 6.12 and the
+#      newest 7.x (test-debug.sh with 20 cycles, 60 s, 40 runs), and make
+#      bench;
 #      make test-all also fuzzes for FUZZ_SECONDS=300 per target instead
 #      of make test's 60
 #
@@ -240,10 +241,11 @@ if [ $all = 1 ]; then
 	done
 	# a KASAN kernel under TCG takes 18 s a full run and 6 s a sampled
 	# one (34,823 symbols): make test-all runs 20 cycles, 60 s of racing
-	# and 40 injected runs (about 10 minutes); make test-debug's 1000
-	# cycles and 300 runs take about two hours here
-	ktap_stage "all: the module on a debug kernel (scripts/test-debug.sh, 20 cycles)"
-	"$here/test-debug.sh" CYCLES=20 SECONDS=60 RUNS=40 -o "$B/test-debug" \
+	# and 40 injected runs on 6.12 and on the newest 7.x (about 10 minutes
+	# each); make test-debug's 1000 cycles and 300 runs take hours here
+	ktap_stage "all: the module on debug kernels, 6.12 and 7new (scripts/test-debug.sh, 20 cycles)"
+	"$here/test-debug.sh" LINE=6.12 LINE=7new CYCLES=20 SECONDS=60 RUNS=40 \
+		-o "$B/test-debug" \
 		>"$B/test-debug.log" 2>&1
 	grep -E '^ *(not )?ok|figures' "$B/test-debug.log" | sed 's/^ */# /'
 	ktap_add "$B/test-debug.log"

@@ -169,7 +169,8 @@ void ksym_views_at(struct ksym_arrays *t, const u64 va[KSYM_NR_ARRAYS],
 static bool view_get(const struct ksym_view *v, u64 idx, unsigned int size,
 		     bool big_endian, u64 *out)
 {
-	if (!v->data || idx >= v->size / size)
+	/* no division: idx < size of the view keeps the product small */
+	if (!v->data || idx >= v->size || idx * size + size > v->size)
 		return false;
 	*out = ksym_get_uint(v->data + idx * size, size, big_endian);
 	return true;
@@ -421,14 +422,17 @@ int ksym_decode_at(struct ksym_decoder *kt, u32 index, u32 *off, char *buf,
 		return ret;
 	rec = kt->arrays.names.data + *off + hdr;
 	for (i = 0; i < len; i++) {
-		u32 tl = kt->tok_len[rec[i]];
+		u32 tl = kt->tok_len[rec[i]], k;
+		const u8 *tok = tt + kt->tok_off[rec[i]];
 
 		if (out + tl > kt->layout.name_len)
 			return ksym_fail(err, KSYM_E_NAME_TOO_LONG, -EINVAL,
 					 index, out + tl, kt->layout.name_len,
 					 "record %u at %u expands past %u characters (type letter included)",
 					 index, *off, kt->layout.name_len);
-		memcpy(buf + out, tt + kt->tok_off[rec[i]], tl);
+		/* tokens are a few bytes: a loop, not a call per token */
+		for (k = 0; k < tl; k++)
+			buf[out + k] = tok[k];
 		out += tl;
 	}
 	buf[out] = '\0';
@@ -846,6 +850,38 @@ found:
 		*index = i;
 	if (addr)
 		return ksym_address(kt, i, addr, err);
+	return 0;
+}
+
+int ksym_first_of_keys(struct ksym_decoder *kt, u32 *first,
+		       struct ksym_error *err)
+{
+	enum ksym_seqs_order ord = kt->layout.seqs_order;
+	struct ksym_sym cur, prev = { 0 };
+	u32 j, klen, pklen = 0, run = 0;
+	u64 s;
+	int ret;
+
+	if (!kt->validated || !kt->layout.seqs_size)
+		return ksym_fail(err, KSYM_E_SEQS_SIZE, -EINVAL, 0,
+				 kt->layout.seqs_size, 0,
+				 "first of keys: needs a validated table with seqs");
+	for (j = 0; j < kt->num_syms; j++) {
+		if (!read_seq(kt, j, &s) || s >= kt->num_syms)
+			return ksym_fail(err, KSYM_E_SEQS_RANGE, -EINVAL, j, s,
+					 kt->num_syms,
+					 "entry %u = %llu, table has %u symbols",
+					 j, (unsigned long long)s, kt->num_syms);
+		ret = ksym_get(kt, (u32)s, kt->scratch[j & 1], &cur, err);
+		if (ret)
+			return ret;
+		klen = ksym_key_len(cur.name, cur.name_len, ord);
+		if (!j || key_cmp(prev.name, pklen, cur.name, klen))
+			run = (u32)s;
+		first[s] = run;
+		prev = cur;
+		pklen = klen;
+	}
 	return 0;
 }
 

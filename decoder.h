@@ -131,6 +131,11 @@ static inline u64 ksym_get_uint(const u8 *p, unsigned int size,
 	u64 v = 0;
 	unsigned int i;
 
+	/* offsets and markers: one load where the compiler can make it one */
+	if (size == 4)
+		return big_endian ?
+		       (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3] :
+		       (u32)p[3] << 24 | (u32)p[2] << 16 | (u32)p[1] << 8 | p[0];
 	for (i = 0; i < size; i++)
 		v = (v << 8) | p[big_endian ? i : size - 1 - i];
 	return v;
@@ -463,6 +468,26 @@ int ksym_lookup_name(struct ksym_decoder *kt, const char *name, u64 *addr,
  */
 int ksym_lookup_key(struct ksym_decoder *kt, const char *name, u64 *addr,
 		    u32 *index, struct ksym_error *err);
+
+/**
+ * ksym_first_of_keys() - for every symbol, the lowest index with its sort key
+ * @kt: a validated decoder with seqs (the table's, or one the caller built
+ *	in (name, index) order)
+ * @first: @kt->num_syms entries, filled: @first[i] is the lowest index
+ *	whose sort key equals symbol i's (its whole name, unless the table
+ *	is sorted by names cut at an LTO suffix)
+ * @err: the failure, or NULL
+ *
+ * One pass in seqs order: equal keys sit together in index order, so the
+ * first of each run is the answer.  This is what ksym_lookup_name() (or,
+ * on a table sorted by cut names, ksym_lookup_key()) gives for every
+ * symbol's own name, for the price of one lookup instead of n.  Uses both
+ * of @kt->scratch.
+ *
+ * Return: 0, or a negative errno with @err filled.
+ */
+int ksym_first_of_keys(struct ksym_decoder *kt, u32 *first,
+		       struct ksym_error *err);
 
 /**
  * ksym_key_len() - the length of the part of @name the seqs sort on

@@ -7,13 +7,17 @@
  */
 #define pr_fmt(fmt) "ksym_verify: " fmt
 
+#include <linux/atomic.h>
+#include <linux/completion.h>
 #include <linux/kernel.h>
 #include <linux/kallsyms.h>
 #include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include "ksym_check.h"
 #include "ksym_locate.h"
@@ -156,35 +160,209 @@ void ksym_check_lto_init(const struct ksym_decoder *kt,
 
 /* ---- name to address ---- */
 
-int ksym_check_name_to_addr(const struct ksym_kernel *k,
-			    struct ksym_decoder *kt, u32 stride,
-			    struct ksym_findings *f, struct ksym_check_result *r)
+/*
+ * Our answer for symbol @i's own name: from @first (one pass over the
+ * proven name order) where it holds the rule in force, else a lookup.
+ */
+static int our_lowest(struct ksym_decoder *kt, const u32 *first,
+		      const struct ksym_check_result *r,
+		      const struct ksym_sym *s, u32 i, u64 *ours)
 {
+	bool by_key = kt->layout.seqs_order != KSYM_SEQS_EXACT;
+
+	if (first && (!by_key || r->lto == KSYM_LTO_CUT)) {
+		/* no key holds a suffix: a cutting reader finds nothing */
+		if (by_key && lto_suffixed(kt, s))
+			return -ENOENT;
+		return ksym_address(kt, first[i], ours, NULL);
+	}
+	/* our own lookups clobber scratch[1] only */
+	if (r->lto == KSYM_LTO_CUT)
+		return ksym_lookup_key(kt, s->name, ours, NULL, NULL);
+	return ksym_lookup_name(kt, s->name, ours, NULL, NULL);
+}
+
+/* ---- the per-symbol checks, over several CPUs ---- */
+
+struct ksym_ranges;
+
+/*
+ * One worker's share of a per-symbol check: the indices [lo, hi), its own
+ * decoder (a copy: its own scratch buffers) and findings.  The run's own
+ * task takes the first share; it alone can see a fatal signal, and tells
+ * the others through @stop.
+ */
+struct ksym_range {
+	const struct ksym_kernel *k;
+	struct ksym_decoder *kt;
+	const u32 *first;		/* name_to_addr */
+	const struct ksym_ranges *ranges;	/* addr_to_name */
+	u32 stride;
+	u32 lo, hi;
+	struct ksym_findings *f;
+	struct ksym_check_result *r;
+	struct task_struct *owner;
+	atomic_t *stop;
+};
+
+typedef int (*ksym_range_fn)(struct ksym_range *rg);
+
+static bool range_stop(struct ksym_range *rg, u32 i)
+{
+	if (i & KSYM_RESCHED_MASK)
+		return false;
+	cond_resched();
+	if (current == rg->owner && fatal_signal_pending(current))
+		atomic_set(rg->stop, 1);
+	return atomic_read(rg->stop);
+}
+
+struct ksym_worker {
+	struct work_struct work;
+	struct ksym_range rg;
+	struct ksym_decoder kt;
+	struct ksym_findings f;
+	struct ksym_check_result r;
+	ksym_range_fn fn;
+	int ret;
+	atomic_t *left;
+	struct completion *done;
+};
+
+static void worker_fn(struct work_struct *work)
+{
+	struct ksym_worker *w = container_of(work, struct ksym_worker, work);
+
+	w->ret = w->fn(&w->rg);
+	if (atomic_dec_and_test(w->left))
+		complete(w->done);
+}
+
+/* A worker's findings and counts after the ones before it, in index order. */
+static void merge(struct ksym_findings *f, struct ksym_check_result *r,
+		  const struct ksym_worker *w)
+{
+	unsigned int c, i;
+
+	for (c = 0; c < KSYM_NR_CLASSES; c++)
+		f->counts[c] += w->f.counts[c];
+	for (i = 0; i < w->f.nr_mm && f->nr_mm < f->max; i++)
+		f->mm[f->nr_mm++] = w->f.mm[i];
+	r->checked += w->r.checked;
+	r->addr_checked += w->r.addr_checked;
+}
+
+static void free_workers(struct ksym_worker *ws, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		kfree(ws[i].f.mm);
+	kfree(ws);
+}
+
+/*
+ * Run @fn over [0, num_syms) in @nr contiguous shares, the first in this
+ * task, the others on an unbound workqueue, and merge in index order: the
+ * findings, counts and report are those of one serial pass.  Falls back
+ * to one share without record offsets to start from or without memory.
+ */
+static int run_shared(struct ksym_range *base, ksym_range_fn fn,
+		      unsigned int nr)
+{
+	u32 n = base->kt->num_syms, room = base->f->max - base->f->nr_mm;
+	struct ksym_worker *ws = NULL;
+	struct workqueue_struct *wq = NULL;
+	DECLARE_COMPLETION_ONSTACK(done);
+	atomic_t left;
+	unsigned int i;
+	int ret;
+
+	nr = clamp_t(unsigned int, nr, 1, KSYM_MAX_WORKERS);
+	if (n < 1024 * nr || !base->kt->rec_off_valid)
+		nr = 1;
+	if (nr > 1) {
+		ws = kcalloc(nr, sizeof(*ws), GFP_KERNEL);
+		wq = ws ? alloc_workqueue("ksym_verify", WQ_UNBOUND, nr - 1) : NULL;
+	}
+	for (i = 1; wq && i < nr; i++) {
+		ws[i].f.max = room;
+		ws[i].f.mm = kcalloc(room, sizeof(*ws[i].f.mm), GFP_KERNEL);
+		if (room && !ws[i].f.mm)
+			break;
+	}
+	if (!wq || i < nr) {
+		if (wq)
+			destroy_workqueue(wq);
+		if (ws)
+			free_workers(ws, nr);
+		nr = 1;
+	}
+	base->r->cpus = max(base->r->cpus, nr);
+	base->lo = 0;
+	base->hi = n;
+	if (nr == 1)
+		return fn(base);
+
+	atomic_set(&left, nr - 1);
+	for (i = 1; i < nr; i++) {
+		struct ksym_worker *w = &ws[i];
+
+		w->kt = *base->kt;
+		w->r = (struct ksym_check_result){ .lto = base->r->lto };
+		w->rg = *base;
+		w->rg.kt = &w->kt;
+		w->rg.f = &w->f;
+		w->rg.r = &w->r;
+		w->rg.lo = (u32)div_u64((u64)n * i, nr);
+		w->rg.hi = (u32)div_u64((u64)n * (i + 1), nr);
+		w->fn = fn;
+		w->left = &left;
+		w->done = &done;
+		INIT_WORK(&w->work, worker_fn);
+		queue_work(wq, &w->work);
+	}
+	base->hi = ws[1].rg.lo;
+	ret = fn(base);
+	if (wait_for_completion_killable(&done)) {
+		atomic_set(base->stop, 1);
+		wait_for_completion(&done);
+	}
+	for (i = 1; i < nr; i++) {
+		merge(base->f, base->r, &ws[i]);
+		ret = ret ?: ws[i].ret;
+	}
+	destroy_workqueue(wq);
+	free_workers(ws, nr);
+	return atomic_read(base->stop) ? -EINTR : ret;
+}
+
+/* ---- name to address ---- */
+
+static int name_to_addr_range(struct ksym_range *rg)
+{
+	struct ksym_decoder *kt = rg->kt;
+	struct ksym_check_result *r = rg->r;
+	struct ksym_findings *f = rg->f;
 	char *buf = kt->scratch[0];
 	struct ksym_sym s;
 	u64 ours;
-	u32 i, off = 0;
+	u32 i, off = rg->lo ? kt->rec_off[rg->lo] : 0;
 	unsigned long theirs;
 	int ret;
 
-	r->checked = 0;
-	r->stride = stride;
-	for (i = 0; i < kt->num_syms; i++) {
+	for (i = rg->lo; i < rg->hi; i++) {
 		if (ksym_decode_at(kt, i, &off, buf, &s, NULL))
 			break;
 		if (s.name[0] == '.')
 			f->counts[KSYM_Q_DOT]++;
 		if (s.comp_len > 0x7f)
 			f->counts[KSYM_Q_BIG_TYPE]++;
-		if (i % stride && i != kt->num_syms - 1)
+		if (i % rg->stride && i != kt->num_syms - 1)
 			continue;
 		r->checked++;
-		theirs = k->lookup_name(s.name);
-		/* our own lookup clobbers scratch[1] only */
-		if (r->lto == KSYM_LTO_CUT)
-			ret = ksym_lookup_key(kt, s.name, &ours, NULL, NULL);
-		else
-			ret = ksym_lookup_name(kt, s.name, &ours, NULL, NULL);
+		theirs = rg->k->lookup_name(s.name);
+		ret = our_lowest(kt, rg->first, r, &s, i, &ours);
 		if (ret)	/* none: only a cut LTO lookup may say so too */
 			ours = r->lto == KSYM_LTO_CUT ? 0 : ~0ULL;
 		if (lto_suffixed(kt, &s) && (theirs == ours || !theirs))
@@ -194,10 +372,76 @@ int ksym_check_name_to_addr(const struct ksym_kernel *k,
 			ksym_finding(f, KSYM_C_NAME_TO_ADDR, i, s.name, ours,
 				     theirs,
 				     "kallsyms_lookup_name() differs from the lowest decoded address");
-		if (ksym_check_stop(i))
+		if (range_stop(rg, i))
 			return -EINTR;
 	}
 	return 0;
+}
+
+/*
+ * Under LTO_CLANG the first answer about a suffixed name decides the rule
+ * the others must follow: until it is known, one share.
+ */
+static unsigned int shares(const struct ksym_check_result *r,
+			   unsigned int workers)
+{
+	return IS_ENABLED(CONFIG_LTO_CLANG) && r->lto == KSYM_LTO_UNSEEN ?
+	       1 : workers;
+}
+
+int ksym_check_name_to_addr(const struct ksym_kernel *k,
+			    struct ksym_decoder *kt, const u32 *first,
+			    u32 stride, unsigned int workers,
+			    struct ksym_findings *f, struct ksym_check_result *r)
+{
+	atomic_t stop = ATOMIC_INIT(0);
+	struct ksym_range rg = {
+		.k = k, .kt = kt, .first = first, .stride = stride, .f = f,
+		.r = r, .owner = current, .stop = &stop,
+	};
+
+	r->checked = 0;
+	r->stride = stride;
+	r->one_pass = !!first;
+	return run_shared(&rg, name_to_addr_range, shares(r, workers));
+}
+
+/*
+ * The kernel's own kallsyms_lookup_name() for every name, nothing checked:
+ * the floor of a name-to-address check, as ns_kernel_walk is of a walk.
+ */
+int ksym_kernel_lookup_all(const struct ksym_kernel *k,
+			   struct ksym_decoder *kt, struct ksym_check_result *r)
+{
+	char *buf = kt->scratch[0];
+	struct ksym_sym s;
+	u32 i, off = 0;
+	u64 t0 = ktime_get_ns();
+
+	for (i = 0; i < kt->num_syms; i++) {
+		if (ksym_decode_at(kt, i, &off, buf, &s, NULL))
+			break;
+		k->lookup_name(s.name);
+		if (ksym_check_stop(i))
+			return -EINTR;
+	}
+	r->ns_kernel_lookup_all = ktime_get_ns() - t0;
+	return 0;
+}
+
+/* One sequential pass over names and addresses: ours, for scale. */
+void ksym_decode_pass(struct ksym_decoder *kt, struct ksym_check_result *r)
+{
+	char *buf = kt->scratch[0];
+	struct ksym_sym s;
+	u32 i, off = 0;
+	u64 t0 = ktime_get_ns(), a;
+
+	for (i = 0; i < kt->num_syms; i++)
+		if (ksym_decode_at(kt, i, &off, buf, &s, NULL) ||
+		    ksym_address(kt, i, &a, NULL))
+			break;
+	r->ns_decode_pass = ktime_get_ns() - t0;
 }
 
 /* ---- address to name ---- */
@@ -237,34 +481,31 @@ static unsigned long decoded_addr(struct ksym_decoder *kt, const char *name)
 	return ksym_lookup_name(kt, name, &a, NULL, NULL) ? 0 : (unsigned long)a;
 }
 
-int ksym_check_addr_to_name(const struct ksym_kernel *k,
-			    struct ksym_decoder *kt, u32 stride,
-			    struct ksym_findings *f, struct ksym_check_result *res)
+static int addr_to_name_range(struct ksym_range *rg)
 {
-	struct ksym_ranges r = {
-		.stext = decoded_addr(kt, "_stext"),
-		.etext = decoded_addr(kt, "_etext"),
-		.sinit = decoded_addr(kt, "_sinittext"),
-		.einit = decoded_addr(kt, "_einittext"),
-		.end = decoded_addr(kt, "_end"),
-	};
+	const struct ksym_ranges *r = rg->ranges;
+	struct ksym_check_result *res = rg->r;
+	struct ksym_decoder *kt = rg->kt;
+	struct ksym_findings *f = rg->f;
 	char *buf = kt->scratch[0], *plus, *out;
 	unsigned long koff, ksize;
 	u64 addr, prev = 0, ooff, osize;
 	struct ksym_sym s;
-	u32 i, off = 0, idx;
+	u32 i, off = rg->lo ? kt->rec_off[rg->lo] : 0, idx;
 	int ret = 0;
 
-	res->addr_checked = 0;
+	/* the address before the share: an alias of it is not looked up */
+	if (rg->lo && ksym_address(kt, rg->lo - 1, &prev, NULL))
+		return 0;
 	/* not on the stack: KASAN's redzones take a kernel frame past 1 KiB */
 	out = kmalloc(KSYM_SYMBOL_LEN, GFP_KERNEL);
 	if (!out)
 		return -ENOMEM;
-	for (i = 0; i < kt->num_syms; i++) {
+	for (i = rg->lo; i < rg->hi; i++) {
 		if (ksym_decode_at(kt, i, &off, buf, &s, NULL) ||
 		    ksym_address(kt, i, &addr, NULL))
 			break;
-		if (ksym_check_stop(i)) {
+		if (range_stop(rg, i)) {
 			ret = -EINTR;
 			break;
 		}
@@ -272,14 +513,14 @@ int ksym_check_addr_to_name(const struct ksym_kernel *k,
 		if (i && addr == prev)
 			continue;
 		prev = addr;
-		if (i % stride && i != kt->num_syms - 1)
+		if (i % rg->stride && i != kt->num_syms - 1)
 			continue;
 		res->addr_checked++;
 		sprint_symbol(out, (unsigned long)addr);
 		if (!strncmp(out, "0x", 2)) {
 			if (kt->layout.mode == KSYM_ADDR_ABS_PERCPU && s.type == 'A')
 				f->counts[KSYM_Q_PERCPU]++;
-			else if (!is_ksym(&r, addr))
+			else if (!is_ksym(r, addr))
 				f->counts[KSYM_Q_OUTSIDE]++;
 			else
 				ksym_finding(f, KSYM_C_ADDR_TO_NAME, i, s.name,
@@ -313,7 +554,7 @@ int ksym_check_addr_to_name(const struct ksym_kernel *k,
 		    idx != i)
 			osize = ~0ULL;
 		else if (!osize)	/* the last address: get_symbol_pos()'s rule */
-			osize = (unsigned long)(kernel_end(&r, addr) - addr);
+			osize = (unsigned long)(kernel_end(r, addr) - addr);
 		if (strcmp(out, s.name) || koff)
 			ksym_finding(f, KSYM_C_ADDR_TO_NAME, i, s.name, 0, koff,
 				     "sprint_symbol() names \"%.48s\"+%lx", out,
@@ -324,6 +565,28 @@ int ksym_check_addr_to_name(const struct ksym_kernel *k,
 	}
 	kfree(out);
 	return ret;
+}
+
+int ksym_check_addr_to_name(const struct ksym_kernel *k,
+			    struct ksym_decoder *kt, u32 stride,
+			    unsigned int workers, struct ksym_findings *f,
+			    struct ksym_check_result *res)
+{
+	const struct ksym_ranges r = {
+		.stext = decoded_addr(kt, "_stext"),
+		.etext = decoded_addr(kt, "_etext"),
+		.sinit = decoded_addr(kt, "_sinittext"),
+		.einit = decoded_addr(kt, "_einittext"),
+		.end = decoded_addr(kt, "_end"),
+	};
+	atomic_t stop = ATOMIC_INIT(0);
+	struct ksym_range rg = {
+		.k = k, .kt = kt, .ranges = &r, .stride = stride, .f = f,
+		.r = res, .owner = current, .stop = &stop,
+	};
+
+	res->addr_checked = 0;
+	return run_shared(&rg, addr_to_name_range, shares(res, workers));
 }
 
 /* ---- the order of kallsyms_on_each_symbol() ---- */

@@ -79,8 +79,12 @@ struct ksym_check_result {
 	u32 checked;		/* symbols through the name-to-address check */
 	u32 stride;		/* of which every stride-th (1: all) */
 	u32 addr_checked;	/* addresses through sprint_symbol() */
+	bool one_pass;		/* our answers came from ksym_first_of_keys() */
+	unsigned int cpus;	/* the most shares a per-symbol check ran in */
 	u32 on_each_count;	/* symbols kallsyms_on_each_symbol() visited */
 	u64 ns_kernel_walk;	/* the kernel's own full traversal, for scale */
+	u64 ns_kernel_lookup_all; /* its lookup of every name (bench=1) */
+	u64 ns_decode_pass;	/* our sequential pass over the table */
 };
 
 const char *ksym_class_name(enum ksym_class cls);
@@ -94,13 +98,28 @@ u64 ksym_findings_failures(const struct ksym_findings *f);
 /* Every 1024th @i: cond_resched(), and true when a fatal signal is pending. */
 bool ksym_check_stop(u32 i);
 
-/* Each returns 0, or -EINTR when a fatal signal stopped it. */
+/* the most CPUs a per-symbol check is shared over */
+#define KSYM_MAX_WORKERS	64
+
+/*
+ * Each returns 0, or -EINTR when a fatal signal stopped it.  The
+ * per-symbol checks ask about every @stride-th symbol and the last, shared
+ * over @workers CPUs (merged in index order: the same findings as one
+ * pass).  @first: ksym_first_of_keys() of @kt, or NULL (then a lookup per
+ * name).
+ */
 int ksym_check_name_to_addr(const struct ksym_kernel *k,
-			    struct ksym_decoder *kt, u32 stride,
+			    struct ksym_decoder *kt, const u32 *first,
+			    u32 stride, unsigned int workers,
 			    struct ksym_findings *f, struct ksym_check_result *r);
+/* For scale: the kernel's lookup of every name, and our decode pass. */
+int ksym_kernel_lookup_all(const struct ksym_kernel *k,
+			   struct ksym_decoder *kt, struct ksym_check_result *r);
+void ksym_decode_pass(struct ksym_decoder *kt, struct ksym_check_result *r);
 int ksym_check_addr_to_name(const struct ksym_kernel *k,
 			    struct ksym_decoder *kt, u32 stride,
-			    struct ksym_findings *f, struct ksym_check_result *r);
+			    unsigned int workers, struct ksym_findings *f,
+			    struct ksym_check_result *r);
 
 /* The LTO rule the table itself proves (a seqs order sorted by cut names). */
 void ksym_check_lto_init(const struct ksym_decoder *kt,

@@ -27,6 +27,7 @@ static int timed(struct ksym_live *lv, ksym_stage_fn stage, u64 *ns)
 static int stage_kernel(struct ksym_live *lv)
 {
 	lv->sample = max(lv->sample, 1U);	/* 0: every symbol, like 1 */
+	lv->workers = lv->workers ?: 1;		/* 0: one pass */
 	lv->found.max = lv->max_mismatches;
 	lv->found.mm = kcalloc(lv->max_mismatches, sizeof(*lv->found.mm),
 			       GFP_KERNEL);
@@ -48,7 +49,10 @@ static int stage_decode(struct ksym_live *lv)
 	int ret = ksym_snapshot_take(&lv->snap, &lv->loc, lv->corrupt,
 				     &lv->found);
 
-	return ret == -ENOMEM ? ret : ret ? KSYM_STOP : 0;
+	if (ret)
+		return ret == -ENOMEM ? ret : KSYM_STOP;
+	ksym_decode_pass(lv->snap.kt, &lv->check);
+	return 0;
 }
 
 /* Against truth the generator did not write; no kernel function called. */
@@ -97,16 +101,24 @@ static int stage_name_to_addr(struct ksym_live *lv)
 	ksym_check_lto_init(lv->snap.kt, &lv->check);
 	if (ksym_live_not_run(lv, KSYM_C_NAME_TO_ADDR))
 		return 0;	/* the report says why */
+	if (lv->bench && !(lv->snap.own_seqs && !lv->snap.seqs_failed)) {
+		int ret = ksym_kernel_lookup_all(&lv->kernel, lv->snap.kt,
+						 &lv->check);
+
+		if (ret)
+			return ret;
+	}
 	if (lv->snap.own_seqs && !lv->snap.seqs_failed)
 		stride = max_t(u32, stride, n / KSYM_LINEAR_LOOKUPS);
-	return ksym_check_name_to_addr(&lv->kernel, lv->snap.kt, stride,
-				       &lv->found, &lv->check);
+	return ksym_check_name_to_addr(&lv->kernel, lv->snap.kt, lv->snap.first,
+				       stride, lv->workers, &lv->found,
+				       &lv->check);
 }
 
 static int stage_addr_to_name(struct ksym_live *lv)
 {
 	return ksym_check_addr_to_name(&lv->kernel, lv->snap.kt, lv->sample,
-				       &lv->found, &lv->check);
+				       lv->workers, &lv->found, &lv->check);
 }
 
 static int stage_order(struct ksym_live *lv)

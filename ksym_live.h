@@ -35,6 +35,8 @@ struct ksym_timing {
  * @paths: BIT(enum ksym_path) of the paths to use
  * @max_mismatches: findings listed in full
  * @sample: the kernel's lookups are asked about every @sample-th symbol
+ * @bench: also time the kernel's own lookup of every name
+ * @workers: CPUs the per-symbol cross-checks are shared over (0: one)
  * @kernel: the kernel's own functions
  * @loc: where the arrays are
  * @snap: the copy and its decoder
@@ -49,6 +51,8 @@ struct ksym_live {
 	unsigned int paths;
 	unsigned int max_mismatches;
 	unsigned int sample;
+	bool bench;
+	unsigned int workers;
 
 	struct ksym_kernel kernel;
 	struct ksym_located loc;

@@ -11,6 +11,7 @@
 #include <linux/ctype.h>
 #include <linux/kernel.h>
 #include <linux/kallsyms.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -174,6 +175,21 @@ out:
 	kvfree(refs);
 	kvfree(pool);
 	return ret;
+}
+
+/*
+ * Every name's lowest index, in one pass over the proven name order: the
+ * answer name_to_addr expects of kallsyms_lookup_name() for each symbol.
+ * Without the memory the check falls back to a binary search per name.
+ */
+static void lowest_of_names(struct ksym_snapshot *s)
+{
+	s->first = kvmalloc_array(s->kt->num_syms, sizeof(*s->first),
+				  GFP_KERNEL);
+	if (s->first && ksym_first_of_keys(s->kt, s->first, NULL)) {
+		kvfree(s->first);
+		s->first = NULL;
+	}
 }
 
 /* strcmp() of token strings (not NUL-terminated in the table) */
@@ -396,7 +412,9 @@ int ksym_snapshot_take(struct ksym_snapshot *s, const struct ksym_located *loc,
 	s->layout.len_enc = loc->len_enc;
 	if (loc->len_enc == KSYM_LEN_1BYTE)
 		s->layout.name_len = 128;
+	s->ns_copy = ktime_get_ns();
 	ret = copy_arrays(s, loc, f);
+	s->ns_copy = ktime_get_ns() - s->ns_copy;
 	if (ret)
 		return ret;
 	ret = -EINVAL;
@@ -476,6 +494,7 @@ decoded:
 		if (ret)
 			goto out;
 	}
+	lowest_of_names(s);
 	ret = 0;
 	goto out;
 fail:
@@ -500,10 +519,12 @@ void ksym_snapshot_free(struct ksym_snapshot *s)
 	kvfree(s->seqs_buf);
 	kvfree(s->own_seqs);
 	kvfree(s->rec_off);
+	kvfree(s->first);
 	kfree(s->kt);
 	s->buf = NULL;
 	s->seqs_buf = NULL;
 	s->own_seqs = NULL;
 	s->rec_off = NULL;
+	s->first = NULL;
 	s->kt = NULL;
 }

@@ -24,6 +24,9 @@ struct ksym_findings;
  * @layout: the layout that decoded
  * @kt: the decoder
  * @rec_off: record offsets, filled by ksym_validate()
+ * @first: for every symbol, the lowest index with its sort key
+ *	(ksym_first_of_keys()), or NULL when it could not be had
+ * @ns_copy: time spent copying the arrays
  * @proof: how the address mode was decided
  * @err: the decoder's failure, when @decoded is false
  * @stats: table statistics, when @decoded
@@ -46,6 +49,8 @@ struct ksym_snapshot {
 	struct ksym_layout layout;
 	struct ksym_decoder *kt;
 	u32 *rec_off;
+	u32 *first;
+	u64 ns_copy;
 	struct ksym_proof proof;
 	struct ksym_error err;
 	struct ksym_stats stats;

@@ -21,6 +21,7 @@ static int ksym_live_suite_init(struct kunit_suite *suite)
 	if (!lv)
 		return -ENOMEM;
 	lv->max_mismatches = 16;
+	lv->workers = 1;
 	lv->paths = BIT(KSYM_PATH_NAME) | BIT(KSYM_PATH_VMCOREINFO) |
 		    BIT(KSYM_PATH_SCAN);
 	run_ret = ksym_live_run(lv);
@@ -222,6 +223,80 @@ static void ksym_addr_to_name(struct kunit *test)
 	expect_class_clean(test, KSYM_C_ADDR_TO_NAME);
 }
 
+/* Two runs of the same check: the same counts and findings, in order. */
+static void expect_same_findings(struct kunit *test,
+				 const struct ksym_findings *a,
+				 const struct ksym_findings *b)
+{
+	unsigned int c, i;
+
+	for (c = 0; c < KSYM_NR_CLASSES; c++)
+		KUNIT_EXPECT_EQ_MSG(test, a->counts[c], b->counts[c], "%s",
+				    ksym_class_name(c));
+	KUNIT_ASSERT_EQ(test, a->nr_mm, b->nr_mm);
+	for (i = 0; i < a->nr_mm; i++) {
+		KUNIT_EXPECT_EQ(test, a->mm[i].index, b->mm[i].index);
+		KUNIT_EXPECT_STREQ(test, a->mm[i].name, b->mm[i].name);
+		KUNIT_EXPECT_STREQ(test, a->mm[i].detail, b->mm[i].detail);
+	}
+}
+
+/*
+ * The per-symbol checks shared over 4 workers must find what one pass
+ * finds, in the same order.  A clean table finds nothing, so the name
+ * check is given a wrong answer key (every name's lowest is symbol 0):
+ * nearly every symbol becomes a finding, and the first 16 listed must be
+ * the same ones.
+ */
+static void ksym_shared_equals_serial(struct kunit *test)
+{
+	struct ksym_mismatch *mm[2];
+	struct ksym_findings f[2];
+	struct ksym_check_result r[2];
+	struct ksym_decoder *kt;
+	unsigned int w;
+	u32 *zero;
+	int ret;
+
+	skip_not_run(test, KSYM_C_NAME_TO_ADDR);
+	kt = lv->snap.kt;
+	KUNIT_ASSERT_TRUE(test, lv->snap.decoded);
+	if (kt->num_syms < 4 * 1024)
+		kunit_skip(test, "%u symbols: too few to share", kt->num_syms);
+	for (w = 0; w < 2; w++) {
+		mm[w] = kunit_kcalloc(test, 16, sizeof(*mm[w]), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, mm[w]);
+	}
+	zero = kvcalloc(kt->num_syms, sizeof(*zero), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, zero);
+	for (w = 0; w < 2; w++) {
+		f[w] = (struct ksym_findings){ .mm = mm[w], .max = 16 };
+		r[w] = (struct ksym_check_result){ .lto = lv->check.lto };
+		ret = ksym_check_name_to_addr(&lv->kernel, kt, zero, 1,
+					      w ? 4 : 1, &f[w], &r[w]);
+		KUNIT_EXPECT_EQ(test, ret, 0);
+	}
+	kvfree(zero);
+	KUNIT_EXPECT_EQ(test, r[1].cpus, 4U);
+	KUNIT_EXPECT_GT(test, f[0].counts[KSYM_C_NAME_TO_ADDR],
+			(u64)kt->num_syms / 2);
+	KUNIT_EXPECT_EQ(test, r[0].checked, r[1].checked);
+	expect_same_findings(test, &f[0], &f[1]);
+
+	/* the address check, sampled, as is */
+	for (w = 0; w < 2; w++) {
+		f[w] = (struct ksym_findings){ .mm = mm[w], .max = 16 };
+		r[w] = (struct ksym_check_result){ .lto = lv->check.lto };
+		ret = ksym_check_addr_to_name(&lv->kernel, kt, 7, w ? 4 : 1,
+					      &f[w], &r[w]);
+		KUNIT_EXPECT_EQ(test, ret, 0);
+	}
+	KUNIT_EXPECT_EQ(test, r[1].cpus, 4U);
+	KUNIT_EXPECT_GT(test, r[0].addr_checked, kt->num_syms / 8);
+	KUNIT_EXPECT_EQ(test, r[0].addr_checked, r[1].addr_checked);
+	expect_same_findings(test, &f[0], &f[1]);
+}
+
 static void ksym_num_syms_vs_walk(struct kunit *test)
 {
 	skip_not_run(test, KSYM_C_ORDER);
@@ -276,6 +351,7 @@ static struct kunit_case ksym_live_cases[] = {
 	KUNIT_CASE(ksym_diagnosis),
 	KUNIT_CASE(ksym_name_to_addr),
 	KUNIT_CASE(ksym_addr_to_name),
+	KUNIT_CASE(ksym_shared_equals_serial),
 	KUNIT_CASE(ksym_num_syms_vs_walk),
 	{}
 };

@@ -92,6 +92,8 @@ fi
 # one kernel per layout era; make test-all adds 7new and the flavours
 [ ${#kvers[@]} -gt 0 ] || kvers=(5.10 6.1 6.12 7)
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-900}
+# vCPUs of each guest (make bench boots 1 and 2)
+SMP=${SMP:-2}
 
 # tree_setup ARCH: use the kernel build tree given with TREE=
 tree_setup() {
@@ -199,11 +201,11 @@ boot() { # ARCH IMAGE INITRAMFS SERIALLOG MODULE-ARGS
 
 	if [ "$arch" = x86_64 ]; then
 		qemu_accel "$image"
-		q=(qemu-system-x86_64 -accel "$KSYM_ACCEL" -m 2048 -smp 2
+		q=(qemu-system-x86_64 -accel "$KSYM_ACCEL" -m 2048 -smp "$SMP"
 		   -append "console=ttyS0 $cmd")
 	else
 		q=(qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -accel tcg
-		   -m 2048 -smp 2 -append "console=ttyAMA0 $cmd")
+		   -m 2048 -smp "$SMP" -append "console=ttyAMA0 $cmd")
 	fi
 	timeout "$QEMU_TIMEOUT" "${q[@]}" -kernel "$image" -initrd "$initrd" \
 		-nographic -no-reboot -monitor none -serial "file:$log" \
@@ -355,6 +357,7 @@ check_guest() {
 	else
 		ktap_fail readers_overlap_a_run "rounds of reads during the re-run: ${race:-none}"
 	fi
+	check_parallel "$d"
 	intr=$(marker INTERRUPTED "$d")
 	kept=$(marker REPORT-KEPT "$d")
 	if [ -n "$intr" ] && [ "$intr" != 0 ] && [ "$kept" = 0 ] &&
@@ -372,6 +375,26 @@ check_guest() {
 			"with kptr_restrict=2, lines with an address in symbols, /proc/kallsyms, kaslr_offset in report: ${hidden:-none}"
 	fi
 	check_report_verdict "$d"
+}
+
+# check_parallel DIR: the first run, shared over the guest's CPUs, and
+# the serial re-run report the same, apart from the times and cpus
+check_parallel() {
+	local d=$1 cpus scpus
+
+	extract report-serial "$d/serial.log" "$d/report-serial"
+	cpus=$(sed -n 's/^cpus: //p' "$d/report")
+	scpus=$(sed -n 's/^cpus: //p' "$d/report-serial" 2>/dev/null)
+	if [ -s "$d/report-serial" ] && [ "$scpus" = 1 ] &&
+	   { [ "${cpus:-0}" -gt 1 ] || [ "$SMP" = 1 ]; } &&
+	   diff <(grep -Ev '^(ms\.|cpus:)' "$d/report") \
+		<(grep -Ev '^(ms\.|cpus:)' "$d/report-serial") >"$d/report.diff"; then
+		ktap_pass parallel_report_equals_serial
+		echo "    # cpus $cpus: ms.total $(sed -n 's/^ms.total: //p' "$d/report"); serial: ms.total $(sed -n 's/^ms.total: //p' "$d/report-serial")"
+	else
+		sed 's/^/    # /' "$d/report.diff" 2>/dev/null | head -n 8
+		ktap_fail parallel_report_equals_serial "cpus ${cpus:-?} and ${scpus:-?} (serial); see $d/report.diff"
+	fi
 }
 
 check_report_verdict() {

@@ -285,6 +285,78 @@ static bool case_lookup_key(struct fixture *fx, struct ksym_decoder *kt)
 	return true;
 }
 
+/* the sort key's length, as the fixture's seqs_order says the kernel cuts */
+static size_t key_len_of(const struct fixture *fx, const char *name)
+{
+	const char *dot = strchr(name, '.');
+
+	switch (fx->l.seqs_order) {
+	case KSYM_SEQS_STRIP_LLVM:
+		return cut_len(name);
+	case KSYM_SEQS_STRIP_DOT:
+		return dot ? (size_t)(dot - name) : strlen(name);
+	default:
+		return strlen(name);
+	}
+}
+
+static bool same_key(const struct fixture *fx, unsigned int i, unsigned int j)
+{
+	const char *x = fx->syms[i].name, *y = fx->syms[j].name;
+	size_t xl = key_len_of(fx, x);
+
+	return xl == key_len_of(fx, y) && !memcmp(x, y, xl);
+}
+
+static int by_key(const void *a, const void *b)
+{
+	unsigned int i = *(const unsigned int *)a, j = *(const unsigned int *)b;
+	const char *x = sort_fx->syms[i].name, *y = sort_fx->syms[j].name;
+	size_t xl = key_len_of(sort_fx, x), yl = key_len_of(sort_fx, y);
+	int c = memcmp(x, y, xl < yl ? xl : yl);
+
+	if (!c)
+		c = (xl > yl) - (xl < yl);
+	return c ? c : (i > j) - (i < j);
+}
+
+/*
+ * ksym_first_of_keys() against the lowest index of each key, from the
+ * fixture's own names sorted here (expected.txt, not the table's seqs).
+ */
+static bool case_first_of_keys(struct fixture *fx, struct ksym_decoder *kt)
+{
+	unsigned int *ord, k, want = 0;
+	struct ksym_error err;
+	u32 *first;
+	bool ok = true;
+
+	if (!fx->l.seqs_size)
+		return skip("no seqs_of_names in this layout");
+	if (open_table(fx, kt, &fx->t, fx->expect_mode, &err) ||
+	    ksym_validate(kt, &err))
+		return fail_err("validate", &err);
+	ord = malloc(fx->nsyms * sizeof(*ord));
+	first = malloc(fx->nsyms * sizeof(*first));
+	for (k = 0; k < fx->nsyms; k++)
+		ord[k] = k;
+	sort_fx = fx;
+	qsort(ord, fx->nsyms, sizeof(*ord), by_key);
+	if (ksym_first_of_keys(kt, first, &err))
+		ok = fail_err("first_of_keys", &err);
+	for (k = 0; ok && k < fx->nsyms; k++) {
+		if (k == 0 || !same_key(fx, ord[k - 1], ord[k]))
+			want = ord[k];
+		if (first[ord[k]] != want)
+			ok = fail("first_of_keys[%u] (%s) = %u, expected %u (%s)",
+				  ord[k], fx->syms[ord[k]].name, first[ord[k]],
+				  want, fx->syms[want].name);
+	}
+	free(first);
+	free(ord);
+	return ok;
+}
+
 static bool case_lookup_addr(struct fixture *fx, struct ksym_decoder *kt)
 {
 	unsigned long long a, next;
@@ -771,6 +843,7 @@ static const struct tcase cases[] = {
 	{ "decode_random_offsets", case_random_fast },
 	{ "lookup_name", case_lookup_name },
 	{ "lookup_key", case_lookup_key },
+	{ "first_of_keys", case_first_of_keys },
 	{ "lookup_addr", case_lookup_addr },
 	{ "stats", case_stats },
 	{ "big_endian_twin", case_big_endian },

@@ -18,10 +18,11 @@
 #                 Kbuild W=1 + sparse, a fuzz run (10 s, or FUZZ_SECONDS); ends with
 #                 "N passed, N failed"
 #   make test-debug  the module on a debug kernel built from linux-source-6.12
-#                 (KASAN, kmemleak, lockdep, fault injection): load/run/unload
-#                 cycles, racing readers and writers, injected allocation
-#                 failures, a kmemleak scan (CYCLES, SECONDS, RUNS); ends
-#                 with "N passed, N failed"
+#                 (LINE="6.12 7new" for the newest 7.x too; KASAN, kmemleak,
+#                 lockdep, fault injection): load/run/unload cycles, racing
+#                 readers and writers, injected allocation failures, a
+#                 kmemleak scan (CYCLES, SECONDS, RUNS, SAMPLE); ends with
+#                 "N passed, N failed"
 #   make fixtures regenerate build/fixtures only
 #   make fuzz     libFuzzer over the decoder for FUZZ_SECONDS (default 60)
 #   make fuzz-locate  libFuzzer over ksymdump's unpacking and locator
@@ -86,7 +87,8 @@ test-all:
 
 test-debug:
 	scripts/test-debug.sh -o $(abspath $(B))/test-debug $(if $(CYCLES),CYCLES=$(CYCLES)) \
-		$(if $(SECONDS),SECONDS=$(SECONDS)) $(if $(RUNS),RUNS=$(RUNS))
+		$(if $(SECONDS),SECONDS=$(SECONDS)) $(if $(RUNS),RUNS=$(RUNS)) \
+		$(if $(SAMPLE),SAMPLE=$(SAMPLE)) $(foreach l,$(LINE),LINE=$(l))
 
 # make check fuzzes for 10 s unless FUZZ_SECONDS is given
 check:

@@ -590,24 +590,39 @@ static bool read_seq(const struct ksym_decoder *kt, u32 j, u64 *s)
 			kt->layout.seqs_size == 3 ? true : kt->layout.big_endian, s);
 }
 
+/*
+ * Entry @j of seqs: the symbol it names, decoded into a scratch buffer of
+ * its own (j & 1, so that entry j - 1 stays readable), and its sort key's
+ * length.
+ */
+static int seq_entry(struct ksym_decoder *kt, u32 j, u64 *s,
+		     struct ksym_sym *sym, u32 *klen, struct ksym_error *err)
+{
+	int ret;
+
+	if (!read_seq(kt, j, s) || *s >= kt->num_syms)
+		return ksym_fail(err, KSYM_E_SEQS_RANGE, -EINVAL, j, *s,
+				 kt->num_syms,
+				 "entry %u = %llu, table has %u symbols",
+				 j, (unsigned long long)*s, kt->num_syms);
+	ret = ksym_get(kt, (u32)*s, kt->scratch[j & 1], sym, err);
+	if (ret)
+		return ret;
+	*klen = ksym_key_len(sym->name, sym->name_len, kt->layout.seqs_order);
+	return 0;
+}
+
 static int validate_seqs(struct ksym_decoder *kt, struct ksym_error *err)
 {
-	enum ksym_seqs_order ord = kt->layout.seqs_order;
 	struct ksym_sym cur, prev = { 0 };
 	u32 j, klen, pklen = 0;
 	u64 s = 0, ps = 0;
 	int ret, c;
 
 	for (j = 0; j < kt->num_syms; j++) {
-		if (!read_seq(kt, j, &s) || s >= kt->num_syms)
-			return ksym_fail(err, KSYM_E_SEQS_RANGE, -EINVAL, j, s,
-					 kt->num_syms,
-					 "entry %u = %llu, table has %u symbols",
-					 j, (unsigned long long)s, kt->num_syms);
-		ret = ksym_get(kt, (u32)s, kt->scratch[j & 1], &cur, err);
+		ret = seq_entry(kt, j, &s, &cur, &klen, err);
 		if (ret)
 			return ret;
-		klen = ksym_key_len(cur.name, cur.name_len, ord);
 		/*
 		 * Strictly increasing in (name, index) order: together with
 		 * the range check this also proves a permutation of 0..n-1.
@@ -856,10 +871,9 @@ found:
 int ksym_first_of_keys(struct ksym_decoder *kt, u32 *first,
 		       struct ksym_error *err)
 {
-	enum ksym_seqs_order ord = kt->layout.seqs_order;
 	struct ksym_sym cur, prev = { 0 };
 	u32 j, klen, pklen = 0, run = 0;
-	u64 s;
+	u64 s = 0;
 	int ret;
 
 	if (!kt->validated || !kt->layout.seqs_size)
@@ -867,15 +881,9 @@ int ksym_first_of_keys(struct ksym_decoder *kt, u32 *first,
 				 kt->layout.seqs_size, 0,
 				 "first of keys: needs a validated table with seqs");
 	for (j = 0; j < kt->num_syms; j++) {
-		if (!read_seq(kt, j, &s) || s >= kt->num_syms)
-			return ksym_fail(err, KSYM_E_SEQS_RANGE, -EINVAL, j, s,
-					 kt->num_syms,
-					 "entry %u = %llu, table has %u symbols",
-					 j, (unsigned long long)s, kt->num_syms);
-		ret = ksym_get(kt, (u32)s, kt->scratch[j & 1], &cur, err);
+		ret = seq_entry(kt, j, &s, &cur, &klen, err);
 		if (ret)
 			return ret;
-		klen = ksym_key_len(cur.name, cur.name_len, ord);
 		if (!j || key_cmp(prev.name, pklen, cur.name, klen))
 			run = (u32)s;
 		first[s] = run;

@@ -58,7 +58,8 @@ for line in "${lines[@]}"; do
 		continue
 	fi
 	ktap_pass debug_kernel_build
-	echo "    # kernel: $(cat "$tree/include/config/kernel.release"), built from Debian's linux-source-$line with scripts/kernel-debug.config ($tree)"
+	src=$(basename "$tree")
+	echo "    # kernel: $(cat "$tree/include/config/kernel.release"), built from Debian's ${src%-x86_64-*} with scripts/kernel-debug.config ($tree)"
 	# a KASAN guest under TCG is slow: a sampled run takes about 6 s, a
 	# full one 18 s; the bound is three times that
 	QEMU_TIMEOUT=${QEMU_TIMEOUT:-$((600 + 3 * (6 * cycles + 60 + secs + 6 * runs)))} \

@@ -158,30 +158,6 @@ void ksym_check_lto_init(const struct ksym_decoder *kt,
 		 KSYM_LTO_CUT : KSYM_LTO_UNSEEN;
 }
 
-/* ---- name to address ---- */
-
-/*
- * Our answer for symbol @i's own name: from @first (one pass over the
- * proven name order) where it holds the rule in force, else a lookup.
- */
-static int our_lowest(struct ksym_decoder *kt, const u32 *first,
-		      const struct ksym_check_result *r,
-		      const struct ksym_sym *s, u32 i, u64 *ours)
-{
-	bool by_key = kt->layout.seqs_order != KSYM_SEQS_EXACT;
-
-	if (first && (!by_key || r->lto == KSYM_LTO_CUT)) {
-		/* no key holds a suffix: a cutting reader finds nothing */
-		if (by_key && lto_suffixed(kt, s))
-			return -ENOENT;
-		return ksym_address(kt, first[i], ours, NULL);
-	}
-	/* our own lookups clobber scratch[1] only */
-	if (r->lto == KSYM_LTO_CUT)
-		return ksym_lookup_key(kt, s->name, ours, NULL, NULL);
-	return ksym_lookup_name(kt, s->name, ours, NULL, NULL);
-}
-
 /* ---- the per-symbol checks, over several CPUs ---- */
 
 struct ksym_ranges;
@@ -206,6 +182,12 @@ struct ksym_range {
 };
 
 typedef int (*ksym_range_fn)(struct ksym_range *rg);
+
+/* Is symbol @i one the kernel's reader is asked about: every stride-th, the last? */
+static bool asked(const struct ksym_range *rg, u32 i)
+{
+	return !(i % rg->stride) || i == rg->kt->num_syms - 1;
+}
 
 static bool range_stop(struct ksym_range *rg, u32 i)
 {
@@ -339,6 +321,28 @@ static int run_shared(struct ksym_range *base, ksym_range_fn fn,
 
 /* ---- name to address ---- */
 
+/*
+ * Our answer for symbol @i's own name: from @first (one pass over the
+ * proven name order) where it holds the rule in force, else a lookup.
+ */
+static int our_lowest(struct ksym_decoder *kt, const u32 *first,
+		      const struct ksym_check_result *r,
+		      const struct ksym_sym *s, u32 i, u64 *ours)
+{
+	bool by_key = kt->layout.seqs_order != KSYM_SEQS_EXACT;
+
+	if (first && (!by_key || r->lto == KSYM_LTO_CUT)) {
+		/* no key holds a suffix: a cutting reader finds nothing */
+		if (by_key && lto_suffixed(kt, s))
+			return -ENOENT;
+		return ksym_address(kt, first[i], ours, NULL);
+	}
+	/* our own lookups clobber scratch[1] only */
+	if (r->lto == KSYM_LTO_CUT)
+		return ksym_lookup_key(kt, s->name, ours, NULL, NULL);
+	return ksym_lookup_name(kt, s->name, ours, NULL, NULL);
+}
+
 static int name_to_addr_range(struct ksym_range *rg)
 {
 	struct ksym_decoder *kt = rg->kt;
@@ -358,7 +362,7 @@ static int name_to_addr_range(struct ksym_range *rg)
 			f->counts[KSYM_Q_DOT]++;
 		if (s.comp_len > 0x7f)
 			f->counts[KSYM_Q_BIG_TYPE]++;
-		if (i % rg->stride && i != kt->num_syms - 1)
+		if (!asked(rg, i))
 			continue;
 		r->checked++;
 		theirs = rg->k->lookup_name(s.name);
@@ -513,7 +517,7 @@ static int addr_to_name_range(struct ksym_range *rg)
 		if (i && addr == prev)
 			continue;
 		prev = addr;
-		if (i % rg->stride && i != kt->num_syms - 1)
+		if (!asked(rg, i))
 			continue;
 		res->addr_checked++;
 		sprint_symbol(out, (unsigned long)addr);

@@ -97,18 +97,20 @@ static int stage_prove(struct ksym_live *lv)
 static int stage_name_to_addr(struct ksym_live *lv)
 {
 	u32 n = lv->snap.kt->num_syms, stride = lv->sample;
+	/* the kernel has no seqs: its lookup is a linear scan */
+	bool linear = lv->snap.own_seqs && !lv->snap.seqs_failed;
 
 	ksym_check_lto_init(lv->snap.kt, &lv->check);
 	if (ksym_live_not_run(lv, KSYM_C_NAME_TO_ADDR))
 		return 0;	/* the report says why */
-	if (lv->bench && !(lv->snap.own_seqs && !lv->snap.seqs_failed)) {
+	if (lv->bench && !linear) {
 		int ret = ksym_kernel_lookup_all(&lv->kernel, lv->snap.kt,
 						 &lv->check);
 
 		if (ret)
 			return ret;
 	}
-	if (lv->snap.own_seqs && !lv->snap.seqs_failed)
+	if (linear)
 		stride = max_t(u32, stride, n / KSYM_LINEAR_LOOKUPS);
 	return ksym_check_name_to_addr(&lv->kernel, lv->snap.kt, lv->snap.first,
 				       stride, lv->workers, &lv->found,

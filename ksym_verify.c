@@ -539,7 +539,7 @@ static int do_run(bool *pass)
 	lv->paths = parse_paths(paths);
 	lv->max_mismatches = min_t(unsigned int, max_mismatches,
 				   KSYM_MAX_MISMATCHES);
-	lv->sample = max(sample, 1U);
+	lv->sample = sample;
 	lv->bench = bench;
 	lv->workers = min_t(unsigned int, workers ?: num_online_cpus(),
 			    KSYM_MAX_WORKERS);

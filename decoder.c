@@ -560,6 +560,18 @@ short_view:
 			 l->mode == KSYM_ADDR_ABSOLUTE ? "addresses" : "offsets");
 }
 
+bool ksym_address_moves(const struct ksym_decoder *kt, u32 index)
+{
+	u64 raw;
+
+	if (index >= kt->num_syms)
+		return false;
+	if (kt->layout.mode != KSYM_ADDR_ABS_PERCPU)
+		return true;
+	return view_get(&kt->arrays.offsets, index, 4, kt->layout.big_endian,
+			&raw) && (s32)(u32)raw < 0;
+}
+
 /* Length of the part of a name that kallsyms_seqs_of_names sorts on. */
 u32 ksym_key_len(const char *name, u32 len, enum ksym_seqs_order order)
 {

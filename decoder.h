@@ -414,6 +414,20 @@ int ksym_address(const struct ksym_decoder *kt, u32 index, u64 *addr,
 		 struct ksym_error *err);
 
 /**
+ * ksym_address_moves() - whether relocating the kernel moves an address
+ * @kt: an open decoder whose mode is known
+ * @index: below @kt->num_syms
+ *
+ * A KASLR kernel shifts every address it prints by its offset, except the
+ * per-CPU values that the absolute-per-CPU mode (x86_64 up to 6.14) keeps
+ * as non-negative offsets: /proc/kallsyms prints those unmoved.
+ *
+ * Return: false for such an absolute entry (and for an index outside the
+ * table), true otherwise.
+ */
+bool ksym_address_moves(const struct ksym_decoder *kt, u32 index);
+
+/**
  * ksym_prove_mode() - find the address mode by proof
  * @kt: an open decoder
  * @anchors: addresses known from outside the table (up to

@@ -30,13 +30,19 @@ static const char usage_text[] =
 "  -s, --stats             the layout, how it was found and proven, counts,\n"
 "                          bytes per array, compression; no symbol list\n"
 "  -V, --verify FILE       compare with FILE, a System.map or /proc/kallsyms\n"
-"                          text; print a summary and the first mismatches;\n"
-"                          the exit status is the verdict\n"
+"                          text (any file, pipe or procfs; - is standard\n"
+"                          input); print a summary and the first\n"
+"                          mismatches; the exit status is the verdict\n"
 "      --verify-as KIND    sysmap: every decoded symbol must be in FILE at\n"
 "                          its address; kallsyms: FILE must list the same\n"
 "                          symbols in the same order (default: kallsyms if\n"
 "                          FILE's name says so or it has [module] lines)\n"
 "  -m, --max-mismatches N  mismatches to print (default 20)\n"
+"  -k, --kaslr auto|OFFSET add OFFSET to every address the kernel relocates\n"
+"                          (not to x86_64's absolute per-CPU values), as a\n"
+"                          KASLR boot prints them; auto, the default with\n"
+"                          --verify, takes the one difference that most\n"
+"                          symbols of FILE share, and says so\n"
 "  -b, --base ADDR         virtual address of the first byte of a raw input\n"
 "                          or an Image (default: derived where possible)\n"
 "  -a, --anchor NAME=ADDR  a symbol address known from elsewhere, to prove\n"
@@ -61,6 +67,8 @@ struct options {
 	bool json, stats;
 	unsigned int max_mm;
 	size_t max_size;
+	int kaslr;		/* -1 auto, 0 none, 1 the offset given */
+	u64 kaslr_offset;
 	char anchor_names[KSYM_MAX_ANCHORS][KSYM_NAME_MAX + 1];
 };
 
@@ -124,8 +132,16 @@ static void json_str(FILE *f, const char *s)
 	putc('"', f);
 }
 
-/* Walk every symbol in table order; @fn returns non-zero to stop. */
-static int each_symbol(struct ksym_decoder *kt,
+static u64 ptr_bits(const struct ksym_decoder *kt)
+{
+	return kt->layout.ptr_size == 4 ? 0xffffffffULL : ~0ULL;
+}
+
+/*
+ * Walk every symbol in table order, each address moved by @shift where a
+ * relocated kernel moves it; @fn returns non-zero to stop.
+ */
+static int each_symbol(struct ksym_decoder *kt, u64 shift,
 		       int (*fn)(void *, const struct ksym_sym *), void *data,
 		       struct ksym_error *err)
 {
@@ -139,6 +155,8 @@ static int each_symbol(struct ksym_decoder *kt,
 			ret = ksym_address(kt, i, &s.addr, err);
 		if (ret)
 			return ret;
+		if (shift && ksym_address_moves(kt, i))
+			s.addr = (s.addr + shift) & ptr_bits(kt);
 		ret = fn(data, &s);
 		if (ret)
 			return ret;
@@ -314,31 +332,72 @@ static u32 hash_name(const char *s)
 	return h;
 }
 
-static int ref_load(struct ref *ref, const char *path, char *why, size_t wl)
-{
-	FILE *f = fopen(path, "r");
-	size_t cap = 0, len = 0, i;
-	char *line, *save, *a, *t, *nm, *mod, *end;
-	long sz;
+/*
+ * A reference list is read whole, from any stream: /proc/kallsyms reports
+ * a size of 0 and a pipe none.  Its size is bounded like the input's
+ * (/proc/kallsyms with every module loaded is a few tens of MiB).
+ */
+#define KD_REF_MAX	((size_t)256 << 20)
 
-	memset(ref, 0, sizeof(*ref));
+static int ref_read(struct ref *ref, const char *path, size_t *size,
+		    char *why, size_t wl)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	size_t cap = 0, len = 0, got;
+	int ret = KD_OK;
+	char *p;
+
 	if (!f)
 		return snprintf(why, wl, "%s: %s", path, strerror(errno)), KD_USAGE;
-	sz = fseek(f, 0, SEEK_END) ? -1 : ftell(f);
-	if (sz < 0 || fseek(f, 0, SEEK_SET)) {
-		fclose(f);
-		return snprintf(why, wl, "%s: cannot size it", path), KD_USAGE;
+	for (;;) {
+		if (cap - len < 65536) {
+			if (cap >= KD_REF_MAX) {
+				snprintf(why, wl, "%s: more than %zu MiB: not a symbol list",
+					 path, KD_REF_MAX >> 20);
+				ret = KD_USAGE;
+				break;
+			}
+			cap = cap ? 2 * cap : (size_t)1 << 20;
+			p = realloc(ref->text, cap + 1);
+			if (!p) {
+				snprintf(why, wl, "%s: out of memory after %zu bytes",
+					 path, len);
+				ret = KD_IO;
+				break;
+			}
+			ref->text = p;
+		}
+		got = fread(ref->text + len, 1, cap - len, f);
+		if (!got)
+			break;
+		len += got;
 	}
-	ref->text = malloc(sz + 1);
-	if (!ref->text || fread(ref->text, 1, sz, f) != (size_t)sz) {
-		fclose(f);
-		return snprintf(why, wl, "%s: cannot read it", path), KD_USAGE;
+	if (!ret && ferror(f)) {
+		snprintf(why, wl, "%s: %s", path, strerror(errno));
+		ret = KD_USAGE;
 	}
-	fclose(f);
-	ref->text[sz] = 0;
+	if (f != stdin)
+		fclose(f);
+	if (!ret) {
+		ref->text[len] = 0;
+		*size = len;
+	}
+	return ret;
+}
+
+static int ref_load(struct ref *ref, const char *path, char *why, size_t wl)
+{
+	size_t cap = 0, len = 0, i, sz;
+	char *line, *save, *a, *t, *nm, *mod, *end;
+	int ret;
+
+	memset(ref, 0, sizeof(*ref));
+	ret = ref_read(ref, path, &sz, why, wl);
+	if (ret)
+		return ret;
 	if (strstr(ref->text, "The real System.map is in"))
 		return snprintf(why, wl,
-				"%s is Debian's placeholder System.map (%ld bytes: \"The real System.map is in the linux-image-<version>-dbg package\"), not a symbol list; there is nothing to verify against",
+				"%s is Debian's placeholder System.map (%zu bytes: \"The real System.map is in the linux-image-<version>-dbg package\"), not a symbol list; there is nothing to verify against",
 				path, sz), KD_USAGE;
 	for (line = strtok_r(ref->text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -467,12 +526,103 @@ static int verify_sym(void *data, const struct ksym_sym *s)
 	return 0;
 }
 
+/* ---- --kaslr auto ---- */
+
+struct offset_ctx {
+	struct ksym_decoder *kt;
+	const struct ref *ref;
+	bool exact;
+	u32 index;
+	u64 *delta;
+	u64 n;
+};
+
+static int collect_delta(void *data, const struct ksym_sym *s)
+{
+	struct offset_ctx *c = data;
+	const struct ref_sym *r = NULL;
+	u32 i = c->index++, k;
+
+	if (!ksym_address_moves(c->kt, s->index))
+		return 0;
+	if (c->exact) {
+		if (i < c->ref->n && !c->ref->s[i].module &&
+		    !strcmp(c->ref->s[i].name, s->name))
+			r = &c->ref->s[i];
+	} else {
+		for (k = c->ref->bucket[hash_name(s->name) & (c->ref->nb - 1)];
+		     k && !r; k = c->ref->s[k - 1].next)
+			if (!strcmp(c->ref->s[k - 1].name, s->name))
+				r = &c->ref->s[k - 1];
+	}
+	if (r)
+		c->delta[c->n++] = (r->addr - s->addr) & ptr_bits(c->kt);
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The reference's address minus the decoded one, for every symbol that a
+ * relocated kernel moves and the reference names (at the same position in
+ * a kallsyms list, anywhere in a System.map): the value that more than
+ * half of them share is the KASLR offset.  Anything else (a reference of
+ * another kernel) leaves the offset 0, for the mismatches to show.
+ */
+static int find_offset(struct kd_result *r, const struct ref *ref, bool exact,
+		       u64 *offset, char *how, size_t hl)
+{
+	struct offset_ctx c = {
+		.kt = r->kt, .ref = ref, .exact = exact,
+	};
+	u64 i, run, best = 0, best_run = 0;
+	struct ksym_error err;
+	int ret;
+
+	*offset = 0;
+	c.delta = malloc(((size_t)r->kt->num_syms + 1) * sizeof(*c.delta));
+	if (!c.delta)
+		return snprintf(how, hl, "out of memory"), KD_IO;
+	ret = each_symbol(r->kt, 0, collect_delta, &c, &err);
+	if (ret) {
+		free(c.delta);
+		return snprintf(how, hl, "corrupt: check %s at symbol %u: %s",
+				err.check, err.index, err.msg), KD_CORRUPT;
+	}
+	qsort(c.delta, c.n, sizeof(*c.delta), cmp_u64);
+	for (i = 0; i < c.n; i += run) {
+		for (run = 1; i + run < c.n && c.delta[i + run] == c.delta[i]; run++)
+			;
+		if (run > best_run) {
+			best_run = run;
+			best = c.delta[i];
+		}
+	}
+	free(c.delta);
+	if (2 * best_run > c.n) {
+		*offset = best;
+		snprintf(how, hl, "auto: %llu of %llu moved addresses that the reference names differ from it by this",
+			 (unsigned long long)best_run, (unsigned long long)c.n);
+	} else {
+		snprintf(how, hl, "auto: no difference is shared by more than half of the %llu moved addresses that the reference names (the most common, 0x%llx, by %llu)",
+			 (unsigned long long)c.n, (unsigned long long)best,
+			 (unsigned long long)best_run);
+	}
+	return KD_OK;
+}
+
 static int do_verify(const struct options *op, struct kd_result *r)
 {
 	struct verify_ctx v = { .max_mm = op->max_mm };
+	u64 offset = op->kaslr_offset;
 	struct ref ref;
 	struct ksym_error err;
-	char why[512];
+	char why[512], how[256] = "given";
 	const char *base = strrchr(op->verify, '/');
 	int ret;
 
@@ -491,7 +641,17 @@ static int do_verify(const struct options *op, struct kd_result *r)
 	       "decoded", op->verify,
 	       v.exact ? "/proc/kallsyms text (same symbols, same order)" :
 	       "System.map (every decoded symbol at its address)");
-	ret = each_symbol(r->kt, verify_sym, &v, &err);
+	if (op->kaslr < 0) {
+		ret = find_offset(r, &ref, v.exact, &offset, how, sizeof(how));
+		if (ret) {
+			fprintf(stderr, "ksymdump: %s: %s\n", op->file, how);
+			ref_free(&ref);
+			return ret;
+		}
+	}
+	printf("verify: KASLR offset 0x%llx (%s)\n", (unsigned long long)offset,
+	       how);
+	ret = each_symbol(r->kt, offset, verify_sym, &v, &err);
 	if (ret) {
 		fprintf(stderr, "ksymdump: %s: corrupt: check %s at symbol %u: %s\n",
 			op->file, err.check, err.index, err.msg);
@@ -524,6 +684,7 @@ static const struct option long_opts[] = {
 	{ "verify", required_argument, NULL, 'V' },
 	{ "verify-as", required_argument, NULL, OPT_VERIFY_AS },
 	{ "max-mismatches", required_argument, NULL, 'm' },
+	{ "kaslr", required_argument, NULL, 'k' },
 	{ "base", required_argument, NULL, 'b' },
 	{ "anchor", required_argument, NULL, 'a' },
 	{ "no-symbols", no_argument, NULL, 'n' },
@@ -546,7 +707,8 @@ static int parse_args(int argc, char **argv, struct options *op)
 	op->verify_as = -1;
 	op->max_mm = 20;
 	op->max_size = (size_t)2 << 30;
-	while ((c = getopt_long(argc, argv, "jsV:m:b:a:nh", long_opts, NULL)) != -1) {
+	op->kaslr = -2;		/* not given */
+	while ((c = getopt_long(argc, argv, "jsV:m:k:b:a:nh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			op->json = true;
@@ -571,6 +733,17 @@ static int parse_args(int argc, char **argv, struct options *op)
 				return usage_error("--max-mismatches: %s is not a count",
 						   optarg);
 			op->max_mm = (unsigned int)v;
+			break;
+		case 'k':
+			if (!strcmp(optarg, "auto")) {
+				op->kaslr = -1;
+				break;
+			}
+			if (!parse_u64(optarg, &v))
+				return usage_error("--kaslr takes auto or an offset, not \"%s\"",
+						   optarg);
+			op->kaslr = 1;
+			op->kaslr_offset = v;
 			break;
 		case 'b':
 			if (!parse_u64(optarg, &v))
@@ -621,6 +794,10 @@ static int parse_args(int argc, char **argv, struct options *op)
 		return usage_error("--verify does not combine with --json or --stats");
 	if (op->json && op->stats)
 		return usage_error("--json and --stats: pick one");
+	if (op->kaslr == -1 && !op->verify)
+		return usage_error("--kaslr auto needs --verify: the offset is found from FILE");
+	if (op->kaslr == -2)
+		op->kaslr = op->verify ? -1 : 0;
 	op->file = argv[optind];
 	return 0;
 }
@@ -685,7 +862,7 @@ int main(int argc, char **argv)
 
 		if (op.json)
 			print_layout_json(stdout, &op, &img, &r);
-		ret = each_symbol(r.kt, print_sym, &o, &err);
+		ret = each_symbol(r.kt, op.kaslr_offset, print_sym, &o, &err);
 		if (ret) {
 			fprintf(stderr, "ksymdump: %s: corrupt: check %s at symbol %u: %s\n",
 				op.file, err.check, err.index, err.msg);

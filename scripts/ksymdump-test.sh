@@ -11,14 +11,17 @@
 #      --nokaslr captured from that kernel: every line must match.  The
 #      kernels are the releases in $KSYMDUMP_KERNELS (test.sh sets it from
 #      the nokaslr run; each must have its capture), else every cached
-#      kernel that has one;
+#      kernel that has one.  Then against the capture of a KASLR boot,
+#      with --kaslr auto: the offset found must be the one the two boots'
+#      _text differ by; once read from a pipe and from standard input;
 #   3. kernels built from source (the KUnit kernels of 6.12 and 7.x for
 #      x86_64 and arm64, and the check-tree kernel): vmlinux with and
 #      without its symbols, the stripped vmlinux.bin or the arm64 Image,
 #      a raw objcopy -O binary image, and the bzImage or Image.gz, each
 #      against the tree's System.map;
 #   4. runs that must fail, each with its own exit status and message:
-#      Debian's placeholder System.map, a KASLR-shifted /proc/kallsyms, a
+#      Debian's placeholder System.map, a KASLR-shifted /proc/kallsyms
+#      with --kaslr 0, a
 #      System.map with one address changed, a corrupted and a truncated
 #      image, a file with no table, a missing file, bad options;
 #   5. --json parses and lists every symbol; --help exits 0.
@@ -117,6 +120,21 @@ for k in "${kernels[@]}"; do
 		--no-symbols --verify "$cap" --verify-as kallsyms "$img"
 	"$kd" --stats --no-symbols "$img" 2>/dev/null |
 		grep -E '^(input|located|base|mode):' | cut -c1-200 | sed 's/^/#   /'
+	# the KASLR boot: its offset is what the two boots' _text differ by
+	kcap=$k/captured/proc-kallsyms
+	[ -s "$kcap" ] || continue
+	want=$(perl -e 'my %t; for my $f (@ARGV) { open(F, $f) or die;
+		while (<F>) { my @w = split; if ($w[2] eq "_text") { $t{$f} = hex($w[0]); last } } }
+		printf "%x", ($t{$ARGV[0]} - $t{$ARGV[1]}) & (2**64 - 1)' "$kcap" "$cap")
+	run "debian_vmlinuz_kaslr_$rel" 0 "KASLR offset 0x$want \\(auto: " \
+		--no-symbols --verify "$kcap" "$img"
+	if [ -z "${kaslr_stream:-}" ]; then
+		kaslr_stream=1
+		run "verify_from_a_pipe_$rel" 0 'verify: .* 0 mismatches: PASS' \
+			--no-symbols --verify <(cat "$kcap") --verify-as kallsyms "$img"
+		run "verify_from_stdin_$rel" 0 'verify: .* 0 mismatches: PASS' \
+			--no-symbols --verify - --verify-as kallsyms "$img" < <(cat "$kcap")
+	fi
 done
 
 echo "# === 3. kernels built from source, against their System.map"
@@ -150,8 +168,8 @@ run placeholder_system_map 2 "placeholder System.map" \
 	--verify "$(ls "$k"/root/boot/System.map-*)" "$img"
 if [ -s "$k/captured/proc-kallsyms" ] &&
    [ "$(awk '$3 == "_text" { print $1; exit }' "$k/captured/proc-kallsyms")" != ffffffff81000000 ]; then
-	run kaslr_shifted_kallsyms 1 'mismatch: #0 .*FAIL|: FAIL' \
-		--verify "$k/captured/proc-kallsyms" "$img"
+	run kaslr_shifted_kallsyms_offset_0 1 'mismatch: #0 .*FAIL|: FAIL' \
+		--kaslr 0 --verify "$k/captured/proc-kallsyms" "$img"
 fi
 tree=$(ksym_first "$KSYM_CACHE"/trees/*/)
 tree=${tree%/}
@@ -185,6 +203,8 @@ run no_table 3 'not found: .*landmark scan found no table' "$t/random.bin"
 run missing_file 5 'No such file' "$t/does-not-exist"
 run bad_option 2 'usage: unknown option' --frobnicate "$img"
 run bad_anchor 2 'usage: --anchor takes NAME=ADDR' --anchor _text "$img"
+run bad_kaslr 2 'usage: --kaslr takes auto or an offset' --kaslr 2M "$img"
+run kaslr_auto_without_verify 2 'usage: --kaslr auto needs --verify' --kaslr auto "$img"
 run no_image 2 'usage: no IMAGE given'
 run help 0 '^Exit status' --help
 

@@ -148,8 +148,12 @@ fuzz-locate: $(B)/fuzz_locate $(B)/fixtures/.stamp
 		{ printf '\000'; head -c 56 /dev/zero; printf 'ARM\144'; head -c 4 /dev/zero; \
 		  cat $$d/rodata.bin; } >$(B)/fuzz-locate-seeds/$$n.image; \
 	done
-	$(B)/fuzz_locate -max_total_time=$(FUZZ_SECONDS) -timeout=20 \
-		-rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 \
+	tests/hostile.py gen-small $(B)/fuzz-locate-hostile
+	for f in $(B)/fuzz-locate-hostile/*; do \
+		{ printf '\000'; cat $$f; } >$(B)/fuzz-locate-seeds/hostile-$$(basename $$f); \
+	done
+	$(B)/fuzz_locate -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+		-rss_limit_mb=1024 -malloc_limit_mb=512 -max_len=65536 -print_final_stats=1 \
 		-artifact_prefix=$(B)/locate- $(B)/fuzz-locate-corpus $(B)/fuzz-locate-seeds \
 		2>$(B)/fuzz-locate.log || { tail -n 40 $(B)/fuzz-locate.log; exit 1; }
 	@grep -E '^(stat::number_of_executed_units|Done)' $(B)/fuzz-locate.log || true

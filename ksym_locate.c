@@ -573,6 +573,7 @@ static void path_scan(struct ksym_located *loc)
 {
 	struct ksym_path_result *p = &loc->path[KSYM_PATH_SCAN];
 	struct ksym_scan_hit *hits;
+	struct ksym_scan_work work = { 0 };
 	unsigned int nh, h, proven = 0, chosen = 0;
 	unsigned long start;
 	struct scan_buf sb;
@@ -585,6 +586,7 @@ static void path_scan(struct ksym_located *loc)
 		snprintf(p->note, sizeof(p->note), "no readable memory around _ctype");
 		return;
 	}
+	work.budget = KSYM_SCAN_WORK(len);
 	buf = kvmalloc(len, GFP_KERNEL);
 	hits = kcalloc(KSYM_SCAN_HITS, sizeof(*hits), GFP_KERNEL);
 	if (!buf || !hits) {
@@ -599,10 +601,12 @@ static void path_scan(struct ksym_located *loc)
 		cond_resched();
 	}
 	nh = ksym_scan(buf, len, start, IS_ENABLED(CONFIG_CPU_BIG_ENDIAN),
-		       sizeof(long), hits, KSYM_SCAN_HITS);
+		       sizeof(long), &work, hits, KSYM_SCAN_HITS);
 	if (!nh) {
 		snprintf(p->note, sizeof(p->note),
-			 "no candidate in %zu MiB around _ctype", len >> 20);
+			 "no candidate in %zu MiB around _ctype%s", len >> 20,
+			 work.exhausted ? " (the scan stopped at its bound)" :
+			 work.regions_cut ? " (a region was cut at its bound)" : "");
 		goto out;
 	}
 	/*

@@ -13,7 +13,13 @@
  *    num_syms records from there must end at the markers, and record 256
  *    must start at markers[1].
  * Everything is read through bounds checks; every candidate is kept until
- * these proofs pick it.
+ * these proofs pick it.  Every read is counted against the region's and
+ * the scan's bounds (scan.h); a loop ends as soon as either runs out.
+ *
+ * A token index's shape (entry 0 is 0, the digit entries step by 2, all
+ * increase) does not depend on the digit run it would serve, so each
+ * position is tested for it once: runs of digits a few bytes apart, as in
+ * a crafted input, then cost one pass over their window, not one each.
  */
 #include "scan.h"
 
@@ -25,17 +31,44 @@ static const u8 digit_run[20] = {
 	'5', 0, '6', 0, '7', 0, '8', 0, '9', 0,
 };
 
+/* token index shapes kept for the digit runs still to come */
+#define KSYM_SCAN_SHAPES	32
+
+struct ti_shape {
+	size_t ti;
+	u32 z;		/* entry 0x30: the digit run's offset in the table */
+	u32 last;	/* entry 0xff: the last token's offset */
+};
+
 struct scan_ctx {
 	const u8 *buf;
 	size_t len;
 	u64 va;
 	bool be;
 	unsigned int psz;
+	u64 left, region_left, used;
+	bool cut;		/* a bound ran out: stop the loops */
+	size_t shape_done;	/* positions below it were tested for a shape */
+	struct ti_shape shape[KSYM_SCAN_SHAPES];
+	unsigned int nr_shapes;
 };
 
-static u32 rd(const struct scan_ctx *c, size_t off, unsigned int size)
+/* Count @n reads; false (and every loop ends) once a bound is reached. */
+static bool spend(struct scan_ctx *c, u64 n)
 {
-	if (off > c->len || size > c->len - off)
+	if (c->cut || c->left < n || c->region_left < n) {
+		c->cut = true;
+		return false;
+	}
+	c->left -= n;
+	c->region_left -= n;
+	c->used += n;
+	return true;
+}
+
+static u32 rd(struct scan_ctx *c, size_t off, unsigned int size)
+{
+	if (!spend(c, 1) || off > c->len || size > c->len - off)
 		return 0;
 	return (u32)ksym_get_uint(c->buf + off, size, c->be);
 }
@@ -53,14 +86,14 @@ static size_t align_up(const struct scan_ctx *c, size_t off, unsigned int a)
 }
 
 /* Walk @count records from @off; the end offset, or 0 if they leave @limit. */
-static size_t walk(const struct scan_ctx *c, size_t off, u32 count,
+static size_t walk(struct scan_ctx *c, size_t off, u32 count,
 		   size_t limit)
 {
 	int hdr;
 	u32 l;
 
 	while (count--) {
-		if (off >= limit)
+		if (off >= limit || !spend(c, 1))
 			return 0;
 		hdr = ksym_rec_prefix(c->buf + off, limit - off,
 				      KSYM_LEN_ULEB2, &l);
@@ -71,33 +104,82 @@ static size_t walk(const struct scan_ctx *c, size_t off, u32 count,
 	return off;
 }
 
-/* A token index at @ti whose digit entries point at the run at @d? */
-static bool token_index_at(const struct scan_ctx *c, size_t ti, size_t d,
-			   size_t *tt)
+/* Does @ti look like a token index, whatever digit run it serves? */
+static bool ti_shape_at(struct scan_ctx *c, size_t ti, struct ti_shape *sh)
 {
 	u32 z, prev, k, v;
 
 	if (ti + KSYM_TOKEN_INDEX_SIZE > c->len || rd(c, ti, 2) != 0)
 		return false;
 	z = rd(c, ti + 2 * 0x30, 2);
-	if (z > d)
-		return false;
 	for (k = 1; k < 10; k++)
 		if (rd(c, ti + 2 * (0x30 + k), 2) != z + 2 * k)
 			return false;
 	/* strictly increasing: every token is at least its NUL */
 	for (k = 1, prev = 0; k < KSYM_NR_TOKENS; k++, prev = v) {
 		v = rd(c, ti + 2 * k, 2);
-		if (v <= prev)
+		if (v <= prev || c->cut)
 			return false;
 	}
-	if (d - z + prev >= ti)
-		return false;
-	*tt = d - z;
+	sh->ti = ti;
+	sh->z = z;
+	sh->last = prev;
 	return true;
 }
 
-static void place_rest(const struct scan_ctx *c, struct ksym_scan_hit *h,
+/* Does the token index @sh point its digit entries at the run at @d? */
+static bool serves(const struct ti_shape *sh, size_t d, size_t *tt)
+{
+	if (sh->z > d || d - sh->z + sh->last >= sh->ti)
+		return false;
+	*tt = d - sh->z;
+	return true;
+}
+
+/*
+ * The first token index in [@lo, @hi) that serves the digit run at @d:
+ * positions already tested come from the kept shapes, the rest are tested
+ * now and kept.  With more shapes than can be kept (never in a kernel:
+ * one token index in 64 KiB), the rest are tested as they come.
+ */
+static bool find_token_index(struct scan_ctx *c, size_t d, size_t lo,
+			     size_t hi, size_t *ti, size_t *tt)
+{
+	struct ti_shape sh;
+	unsigned int i, keep = 0;
+	size_t p;
+
+	for (i = 0; i < c->nr_shapes; i++)
+		if (c->shape[i].ti >= lo)
+			c->shape[keep++] = c->shape[i];
+	c->nr_shapes = keep;
+	for (i = 0; i < c->nr_shapes; i++) {
+		if (c->shape[i].ti >= hi)
+			break;
+		if (serves(&c->shape[i], d, tt)) {
+			*ti = c->shape[i].ti;
+			return true;
+		}
+	}
+	for (p = lo > c->shape_done ? lo : c->shape_done;
+	     p < hi && p + KSYM_TOKEN_INDEX_SIZE <= c->len && !c->cut; p++) {
+		if (!aligned(c, p, 4) || !ti_shape_at(c, p, &sh))
+			continue;
+		if (c->nr_shapes < KSYM_SCAN_SHAPES) {
+			c->shape[c->nr_shapes++] = sh;
+			c->shape_done = p + 1;
+		}
+		if (serves(&sh, d, tt)) {
+			*ti = p;
+			return true;
+		}
+	}
+	if (c->nr_shapes < KSYM_SCAN_SHAPES && !c->cut && p > c->shape_done)
+		c->shape_done = p;
+	return false;
+}
+
+static void place_rest(struct scan_ctx *c, struct ksym_scan_hit *h,
 		       size_t s, size_t e, size_t ti, u32 n)
 {
 	unsigned int a = h->align;
@@ -135,7 +217,7 @@ static void place_rest(const struct scan_ctx *c, struct ksym_scan_hit *h,
  * between the markers' end @e and the token table @tt, padded to @pad: 3
  * or 4; 0 for padding only; -1 for a gap that is neither.
  */
-static int seqs_gap(const struct scan_ctx *c, size_t e, size_t tt, u32 n,
+static int seqs_gap(struct scan_ctx *c, size_t e, size_t tt, u32 n,
 		    unsigned int pad)
 {
 	size_t gap = tt - align_up(c, e, pad);
@@ -153,7 +235,7 @@ static int seqs_gap(const struct scan_ctx *c, size_t e, size_t tt, u32 n,
  * Given markers at @m with @nm entries ending at @e, find num_syms and
  * names before them.  Returns true and fills @h on a proven match.
  */
-static bool names_for_markers(const struct scan_ctx *c, size_t m, u32 nm,
+static bool names_for_markers(struct scan_ctx *c, size_t m, u32 nm,
 			      size_t e, size_t tt, size_t ti,
 			      struct ksym_scan_hit *h)
 {
@@ -169,7 +251,7 @@ static bool names_for_markers(const struct scan_ctx *c, size_t m, u32 nm,
 		return false;
 	lo = m - last > KSYM_SCAN_MAX_BLOCK + 8 ?
 	     m - last - KSYM_SCAN_MAX_BLOCK - 8 : 4;
-	for (ns = m - last - 2; ns >= lo; ns--) {
+	for (ns = m - last - 2; ns >= lo && !c->cut; ns--) {
 		if (!aligned(c, ns, 4))
 			continue;
 		for (p = 0; p < 2; p++) {
@@ -213,7 +295,7 @@ static bool names_for_markers(const struct scan_ctx *c, size_t m, u32 nm,
  * What the bytes of the hit just added at @hits[@nh - 1] leave open, as
  * further hits; the decoder will prove one.  Returns the new count.
  */
-static unsigned int more_readings(const struct scan_ctx *c,
+static unsigned int more_readings(struct scan_ctx *c,
 				  struct ksym_scan_hit *hits, unsigned int nh,
 				  unsigned int max)
 {
@@ -253,7 +335,7 @@ static unsigned int more_readings(const struct scan_ctx *c,
 }
 
 /* Markers that end before the token table at @tt, directly or after seqs. */
-static unsigned int markers_before(const struct scan_ctx *c, size_t tt,
+static unsigned int markers_before(struct scan_ctx *c, size_t tt,
 				   size_t ti, struct ksym_scan_hit *hits,
 				   unsigned int max)
 {
@@ -263,15 +345,15 @@ static unsigned int markers_before(const struct scan_ctx *c, size_t tt,
 	unsigned int nh = 0;
 	u32 run, k, gap;
 
-	for (m = tt - 4; m >= lo && m + 4 <= tt && nh < max; m--) {
+	for (m = tt - 4; m >= lo && m + 4 <= tt && nh < max && !c->cut; m--) {
 		if (!aligned(c, m, 4) || rd(c, m, 4))
 			goto next;
 		/* the strictly increasing run that starts with this 0 */
 		for (run = 1; m + 4ULL * (run + 1) <= tt &&
-		     run < KSYM_SCAN_MAX_MARKERS; run++)
+		     run < KSYM_SCAN_MAX_MARKERS && !c->cut; run++)
 			if (rd(c, m + 4 * run, 4) <= rd(c, m + 4 * (run - 1), 4))
 				break;
-		for (k = 1; k <= run && nh < max; k++) {
+		for (k = 1; k <= run && nh < max && !c->cut; k++) {
 			size_t e = m + 4ULL * k;
 
 			gap = tt - e;
@@ -291,12 +373,12 @@ next:
 }
 
 unsigned int ksym_scan(const u8 *buf, size_t len, u64 va, bool big_endian,
-		       unsigned int ptr_size, struct ksym_scan_hit *hits,
-		       unsigned int max)
+		       unsigned int ptr_size, struct ksym_scan_work *work,
+		       struct ksym_scan_hit *hits, unsigned int max)
 {
 	struct scan_ctx c = {
 		.buf = buf, .len = len, .va = va, .be = big_endian,
-		.psz = ptr_size,
+		.psz = ptr_size, .left = work->budget,
 	};
 	size_t d, ti, tt;
 	unsigned int nh = 0;
@@ -304,18 +386,21 @@ unsigned int ksym_scan(const u8 *buf, size_t len, u64 va, bool big_endian,
 	memset(hits, 0, max * sizeof(*hits));
 	if (len < sizeof(digit_run) + KSYM_TOKEN_INDEX_SIZE)
 		return 0;
-	for (d = 0; d + sizeof(digit_run) <= len && nh < max; d++) {
+	for (d = 0; d + sizeof(digit_run) <= len && nh < max && c.left; d++) {
 		if (buf[d] != '0' || memcmp(buf + d, digit_run, sizeof(digit_run)))
 			continue;
+		/* a candidate region: its own bound */
+		c.cut = false;
+		c.region_left = KSYM_SCAN_REGION_WORK;
 		/* the token index follows the table within a few KiB */
-		for (ti = d + sizeof(digit_run); ti + KSYM_TOKEN_INDEX_SIZE <= len &&
-		     ti < d + 65536 && nh < max; ti++) {
-			if (!aligned(&c, ti, 4) ||
-			    !token_index_at(&c, ti, d, &tt))
-				continue;
+		if (find_token_index(&c, d, d + sizeof(digit_run), d + 65536,
+				     &ti, &tt))
 			nh += markers_before(&c, tt, ti, hits + nh, max - nh);
-			break;
-		}
+		if (c.cut && c.left)
+			work->regions_cut++;
 	}
+	work->exhausted = !c.left;
+	work->budget = c.left;
+	work->used += c.used;
 	return nh;
 }

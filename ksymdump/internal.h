@@ -41,6 +41,7 @@ struct ctx {
 	bool be;
 	unsigned int psz;
 	struct rela_run rela;
+	struct ksym_scan_work work;	/* one bound for every scan of the input */
 	/* the best failure so far */
 	int fail_stage;
 	struct ksym_error fail_err;

@@ -29,24 +29,59 @@ static void add_how(struct kimage *img, const char *what)
 		 what);
 }
 
+/*
+ * Unpack the @len bytes at @in (inside the current layer) with @c: the
+ * output may take what @lim leaves beside the layer it comes from, and
+ * grow at most max_ratio times; then that layer is freed.
+ */
 static int unpack(struct kimage *img, const struct codec *c, const u8 *in,
-		  size_t len, size_t max, char *why, size_t wl)
+		  size_t len, const struct kimg_limits *lim, char *why,
+		  size_t wl)
 {
+	size_t held = img->owned ? img->size : 0, by_size, by_ratio, max;
 	size_t out_len;
 	u8 *out;
 	int ret;
 
-	if (img->nr_owned >= KIMG_MAX_LAYERS)
+	if (img->layers >= KIMG_MAX_LAYERS)
 		return fail(why, wl, "more than %d nested layers",
 			    KIMG_MAX_LAYERS);
+	by_size = lim->max_size > held ? lim->max_size - held : 0;
+	by_ratio = len > SIZE_MAX / lim->max_ratio ? SIZE_MAX :
+		   len * lim->max_ratio;
+	max = by_size < by_ratio ? by_size : by_ratio;
 	ret = codec_unpack(c, in, len, max, &out, &out_len);
 	if (ret == -ENOMEM)
 		return ret;
+	if (ret == -EFBIG && by_ratio < by_size) {
+		fail(why, wl,
+		     "limit: %s data of %zu bytes unpacks to more than %u times that (%zu bytes; --max-ratio)",
+		     c->name, len, lim->max_ratio, by_ratio);
+		return -EFBIG;
+	}
+	if (ret == -EFBIG) {
+		fail(why, wl,
+		     "limit: %s data of %zu bytes unpacks to more than the %zu bytes that --max-size leaves it beside its %zu-byte outer layer",
+		     c->name, len, by_size, held);
+		return -EFBIG;
+	}
+	if (ret == -E2BIG) {
+		if (!strcmp(c->name, "zstd"))
+			fail(why, wl,
+			     "limit: zstd data asks for a window over 2^%d bytes, more than any kernel's",
+			     KD_ZSTD_WINDOW_LOG);
+		else
+			fail(why, wl,
+			     "limit: %s data asks for more than %llu MiB of decoder memory (a dictionary larger than any kernel's)",
+			     c->name, (unsigned long long)(KD_DECODER_MEM >> 20));
+		return -EFBIG;
+	}
 	if (ret)
-		return fail(why, wl, "%s data does not decompress%s", c->name,
-			    ret == -EFBIG ? ": output over the size limit" :
-			    " (corrupt or truncated)");
-	img->owned[img->nr_owned++] = out;
+		return fail(why, wl, "%s data does not decompress (corrupt or truncated)",
+			    c->name);
+	free(img->owned);
+	img->owned = out;
+	img->layers++;
 	img->data = out;
 	img->size = out_len;
 	add_how(img, c->name);
@@ -219,16 +254,13 @@ static void arm64_open(struct kimage *img)
 	kimage_set_base(img, 0);
 }
 
-int kimage_open(struct kimage *img, const u8 *buf, size_t len,
-		size_t max_out, char *why, size_t wl)
+static int open_layers(struct kimage *img, const struct kimg_limits *lim,
+		       char *why, size_t wl)
 {
 	const struct codec *c;
 	unsigned int depth;
 	int ret;
 
-	memset(img, 0, sizeof(*img));
-	img->data = buf;
-	img->size = len;
 	for (depth = 0; depth <= KIMG_MAX_LAYERS; depth++) {
 		const u8 *d = img->data;
 		size_t n = img->size;
@@ -259,7 +291,7 @@ int kimage_open(struct kimage *img, const u8 *buf, size_t len,
 					    (unsigned long long)off,
 					    plen > 0 ? d[off] : 0, plen > 1 ? d[off + 1] : 0,
 					    plen > 2 ? d[off + 2] : 0, plen > 3 ? d[off + 3] : 0);
-			ret = unpack(img, c, d + off, plen, max_out, why, wl);
+			ret = unpack(img, c, d + off, plen, lim, why, wl);
 			if (ret)
 				return ret;
 			continue;
@@ -276,15 +308,16 @@ int kimage_open(struct kimage *img, const u8 *buf, size_t len,
 					"EFI zboot payload at 0x%llx is outside the file or of unknown compression",
 					    (unsigned long long)off);
 			add_how(img, "EFI zboot");
-			ret = unpack(img, c, d + off, plen, max_out, why, wl);
+			ret = unpack(img, c, d + off, plen, lim, why, wl);
 			if (ret)
 				return ret;
 			continue;
 		}
 		c = codec_at(d, n);
 		if (c) {
-			ret = unpack(img, c, d, n, max_out, why, wl);
-			if (ret && !c->weak)
+			ret = unpack(img, c, d, n, lim, why, wl);
+			/* a weak magic that unpacks past a limit is real */
+			if (ret && (!c->weak || ret != -EINVAL))
 				return ret;
 			if (!ret)
 				continue;
@@ -297,10 +330,24 @@ int kimage_open(struct kimage *img, const u8 *buf, size_t len,
 	return 0;
 }
 
+int kimage_open(struct kimage *img, const u8 *buf, size_t len,
+		const struct kimg_limits *lim, char *why, size_t wl)
+{
+	int ret;
+
+	memset(img, 0, sizeof(*img));
+	img->data = buf;
+	img->size = len;
+	ret = open_layers(img, lim, why, wl);
+	if (ret)
+		kimage_close(img);
+	return ret;
+}
+
 void kimage_close(struct kimage *img)
 {
-	while (img->nr_owned)
-		free(img->owned[--img->nr_owned]);
+	free(img->owned);
+	img->owned = NULL;
 }
 
 const u8 *kimage_at(const struct kimage *img, u64 va, size_t size)

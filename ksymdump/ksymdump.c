@@ -51,13 +51,18 @@ static const char usage_text[] =
 "      --big-endian, --little-endian\n"
 "                          byte order of raw input (default: both tried)\n"
 "      --ptr-size 4|8      pointer size of raw input (default: both tried)\n"
-"      --max-size BYTES    largest decompressed layer (default 2 GiB)\n"
+"      --max-size BYTES    unpacked bytes held at once, over all layers\n"
+"                          (default 384 MiB)\n"
+"      --max-ratio N       how many times its input one layer may grow\n"
+"                          (default 64)\n"
+"      --scan-work N       reads the landmark scan may do in all (default\n"
+"                          4 per input byte + 2^27)\n"
 "  -h, --help\n"
 "\n"
 "Exit status: 0 ok (and --verify matched), 1 --verify found mismatches,\n"
 "2 usage (bad option, unusable --verify file such as Debian's placeholder\n"
 "System.map), 3 no kallsyms table found, 4 a table or layer is corrupt,\n"
-"5 the input could not be read.\n";
+"5 the input could not be read, 6 a limit above was reached.\n";
 
 struct options {
 	struct kd_opts kd;
@@ -66,7 +71,7 @@ struct options {
 	int verify_as;		/* -1 guess, 0 sysmap, 1 kallsyms */
 	bool json, stats;
 	unsigned int max_mm;
-	size_t max_size;
+	struct kimg_limits lim;
 	int kaslr;		/* -1 auto, 0 none, 1 the offset given */
 	u64 kaslr_offset;
 	char anchor_names[KSYM_MAX_ANCHORS][KSYM_NAME_MAX + 1];
@@ -300,6 +305,11 @@ static void print_stats(FILE *f, const struct options *op,
 		fprintf(f, "tokens: %u non-empty, %u used\n", st.tokens_nonempty,
 			st.tokens_used);
 	}
+	fprintf(f, "scan: %llu reads (bound %llu), %u candidate regions cut at %llu\n",
+		(unsigned long long)r->scan_reads,
+		(unsigned long long)(op->kd.scan_work ? op->kd.scan_work :
+				     KSYM_SCAN_WORK(img->size)),
+		r->scan_regions_cut, (unsigned long long)KSYM_SCAN_REGION_WORK);
 	fprintf(f, "ms_load: %.2f\nms_locate_and_validate: %.2f\n",
 		ns_load / 1e6, ns_locate / 1e6);
 }
@@ -606,10 +616,12 @@ static int find_offset(struct kd_result *r, const struct ref *ref, bool exact,
 	free(c.delta);
 	if (2 * best_run > c.n) {
 		*offset = best;
-		snprintf(how, hl, "auto: %llu of %llu moved addresses that the reference names differ from it by this",
+		snprintf(how, hl,
+			 "auto: %llu of %llu moved addresses that the reference names differ from it by this",
 			 (unsigned long long)best_run, (unsigned long long)c.n);
 	} else {
-		snprintf(how, hl, "auto: no difference is shared by more than half of the %llu moved addresses that the reference names (the most common, 0x%llx, by %llu)",
+		snprintf(how, hl,
+			 "auto: no difference is shared by more than half of the %llu moved addresses that the reference names (the most common, 0x%llx, by %llu)",
 			 (unsigned long long)c.n, (unsigned long long)best,
 			 (unsigned long long)best_run);
 	}
@@ -676,6 +688,7 @@ static int do_verify(const struct options *op, struct kd_result *r)
 
 enum {
 	OPT_BE = 256, OPT_LE, OPT_PSZ, OPT_MAX_SIZE, OPT_VERIFY_AS,
+	OPT_MAX_RATIO, OPT_SCAN_WORK,
 };
 
 static const struct option long_opts[] = {
@@ -692,6 +705,8 @@ static const struct option long_opts[] = {
 	{ "little-endian", no_argument, NULL, OPT_LE },
 	{ "ptr-size", required_argument, NULL, OPT_PSZ },
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+	{ "max-ratio", required_argument, NULL, OPT_MAX_RATIO },
+	{ "scan-work", required_argument, NULL, OPT_SCAN_WORK },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -706,7 +721,8 @@ static int parse_args(int argc, char **argv, struct options *op)
 	op->kd.big_endian = -1;
 	op->verify_as = -1;
 	op->max_mm = 20;
-	op->max_size = (size_t)2 << 30;
+	op->lim.max_size = KIMG_MAX_SIZE;
+	op->lim.max_ratio = KIMG_MAX_RATIO;
 	op->kaslr = -2;		/* not given */
 	while ((c = getopt_long(argc, argv, "jsV:m:k:b:a:nh", long_opts, NULL)) != -1) {
 		switch (c) {
@@ -779,7 +795,19 @@ static int parse_args(int argc, char **argv, struct options *op)
 			if (!parse_u64(optarg, &v) || v < 4096 || v > SIZE_MAX / 2)
 				return usage_error("--max-size: %s is not a size >= 4096",
 						   optarg);
-			op->max_size = v;
+			op->lim.max_size = v;
+			break;
+		case OPT_MAX_RATIO:
+			if (!parse_u64(optarg, &v) || v < 1 || v > 1000000)
+				return usage_error("--max-ratio: %s is not from 1 to 1000000",
+						   optarg);
+			op->lim.max_ratio = (unsigned int)v;
+			break;
+		case OPT_SCAN_WORK:
+			if (!parse_u64(optarg, &v) || !v)
+				return usage_error("--scan-work: %s is not a count of reads",
+						   optarg);
+			op->kd.scan_work = v;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -834,11 +862,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ksymdump: %s: mmap: %s\n", op.file, strerror(errno));
 		return KD_IO;
 	}
-	ret = kimage_open(&img, map, sb.st_size, op.max_size, why, sizeof(why));
+	ret = kimage_open(&img, map, sb.st_size, &op.lim, why, sizeof(why));
 	if (ret) {
-		fprintf(stderr, "ksymdump: %s: %s: %s\n", op.file,
-			ret == -ENOMEM ? "out of memory" : "corrupt", why);
-		return ret == -ENOMEM ? KD_IO : KD_CORRUPT;
+		fprintf(stderr, "ksymdump: %s: %s%s\n", op.file,
+			ret == -ENOMEM ? "out of memory: " :
+			ret == -EFBIG ? "" : "corrupt: ", why);
+		munmap(map, sb.st_size);
+		return ret == -ENOMEM ? KD_IO : ret == -EFBIG ? KD_LIMIT :
+		       KD_CORRUPT;
 	}
 	t1 = now_ns();
 	ret = kd_locate(&img, &op.kd, &r);

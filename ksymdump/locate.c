@@ -37,7 +37,7 @@ static unsigned int scan_image(struct ctx *c, struct cand *cands,
 		const struct kimg_seg *s = &c->img->seg[i];
 
 		nh = ksym_scan(c->img->data + s->off, s->size, s->va, c->be,
-			       c->psz, hits, KD_SCAN_HITS);
+			       c->psz, &c->work, hits, KD_SCAN_HITS);
 		for (h = 0; h < nh && nc < max; h++) {
 			struct cand *cd = &cands[nc++];
 
@@ -153,8 +153,13 @@ static int locate_best(struct ctx *c, struct kd_result *best,
 	int ret;
 
 	guesses(img, c->o, bes, &nbe, pszs, &npsz);
-	for (bi = 0; bi < nbe; bi++) {
-		for (pi = 0; pi < npsz; pi++) {
+	/*
+	 * Once a table that holds its own kallsyms_names address is proven,
+	 * the other byte orders and pointer sizes are not scanned: none can
+	 * beat it (better()).
+	 */
+	for (bi = 0; bi < nbe && !(best->kt && best->self_located); bi++) {
+		for (pi = 0; pi < npsz && !(best->kt && best->self_located); pi++) {
 			c->be = bes[bi];
 			c->psz = pszs[pi];
 			memset(&c->rela, 0, sizeof(c->rela));
@@ -222,12 +227,21 @@ static int explain_failure(const struct ctx *c, struct kd_result *r)
 {
 	const struct ksym_error *e = &c->fail_err;
 
+	if (!r->candidates && c->work.exhausted) {
+		snprintf(r->why, sizeof(r->why),
+			 "limit: the landmark scan stopped at its bound of %llu reads with no table found (%u candidate regions cut at %llu reads each); --scan-work raises it",
+			 (unsigned long long)c->work.used, c->work.regions_cut,
+			 (unsigned long long)KSYM_SCAN_REGION_WORK);
+		return r->status = KD_LIMIT;
+	}
 	if (!r->candidates) {
 		snprintf(r->why, sizeof(r->why),
-			 "not found: %s; the landmark scan found no table (token table digits, token index, markers and names that walk)",
+			 "not found: %s; the landmark scan found no table (token table digits, token index, markers and names that walk)%s",
 			 c->img->symtab && !c->o->no_symbols ?
 			 "the ELF symbol table has no kallsyms_names" :
-			 "no symbols used");
+			 "no symbols used",
+			 c->work.regions_cut ?
+			 "; some candidate regions were cut at their bound of reads" : "");
 		return r->status = KD_NOT_FOUND;
 	}
 	r->err = *e;
@@ -252,9 +266,16 @@ int kd_locate(struct kimage *img, const struct kd_opts *o,
 	struct ctx c = { .img = img, .o = o };
 	struct kd_result *best, *cur;
 	bool used_symbols = false;
+	unsigned int i;
 	int ret;
 
 	memset(r, 0, sizeof(*r));
+	c.work.budget = o->scan_work;
+	if (!c.work.budget) {
+		for (i = 0; i < img->nr_seg; i++)
+			c.work.budget += img->seg[i].size;
+		c.work.budget = KSYM_SCAN_WORK(c.work.budget);
+	}
 	best = calloc(1, sizeof(*best));
 	cur = calloc(1, sizeof(*cur));
 	if (best && cur) {
@@ -272,6 +293,9 @@ int kd_locate(struct kimage *img, const struct kd_opts *o,
 	}
 	free(best);
 	free(cur);
+	r->scan_reads = c.work.used;
+	r->scan_regions_cut = c.work.regions_cut;
+	r->scan_exhausted = c.work.exhausted;
 	if (ret == -ENOMEM) {
 		kd_result_free(r);
 		snprintf(r->why, sizeof(r->why), "out of memory");

@@ -19,6 +19,7 @@ enum kd_status {
 	KD_NOT_FOUND = 3,	/* no kallsyms table in the input */
 	KD_CORRUPT = 4,		/* a table (or a layer) is there but broken */
 	KD_IO = 5,		/* the input could not be read */
+	KD_LIMIT = 6,		/* a bound was reached (--max-size, --max-ratio, scan work) */
 };
 
 struct kd_opts {
@@ -29,6 +30,7 @@ struct kd_opts {
 	unsigned int ptr_size;	/* 0: from the input, else 4 or 8 */
 	struct ksym_anchor anchors[KSYM_MAX_ANCHORS];
 	unsigned int nr_anchors;
+	u64 scan_work;		/* reads the landmark scan may do in all */
 };
 
 struct kd_result {
@@ -59,6 +61,9 @@ struct kd_result {
 	char seqs_how[96];
 	unsigned int candidates;
 	unsigned int proven;
+	u64 scan_reads;		/* the landmark scan's work, in reads */
+	u32 scan_regions_cut;	/* candidate regions cut at their bound */
+	bool scan_exhausted;	/* the scan stopped at its bound */
 };
 
 /*

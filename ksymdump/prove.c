@@ -178,7 +178,7 @@ static void note_failure(struct ctx *c, const struct cand *cd,
 		 "table from the %s: kallsyms_names at 0x%llx (offset 0x%zx in the %s)",
 		 cd->src, (unsigned long long)cd->va[KSYM_A_NAMES],
 		 kimage_offset(c->img, cd->va[KSYM_A_NAMES]),
-		 c->img->nr_owned ? "decompressed image" : "file");
+		 c->img->layers ? "decompressed image" : "file");
 }
 
 /* Move an Image, and a candidate found in it, to load address @base. */

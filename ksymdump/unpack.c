@@ -11,14 +11,23 @@
 #include <lzma.h>
 #include <zlib.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 
 #include "unpack.h"
 
+/*
+ * Room for up to @want more bytes (less near the limit); -EFBIG once the
+ * output is at its limit.
+ */
 static int out_room(struct outbuf *o, size_t want)
 {
 	size_t cap = o->cap ? o->cap : 1 << 20;
 	u8 *p;
 
+	if (o->len >= o->max)
+		return -EFBIG;
+	if (want > o->max - o->len)
+		want = o->max - o->len;
 	if (o->len + want <= o->cap)
 		return 0;
 	while (cap < o->len + want)
@@ -68,8 +77,8 @@ static int unxz(const u8 *in, size_t len, struct outbuf *o, bool alone)
 	lzma_ret lr;
 	int ret = 0;
 
-	lr = alone ? lzma_alone_decoder(&s, UINT64_MAX) :
-		     lzma_stream_decoder(&s, UINT64_MAX, 0);
+	lr = alone ? lzma_alone_decoder(&s, KD_DECODER_MEM) :
+		     lzma_stream_decoder(&s, KD_DECODER_MEM, 0);
 	if (lr != LZMA_OK)
 		return -ENOMEM;
 	s.next_in = in;
@@ -84,6 +93,10 @@ static int unxz(const u8 *in, size_t len, struct outbuf *o, bool alone)
 		o->len = s.next_out - o->p;
 	} while (lr == LZMA_OK);
 	lzma_end(&s);
+	if (lr == LZMA_MEMLIMIT_ERROR)
+		return -E2BIG;
+	if (lr == LZMA_MEM_ERROR)
+		return -ENOMEM;
 	return lr == LZMA_STREAM_END ? 0 : ret ? ret : -EINVAL;
 }
 
@@ -96,8 +109,8 @@ static int unzstd(const u8 *in, size_t len, struct outbuf *o)
 
 	if (!z)
 		return -ENOMEM;
-	/* the kernel compresses with a large window (--ultra -22) */
-	ZSTD_DCtx_setParameter(z, ZSTD_d_windowLogMax, 31);
+	/* the kernel compresses with a large window (--ultra -22): 2^27 */
+	ZSTD_DCtx_setParameter(z, ZSTD_d_windowLogMax, KD_ZSTD_WINDOW_LOG);
 	while (r) {
 		ZSTD_outBuffer ob;
 
@@ -110,7 +123,10 @@ static int unzstd(const u8 *in, size_t len, struct outbuf *o)
 		r = ZSTD_decompressStream(z, &ob, &ib);
 		o->len += ob.pos;
 		if (ZSTD_isError(r)) {
-			ret = -EINVAL;
+			ret = ZSTD_getErrorCode(r) ==
+			      ZSTD_error_frameParameter_windowTooLarge ? -E2BIG :
+			      ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation ?
+			      -ENOMEM : -EINVAL;
 			break;
 		}
 		if (r && ib.pos == ib.size && ob.pos < ob.size) {
@@ -143,9 +159,13 @@ static int unlz4(const u8 *in, size_t len, struct outbuf *o)
 		if (ret)
 			return ret;
 		n = LZ4_decompress_safe((const char *)in + pos,
-					(char *)o->p + o->len, c, blk);
+					(char *)o->p + o->len, c,
+					(int)(o->cap - o->len < blk ?
+					      o->cap - o->len : blk));
+		/* a block that does not fit the room left is over the limit */
 		if (n < 0)
-			return -EINVAL;
+			return o->cap - o->len < blk && o->cap == o->max ?
+			       -EFBIG : -EINVAL;
 		o->len += n;
 		pos += c;
 	}

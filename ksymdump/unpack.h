@@ -25,9 +25,18 @@ struct codec {
 const struct codec *codec_at(const u8 *p, size_t len);
 
 /*
+ * The memory a decompressor's own state may take (liblzma's memlimit; a
+ * zstd window of 2^27 bytes, which the kernel's "zstd -22 --ultra" uses at
+ * most): the kernel's xz and lzma dictionaries are 32 and 64 MiB.
+ */
+#define KD_DECODER_MEM		((u64)256 << 20)
+#define KD_ZSTD_WINDOW_LOG	27
+
+/*
  * Decompress @len bytes at @in with @c into a new buffer of at most @max
- * bytes (the caller frees *@out).  Returns 0, -ENOMEM, -EFBIG (over @max)
- * or another negative errno for corrupt or truncated data.
+ * bytes (the caller frees *@out).  Returns 0, -ENOMEM, -EFBIG (over @max),
+ * -E2BIG (the stream asks for more decoder memory than KD_DECODER_MEM) or
+ * another negative errno for corrupt or truncated data.
  */
 int codec_unpack(const struct codec *c, const u8 *in, size_t len, size_t max,
 		 u8 **out, size_t *out_len);

@@ -24,7 +24,12 @@
 #      with --kaslr 0, a
 #      System.map with one address changed, a corrupted and a truncated
 #      image, a file with no table, a missing file, bad options;
-#   5. --json parses and lists every symbol; --help exits 0.
+#   5. --json parses and lists every symbol; --help exits 0;
+#   6. crafted files (tests/hostile.py: a nested compression bomb, .lzma
+#      and zstd headers asking for 4 GiB, 64 MiB of candidate token
+#      tables): each ends with its limit or "not found", within 512 MB of
+#      memory and 10 s of CPU, in the plain build and under ASan+UBSan;
+#      the figures are printed.
 #
 # ksymdump is built with ASan and UBSan for these runs.  Usage:
 #   scripts/ksymdump-test.sh [-B BUILD_DIR]
@@ -214,6 +219,40 @@ n=$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(len(d[
 m=$("$kd" "$img" | wc -l)
 ktap_result "$([ "$n" = "$m" ] && [ "$m" -gt 1000 ] && echo 1)" json_lists_every_symbol \
 	"json: $n symbols, text output: $m lines"
+
+echo "# === 6. crafted files: bounded memory and CPU (tests/hostile.py)"
+make -s -C "$top" B="$B" "$B/ksymdump" >>"$t/build.log" 2>&1
+"$top/tests/hostile.py" gen "$t/hostile"
+# hostile NAME FILE EXIT PATTERN [ksymdump options]: both builds
+hostile() {
+	local name=$1 file=$2 want=$3 pat=$4 bin fig rss cpu rc
+	shift 4
+	for bin in "$B/ksymdump" "$kd"; do
+		"$top/tests/hostile.py" run "$bin" "$@" "$t/hostile/$file" >"$t/$name.out"
+		read -r rss cpu rc <"$t/$name.out"
+		fig="$(basename "$bin"): ${rss} MB, ${cpu} s CPU, exit $rc"
+		if [ "$rc" = "$want" ] && grep -qE "$pat" "$t/$name.out" &&
+		   ! grep -q Sanitizer "$t/$name.out" &&
+		   awk -v r="$rss" -v c="$cpu" 'BEGIN { exit !(r <= 512 && c <= 10) }'; then
+			ktap_result 1 "hostile_${name}_$(basename "$bin")" "$fig"
+		else
+			ktap_result 0 "hostile_${name}_$(basename "$bin")" \
+				"$fig (want exit $want, /$pat/, 512 MB, 10 s): $(sed -n 2p "$t/$name.out" | cut -c1-200)"
+		fi
+		sed -n 2p "$t/$name.out" | cut -c1-200 | sed 's/^/#   /'
+		# the budget alone is for the plain build: ASan keeps freed
+		# buffers in its quarantine
+		[ "${HOSTILE_PLAIN_ONLY:-}" = 1 ] && break
+	done
+}
+hostile nested_bomb nested.gz 6 'limit: .*--max-ratio'
+HOSTILE_PLAIN_ONLY=1 hostile nested_bomb_budget nested.gz 6 'limit: .*--max-size' --max-ratio 1000000
+hostile lzma_dict_4g dict4g.lzma 6 'limit: lzma data asks for more than 256 MiB'
+hostile zstd_window_2g window2g.zst 6 'limit: zstd data asks for a window over 2\^27'
+hostile digit_runs_1m digits-1m.bin 3 'not found'
+hostile digit_runs_64m digits-64m.bin 3 'not found'
+hostile token_regions_64m regions-64m.bin 6 'limit: the landmark scan stopped at its bound'
+rm -rf "$t/hostile"
 
 ktap_totals
 ktap_ok

@@ -37,6 +37,9 @@ static int bench(const char *file, int runs)
 	double t_decode = 1e18;
 	struct kimage img;
 	struct kd_result r;
+	static const struct kimg_limits lim = {
+		.max_size = KIMG_MAX_SIZE, .max_ratio = KIMG_MAX_RATIO,
+	};
 	struct ksym_sym s;
 	struct stat sb;
 	char why[256];
@@ -59,7 +62,7 @@ static int bench(const char *file, int runs)
 	}
 	for (run = 0; run < runs; run++) {
 		t = now_ms();
-		if (kimage_open(&img, map, sb.st_size, (size_t)1 << 31, why,
+		if (kimage_open(&img, map, sb.st_size, &lim, why,
 				sizeof(why))) {
 			fprintf(stderr, "%s: %s\n", file, why);
 			return 1;
@@ -67,10 +70,15 @@ static int bench(const char *file, int runs)
 		t_unpack = min_d(t_unpack, now_ms() - t);
 
 		t = now_ms();
-		for (i = 0, nh = 0; i < img.nr_seg; i++)
+		for (i = 0, nh = 0; i < img.nr_seg; i++) {
+			struct ksym_scan_work w = {
+				.budget = KSYM_SCAN_WORK(img.seg[i].size),
+			};
+
 			nh += ksym_scan(img.data + img.seg[i].off,
 					img.seg[i].size, img.seg[i].va, false,
-					8, hits, 64);
+					8, &w, hits, 64);
+		}
 		t_scan = min_d(t_scan, now_ms() - t);
 
 		t = now_ms();

@@ -23,6 +23,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	struct ksym_proof proof;
 	struct ksym_error err;
 	struct ksym_stats st;
+	struct ksym_scan_work work = { .budget = KSYM_SCAN_WORK(size) };
 	struct ksym_scan_hit hits[4];
 	struct fz_input in;
 	struct ksym_sym s;
@@ -31,7 +32,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 
 	/* the landmark scan reads the raw bytes, whatever they are */
 	ksym_scan(data, size, 0xffffffff81000000ULL, size && (data[0] & 1), 8,
-		  hits, 4);
+		  &work, hits, 4);
 	if (!fz_parse(data, size, &in))
 		return 0;
 	kt.rec_off = rec_off;

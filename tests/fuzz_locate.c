@@ -12,6 +12,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
+	static const struct kimg_limits lim = {
+		.max_size = KIMG_MAX_SIZE, .max_ratio = KIMG_MAX_RATIO,
+	};
 	struct kd_opts o = { .big_endian = -1 };
 	struct kimage img;
 	struct kd_result r;
@@ -31,7 +34,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		o.anchors[0].addr = 0xffffffff81000000ULL;
 		o.nr_anchors = 1;
 	}
-	if (kimage_open(&img, data + 1, size - 1, 16 << 20, why, sizeof(why)))
+	/* ksymdump's own limits: a bomb the fuzzer builds must meet them */
+	if (kimage_open(&img, data + 1, size - 1, &lim, why, sizeof(why)))
 		return 0;
 	if (!kd_locate(&img, &o, &r)) {
 		for (i = 0; i < r.kt->num_syms; i++) {

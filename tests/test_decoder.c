@@ -789,6 +789,7 @@ static u64 want_va(const struct fixture *fx, unsigned int a)
 static bool case_scan(struct fixture *fx, struct ksym_decoder *kt)
 {
 	struct ksym_scan_hit hits[4];
+	struct ksym_scan_work work = { .budget = KSYM_SCAN_WORK(fx->rodata_size + 4) };
 	unsigned int nh, a, h;
 	u8 *buf;
 
@@ -803,7 +804,7 @@ static bool case_scan(struct fixture *fx, struct ksym_decoder *kt)
 	buf = calloc(1, fx->rodata_size + 4);
 	memcpy(buf + 4, fx->rodata, fx->rodata_size);
 	nh = ksym_scan(buf, fx->rodata_size + 4, fx->rodata_va - 4,
-		       fx->l.big_endian, fx->l.ptr_size, hits, 4);
+		       fx->l.big_endian, fx->l.ptr_size, &work, hits, 4);
 	free(buf);
 	/*
 	 * One hit where seqs sits between markers and token table (6.1.42 to

@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""hostile.py - crafted inputs for ksymdump, and the cost of each run.
+
+  hostile.py gen DIR        write the crafted files into DIR
+  hostile.py gen-small DIR  only those under 1 KiB (fuzzing seeds)
+  hostile.py run CMD...     run CMD; print "RSS_MB CPU_S EXIT" of that
+                            one process (wait4), then what it wrote to
+                            standard error
+
+The files, each at most 64 MB (the bound ksymdump promises: no such input
+makes it use more than 512 MB or 10 s of CPU):
+  nested.gz      gzip > xz > gzip > 1.9 GiB of zeros (about 30 KB)
+  dict4g.lzma    a 100-byte .lzma header asking for a 4 GiB dictionary
+  window2g.zst   a zstd frame asking for a 2 GiB window
+  digits-1m.bin  1 MiB of "0\\0".."9\\0": every 20 bytes a token table's
+                 digit run
+  digits-64m.bin the same, 64 MiB
+  regions-64m.bin 64 MiB of candidate regions: each a digit run inside a
+                 whole token table, its token index, and 1 KiB of zeros
+                 for the markers search to walk back over
+"""
+import lzma
+import os
+import struct
+import subprocess
+import sys
+import zlib
+
+
+def nested(path):
+    z = zlib.compressobj(1, zlib.DEFLATED, 16 + 15)
+    block = bytes(1 << 20)
+    inner = bytearray()
+    for _ in range(1900):
+        inner += z.compress(block)
+    inner += z.flush()
+    mid = lzma.compress(bytes(inner), format=lzma.FORMAT_XZ)
+    z = zlib.compressobj(9, zlib.DEFLATED, 16 + 15)
+    with open(path, 'wb') as f:
+        f.write(z.compress(mid) + z.flush())
+
+
+def dict4g(path):
+    # props 0x5d (lc 3, lp 0, pb 2), dictionary 4 GiB - 64 KiB (the low
+    # bytes 0, as in the kernel's own: ksymdump knows .lzma by "5d 00 00"),
+    # size unknown
+    hdr = bytes([0x5d]) + struct.pack('<I', 0xffff0000) + b'\xff' * 8
+    with open(path, 'wb') as f:
+        f.write(hdr + bytes(100 - len(hdr)))
+
+
+def window2g(path):
+    # frame header descriptor 0 (no content size, no checksum), window
+    # descriptor exponent 21: 2^(10 + 21), then one raw block
+    body = b'kallsyms' * 8
+    blk = struct.pack('<I', 1 | (len(body) << 3))[:3]
+    with open(path, 'wb') as f:
+        f.write(b'\x28\xb5\x2f\xfd' + bytes([0x00, 21 << 3]) + blk + body)
+
+
+RUN = b''.join(bytes([0x30 + k, 0]) for k in range(10))
+
+
+def digits(path, size):
+    with open(path, 'wb') as f:
+        f.write(RUN * (size // len(RUN)))
+
+
+def regions(path, size):
+    # 256 two-byte tokens (a character and its NUL), the digits at 0x30..
+    table = b''.join(bytes([k if 0x30 <= k <= 0x39 else 0x61, 0])
+                     for k in range(256))
+    index = b''.join(struct.pack('<H', 2 * k) for k in range(256))
+    block = bytes(1024) + table + index
+    with open(path, 'wb') as f:
+        f.write(block * (size // len(block)))
+
+
+def gen(d, small=False):
+    os.makedirs(d, exist_ok=True)
+    nested(os.path.join(d, 'nested.gz'))
+    dict4g(os.path.join(d, 'dict4g.lzma'))
+    window2g(os.path.join(d, 'window2g.zst'))
+    if small:
+        return
+    digits(os.path.join(d, 'digits-1m.bin'), 1 << 20)
+    digits(os.path.join(d, 'digits-64m.bin'), 64 << 20)
+    regions(os.path.join(d, 'regions-64m.bin'), 64 << 20)
+
+
+def run(cmd):
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE)
+    err = p.stderr.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    rc = os.waitstatus_to_exitcode(status)
+    print('%.1f %.2f %d' % (ru.ru_maxrss / 1024.0,
+                            ru.ru_utime + ru.ru_stime, rc))
+    sys.stdout.write(err.decode(errors='replace'))
+
+
+if __name__ == '__main__':
+    if len(sys.argv) == 3 and sys.argv[1] in ('gen', 'gen-small'):
+        gen(sys.argv[2], sys.argv[1] == 'gen-small')
+    elif len(sys.argv) > 2 and sys.argv[1] == 'run':
+        run(sys.argv[2:])
+    else:
+        sys.exit(__doc__)

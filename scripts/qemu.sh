@@ -358,11 +358,12 @@ check_guest() {
 		ktap_fail readers_overlap_a_run "rounds of reads during the re-run: ${race:-none}"
 	fi
 	check_parallel "$d"
-	intr=$(marker INTERRUPTED "$d")
+	intr=$(grep -a '==KSYM-INTERRUPTED' "$d/serial.log" | tr -d '\r' | cut -d' ' -f2-)
 	kept=$(marker REPORT-KEPT "$d")
-	if [ -n "$intr" ] && [ "$intr" != 0 ] && [ "$kept" = 0 ] &&
+	if [ -n "$intr" ] && [ "${intr%% *}" != 0 ] && [ "$kept" = 0 ] &&
 	   grep -q 'run stopped by a fatal signal' "$d/dmesg"; then
 		ktap_pass signal_stops_a_run
+		echo "    # writer killed ${intr#* } into its run: exit ${intr%% *}"
 	else
 		ktap_fail signal_stops_a_run \
 			"writer exited ${intr:-?}, last report kept: ${kept:-?}, dmesg: $(grep -c 'run stopped by a fatal signal' "$d/dmesg") stop lines"

@@ -58,7 +58,7 @@ KSYMDUMP_SRC := ksymdump/ksymdump.c ksymdump/locate.c ksymdump/prove.c \
 	decoder.c scan.c
 KSYMDUMP_HDR := ksymdump/locate.h ksymdump/internal.h ksymdump/kimage.h \
 	ksymdump/unpack.h $(DECODER)
-KSYMDUMP_LIBS := -lz -llzma -lzstd -llz4 -lbz2
+KSYMDUMP_LIBS := -lz -llzma -lzstd -llz4 -lbz2 -llzo2
 
 .PHONY: all help test-all test-debug check fixtures fuzz fuzz-locate bench clean qemu test modules ksymdump
 

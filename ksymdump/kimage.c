@@ -38,7 +38,8 @@ static int unpack(struct kimage *img, const struct codec *c, const u8 *in,
 		  size_t len, const struct kimg_limits *lim, char *why,
 		  size_t wl)
 {
-	size_t held = img->owned ? img->size : 0, by_size, by_ratio, max;
+	size_t held = (img->owned ? img->size : 0) + img->held_outer;
+	size_t by_size, by_ratio, max;
 	size_t out_len;
 	u8 *out;
 	int ret;
@@ -348,6 +349,52 @@ void kimage_close(struct kimage *img)
 {
 	free(img->owned);
 	img->owned = NULL;
+}
+
+unsigned int kimage_payloads(const struct kimage *img,
+			     struct kimg_payload *p, unsigned int max)
+{
+	const u8 *d = img->data;
+	unsigned int n = 0;
+	size_t off;
+
+	for (off = 1; off + 16 <= img->size && n < max; off++) {
+		const struct codec *c;
+
+		/* every magic starts with one of these bytes */
+		if (d[off] != 0x1f && d[off] != 0xfd && d[off] != 0x28 &&
+		    d[off] != 0x02 && d[off] != 0x04 && d[off] != 'B' &&
+		    d[off] != 0x89)
+			continue;
+		c = codec_inside(d + off, img->size - off);
+		if (!c)
+			continue;
+		p[n].off = off;
+		p[n++].c = c;
+	}
+	return n;
+}
+
+int kimage_open_payload(struct kimage *img, const struct kimage *outer,
+			const struct kimg_payload *p,
+			const struct kimg_limits *lim, char *why, size_t wl)
+{
+	char what[64];
+	int ret;
+
+	memset(img, 0, sizeof(*img));
+	img->data = outer->data + p->off;
+	img->size = outer->size - p->off;
+	img->held_outer = (outer->owned ? outer->size : 0) + outer->held_outer;
+	snprintf(img->how, sizeof(img->how), "%s", outer->how);
+	snprintf(what, sizeof(what), "payload at 0x%zx", p->off);
+	add_how(img, what);
+	ret = unpack(img, p->c, img->data, img->size, lim, why, wl);
+	if (!ret)
+		ret = open_layers(img, lim, why, wl);
+	if (ret)
+		kimage_close(img);
+	return ret;
 }
 
 const u8 *kimage_at(const struct kimage *img, u64 va, size_t size)

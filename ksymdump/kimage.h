@@ -31,6 +31,7 @@ struct kimage {
 	size_t size;
 	u8 *owned;		/* the innermost layer, when unpacked */
 	unsigned int layers;	/* layers unpacked */
+	size_t held_outer;	/* bytes an outer image holds (a payload's) */
 	char how[256];		/* "bzImage > zstd > ELF64 LE x86_64" */
 	enum kimg_kind kind;
 	bool big_endian;
@@ -77,6 +78,38 @@ struct kimg_limits {
 int kimage_open(struct kimage *img, const u8 *buf, size_t len,
 		const struct kimg_limits *lim, char *why, size_t why_len);
 void kimage_close(struct kimage *img);
+
+/*
+ * A compressed stream inside the innermost layer, at an offset no header
+ * names: ARM's zImage and s390x's image are a decompressor followed by
+ * one, MIPS and PowerPC wrap one in an ELF, Android's boot.img and
+ * U-Boot's uImage put one after their header.
+ */
+struct codec;
+
+struct kimg_payload {
+	size_t off;
+	const struct codec *c;
+};
+
+#define KIMG_MAX_PAYLOADS	16
+
+/*
+ * Up to @max streams with a strong magic in @img's innermost layer, at
+ * offsets after 0, in file order; returns how many.
+ */
+unsigned int kimage_payloads(const struct kimage *img,
+			     struct kimg_payload *p, unsigned int max);
+
+/*
+ * Open the stream @p of @outer (kept alive, its layer counted against
+ * @lim) as an image of its own, its inner layers unpacked as
+ * kimage_open() does.  Returns as kimage_open().
+ */
+int kimage_open_payload(struct kimage *img, const struct kimage *outer,
+			const struct kimg_payload *p,
+			const struct kimg_limits *lim, char *why,
+			size_t why_len);
 
 /* Treat the innermost layer as raw bytes mapped at @base (one segment). */
 void kimage_set_base(struct kimage *img, u64 base);

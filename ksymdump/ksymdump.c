@@ -873,6 +873,8 @@ int main(int argc, char **argv)
 	}
 	t1 = now_ns();
 	ret = kd_locate(&img, &op.kd, &r);
+	if (ret == KD_NOT_FOUND)
+		ret = kd_locate_inside(&img, &op.kd, &op.lim, &r);
 	t2 = now_ns();
 	if (ret) {
 		fprintf(stderr, "ksymdump: %s (%s): %s\n", op.file, img.how, r.why);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "internal.h"
+#include "unpack.h"
 
 static bool cand_from_symbols(struct ctx *c, struct cand *cd)
 {
@@ -302,4 +303,67 @@ int kd_locate(struct kimage *img, const struct kd_opts *o,
 		return r->status = KD_IO;
 	}
 	return ret;
+}
+
+/* ---- compressed streams inside ---- */
+
+int kd_locate_inside(struct kimage *img, const struct kd_opts *op,
+		     const struct kimg_limits *limits, struct kd_result *r)
+{
+	struct kimg_payload pl[KIMG_MAX_PAYLOADS];
+	struct kimg_limits lim = *limits;
+	struct kd_opts o = *op;
+	size_t total = limits->max_size;
+	char why[512], first[320] = "";
+	unsigned int n, i, tried = 0;
+	struct kimage sub;
+	struct kd_result sr;
+	u64 work;
+	int ret;
+
+	n = kimage_payloads(img, pl, ARRAY_SIZE(pl));
+	work = op->scan_work ? op->scan_work : KSYM_SCAN_WORK(img->size);
+	work = work > r->scan_reads ? work - r->scan_reads : 0;
+	for (i = 0; i < n && total && work; i++) {
+		lim.max_size = total < limits->max_size ? total : limits->max_size;
+		ret = kimage_open_payload(&sub, img, &pl[i], &lim, why, sizeof(why));
+		if (ret == -ENOMEM) {
+			snprintf(r->why, sizeof(r->why), "out of memory");
+			return r->status = KD_IO;
+		}
+		if (ret) {
+			if (!first[0])
+				snprintf(first, sizeof(first), "%s at 0x%zx: %.200s",
+					 pl[i].c->name, pl[i].off, why);
+			continue;
+		}
+		tried++;
+		total -= sub.size < total ? sub.size : total;
+		o.scan_work = work;
+		ret = kd_locate(&sub, &o, &sr);
+		work = work > sr.scan_reads ? work - sr.scan_reads : 0;
+		if (ret == KD_OK || ret == KD_CORRUPT) {
+			/* a table, proven or broken: the answer */
+			kd_result_free(r);
+			move_result(r, &sr);
+			kimage_close(img);
+			*img = sub;
+			return ret;
+		}
+		if (!first[0])
+			snprintf(first, sizeof(first), "%s at 0x%zx: %.200s",
+				 pl[i].c->name, pl[i].off, sr.why);
+		kd_result_free(&sr);
+		kimage_close(&sub);
+	}
+	if (n) {
+		size_t l = strlen(r->why);
+
+		snprintf(r->why + l, sizeof(r->why) - l,
+			 "; %s%u compressed stream%s inside (%u unpacked) hold none%s%s",
+			 n == KIMG_MAX_PAYLOADS ? "the first " : "", n,
+			 n == 1 ? "" : "s", tried, first[0] ? "; the first: " : "",
+			 first);
+	}
+	return r->status;
 }

@@ -75,4 +75,15 @@ int kd_locate(struct kimage *img, const struct kd_opts *o,
 	      struct kd_result *r);
 void kd_result_free(struct kd_result *r);
 
+/*
+ * After kd_locate() found no table in @img: try each compressed stream
+ * inside it (ARM zImage, s390x, ELF wrappers, boot.img, uImage), in file
+ * order, until one holds a table, proven or broken; that one replaces
+ * @img and @r.  Together they may unpack @lim->max_size bytes once more,
+ * and their scans share what is left of @o's work bound.  Returns
+ * kd_locate()'s status; with nothing found, @r->why says what was tried.
+ */
+int kd_locate_inside(struct kimage *img, const struct kd_opts *o,
+		     const struct kimg_limits *lim, struct kd_result *r);
+
 #endif /* KSYMDUMP_LOCATE_H */

@@ -8,7 +8,9 @@
 
 #include <bzlib.h>
 #include <lz4.h>
+#include <lz4frame.h>
 #include <lzma.h>
+#include <lzo/lzo1x.h>
 #include <zlib.h>
 #include <zstd.h>
 #include <zstd_errors.h>
@@ -172,6 +174,115 @@ static int unlz4(const u8 *in, size_t len, struct outbuf *o)
 	return o->len ? 0 : -EINVAL;
 }
 
+/* LZ4's frame format (lz4 -9 without -l): what arm64's EFI zboot may use. */
+static int unlz4f(const u8 *in, size_t len, struct outbuf *o)
+{
+	LZ4F_dctx *z;
+	size_t pos = 0, r = 1;
+	int ret = -EINVAL;
+
+	if (LZ4F_isError(LZ4F_createDecompressionContext(&z, LZ4F_VERSION)))
+		return -ENOMEM;
+	while (r && pos < len) {
+		size_t src = len - pos, dst;
+
+		ret = out_room(o, 1 << 20);
+		if (ret)
+			break;
+		dst = o->cap - o->len;
+		r = LZ4F_decompress(z, o->p + o->len, &dst, in + pos, &src, NULL);
+		if (LZ4F_isError(r)) {
+			ret = -EINVAL;
+			break;
+		}
+		o->len += dst;
+		pos += src;
+		if (!src && !dst) {
+			ret = -EINVAL;	/* no progress: truncated */
+			break;
+		}
+	}
+	LZ4F_freeDecompressionContext(z);
+	return r == 0 ? 0 : ret ? ret : -EINVAL;
+}
+
+/*
+ * lzop's file format, which the kernel's "lzo" compression writes (lzop
+ * -9): a header (magic, versions, method, level, flags, mode, mtime,
+ * name, checksum), then blocks of a big-endian uncompressed and
+ * compressed length, optional checksums, and LZO1X data (stored when the
+ * lengths are equal), until an uncompressed length of 0.
+ */
+#define LZOP_F_ADLER32_D	0x1U
+#define LZOP_F_ADLER32_C	0x2U
+#define LZOP_F_H_FILTER		0x800U
+#define LZOP_F_CRC32_D		0x100U
+#define LZOP_F_CRC32_C		0x200U
+#define LZOP_MAX_BLOCK		(64U << 20)
+
+static int unlzop(const u8 *in, size_t len, struct outbuf *o)
+{
+	size_t pos = 9;		/* the magic */
+	u32 version, flags, dst, src;
+	lzo_uint got;
+	int ret;
+
+	if (lzo_init() != LZO_E_OK || len < pos + 7)
+		return -EINVAL;
+	version = (u32)ksym_get_uint(in + pos, 2, true);
+	pos += 4;		/* version, library version */
+	if (version >= 0x940)
+		pos += 2;	/* version needed to extract */
+	if (pos + 1 > len || in[pos] < 1 || in[pos] > 3)
+		return -EINVAL;	/* LZO1X-1, -1(15), -999 */
+	pos += version >= 0x940 ? 2 : 1;	/* method, level */
+	if (pos + 4 > len)
+		return -EINVAL;
+	flags = (u32)ksym_get_uint(in + pos, 4, true);
+	pos += 4;
+	if (flags & LZOP_F_H_FILTER)
+		pos += 4;
+	pos += 8 + (version >= 0x940 ? 4 : 0);	/* mode, mtime */
+	if (pos + 1 > len)
+		return -EINVAL;
+	pos += 1 + in[pos] + 4;			/* name, header checksum */
+	for (;;) {
+		if (pos + 4 > len)
+			return -EINVAL;
+		dst = (u32)ksym_get_uint(in + pos, 4, true);
+		pos += 4;
+		if (!dst)
+			return 0;
+		if (dst > LZOP_MAX_BLOCK || pos + 4 > len)
+			return -EINVAL;
+		src = (u32)ksym_get_uint(in + pos, 4, true);
+		pos += 4;
+		pos += (flags & LZOP_F_ADLER32_D ? 4 : 0) +
+		       (flags & LZOP_F_CRC32_D ? 4 : 0);
+		if (src < dst)
+			pos += (flags & LZOP_F_ADLER32_C ? 4 : 0) +
+			       (flags & LZOP_F_CRC32_C ? 4 : 0);
+		if (!src || src > dst || pos > len || src > len - pos)
+			return -EINVAL;
+		ret = out_room(o, dst);
+		if (ret)
+			return ret;
+		if (o->cap - o->len < dst)
+			return -EFBIG;
+		if (src == dst) {
+			memcpy(o->p + o->len, in + pos, dst);
+		} else {
+			got = dst;
+			if (lzo1x_decompress_safe(in + pos, src, o->p + o->len,
+						  &got, NULL) != LZO_E_OK ||
+			    got != dst)
+				return -EINVAL;
+		}
+		o->len += dst;
+		pos += src;
+	}
+}
+
 static int unbzip2(const u8 *in, size_t len, struct outbuf *o)
 {
 	bz_stream s = { 0 };
@@ -212,6 +323,8 @@ static const struct codec codecs[] = {
 	{ "xz", { 0xfd, '7', 'z', 'X', 'Z', 0 }, 6, false, unxz_stream },
 	{ "zstd", { 0x28, 0xb5, 0x2f, 0xfd }, 4, false, unzstd },
 	{ "lz4", { 0x02, 0x21, 0x4c, 0x18 }, 4, false, unlz4 },
+	{ "lz4 frame", { 0x04, 0x22, 0x4d, 0x18 }, 4, false, unlz4f },
+	{ "lzo", { 0x89, 'L', 'Z', 'O', 0, '\r' }, 6, false, unlzop },
 	{ "bzip2", { 'B', 'Z', 'h' }, 3, false, unbzip2 },
 	{ "lzma", { 0x5d, 0, 0 }, 3, true, unlzma },
 };
@@ -225,6 +338,25 @@ const struct codec *codec_at(const u8 *p, size_t len)
 		    !memcmp(p, codecs[i].magic, codecs[i].mlen))
 			return &codecs[i];
 	return NULL;
+}
+
+const struct codec *codec_inside(const u8 *p, size_t len)
+{
+	const struct codec *c = codec_at(p, len);
+
+	if (!c || c->weak)
+		return NULL;
+	switch (p[0]) {
+	case 0x1f:	/* gzip: deflate, no reserved flag bits */
+		return len >= 10 && p[2] == 8 && !(p[3] & 0xe0) ? c : NULL;
+	case 'B':	/* bzip2: level 1-9, then the block magic pi */
+		return len >= 10 && p[3] >= '1' && p[3] <= '9' &&
+		       !memcmp(p + 4, "1AY&SY", 6) ? c : NULL;
+	case 0x28:	/* zstd: the descriptor's reserved bit is 0 */
+		return len >= 6 && !(p[4] & 0x08) ? c : NULL;
+	default:
+		return c;
+	}
 }
 
 int codec_unpack(const struct codec *c, const u8 *in, size_t len, size_t max,

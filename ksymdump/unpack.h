@@ -25,6 +25,13 @@ struct codec {
 const struct codec *codec_at(const u8 *p, size_t len);
 
 /*
+ * The codec of a stream that may start at @p inside other data: a strong
+ * magic only, with the header bytes after it plausible (gzip's method and
+ * flags, bzip2's block magic, zstd's frame descriptor), or NULL.
+ */
+const struct codec *codec_inside(const u8 *p, size_t len);
+
+/*
  * The memory a decompressor's own state may take (liblzma's memlimit; a
  * zstd window of 2^27 bytes, which the kernel's "zstd -22 --ultra" uses at
  * most): the kernel's xz and lzma dictionaries are 32 and 64 MiB.

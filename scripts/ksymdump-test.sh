@@ -14,6 +14,10 @@
 #      kernel that has one.  Then against the capture of a KASLR boot,
 #      with --kaslr auto: the offset found must be the one the two boots'
 #      _text differ by; once read from a pipe and from standard input;
+#   2b. a compressed stream at an offset no header names (ARM zImage,
+#      s390x, ELF wrappers, boot.img): the newest arm64 Image of step 2,
+#      compressed with each of xz, zstd, lzop, lz4 (frame and legacy), gzip
+#      and bzip2 between random bytes, against the same capture;
 #   3. kernels built from source (the KUnit kernels of 6.12 and 7.x for
 #      x86_64 and arm64, and the check-tree kernel): vmlinux with and
 #      without its symbols, the stripped vmlinux.bin or the arm64 Image,
@@ -27,7 +31,7 @@
 #   5. --json parses and lists every symbol; --help exits 0;
 #   6. crafted files (tests/hostile.py: a nested compression bomb, .lzma
 #      and zstd headers asking for 4 GiB, 64 MiB of candidate token
-#      tables): each ends with its limit or "not found", within 512 MB of
+#      tables, 64 MiB of gzip headers): each ends with its limit or "not found", within 512 MB of
 #      memory and 10 s of CPU, in the plain build and under ASan+UBSan;
 #      the figures are printed.
 #
@@ -142,6 +146,27 @@ for k in "${kernels[@]}"; do
 	fi
 done
 
+echo "# === 2b. a compressed Image inside random bytes, against its nokaslr capture"
+k=""
+for c in "$KSYM_CACHE"/kernels/*-arm64/captured/proc-kallsyms-nokaslr; do
+	[ -s "$c" ] && k=$(dirname "$(dirname "$c")")
+done
+img=$([ -n "$k" ] && ksym_first "$k"/root/boot/vmlinuz-* "$k"/root/usr/lib/modules/*/vmlinuz)
+if [ -z "$img" ]; then
+	ktap_fail payload_inside "no arm64 kernel with a nokaslr capture in the cache"
+else
+	echo "# $(basename "$k"): $img"
+	head -c 20000 /dev/urandom >"$t/pre"
+	head -c 3000 /dev/urandom >"$t/post"
+	for z in "xz -1 -T2" "zstd -q -3" "lzop -1" "lz4 -q -1" "lz4 -l -q -1" "gzip -1" "bzip2 -1"; do
+		n=$(echo "$z" | awk '{ print $1 ($2 == "-l" ? "-legacy" : "") }')
+		{ cat "$t/pre"; $z -c <"$img"; cat "$t/post"; } >"$t/inside.$n"
+		run "payload_inside_$n" 0 'verify: .* 0 mismatches: PASS' \
+			--verify "$k/captured/proc-kallsyms-nokaslr" --verify-as kallsyms "$t/inside.$n"
+		rm -f "$t/inside.$n"
+	done
+fi
+
 echo "# === 3. kernels built from source, against their System.map"
 for tree in "$KSYM_CACHE"/kunit-build/*/ "$KSYM_CACHE"/trees/*/; do
 	tree=${tree%/}
@@ -252,6 +277,7 @@ hostile zstd_window_2g window2g.zst 6 'limit: zstd data asks for a window over 2
 hostile digit_runs_1m digits-1m.bin 3 'not found'
 hostile digit_runs_64m digits-64m.bin 3 'not found'
 hostile token_regions_64m regions-64m.bin 6 'limit: the landmark scan stopped at its bound'
+hostile gzip_headers_64m magics-64m.bin 3 'not found: .*the first 16 compressed streams inside'
 rm -rf "$t/hostile"
 
 ktap_totals

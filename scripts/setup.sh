@@ -15,7 +15,9 @@ pkgs=(
 	qemu-system-x86 qemu-system-arm busybox-static cpio gzip
 	flex bison bc libelf-dev libssl-dev openssl python3
 	# ksymdump: the kernel's compressors, and objcopy for its tests
-	zlib1g-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev binutils
+	zlib1g-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev liblzo2-dev binutils
+	# and their tools, to make the tests' containers
+	lz4 lzop zstd
 	# dkms.conf is tested with Debian's dkms (scripts/dkms-test.sh)
 	dkms kmod
 )

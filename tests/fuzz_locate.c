@@ -21,6 +21,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	struct ksym_sym s;
 	char why[256];
 	u32 i, off = 0;
+	int ret;
 
 	if (size < 1)
 		return 0;
@@ -37,7 +38,13 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	/* ksymdump's own limits: a bomb the fuzzer builds must meet them */
 	if (kimage_open(&img, data + 1, size - 1, &lim, why, sizeof(why)))
 		return 0;
-	if (!kd_locate(&img, &o, &r)) {
+	ret = kd_locate(&img, &o, &r);
+	/* and the compressed streams inside, as ksymdump tries them */
+	if (ret == KD_NOT_FOUND)
+		ret = kd_locate_inside(&img, &o, &lim, &r);
+	if (ret == KD_CORRUPT)
+		kd_result_free(&r);
+	if (!ret) {
 		for (i = 0; i < r.kt->num_syms; i++) {
 			if (ksym_decode_at(r.kt, i, &off, r.kt->scratch[0], &s,
 					   NULL) ||

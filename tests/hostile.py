@@ -19,6 +19,8 @@ makes it use more than 512 MB or 10 s of CPU):
   regions-64m.bin 64 MiB of candidate regions: each a digit run inside a
                  whole token table, its token index, and 1 KiB of zeros
                  for the markers search to walk back over
+  magics-64m.bin 64 MiB of gzip headers, each one a compressed stream
+                 inside for ksymdump to try
 """
 import lzma
 import os
@@ -77,6 +79,14 @@ def regions(path, size):
         f.write(block * (size // len(block)))
 
 
+def magics(path, size):
+    # magic, deflate, no flags, mtime, xfl, os, then a stored block that
+    # claims 64 KiB: each try reads to the next header and fails
+    hdr = b'\x1f\x8b\x08\x00' + bytes(6) + b'\x00\xff\xff\x00\x00'
+    with open(path, 'wb') as f:
+        f.write(b'not a stream....' + hdr * ((size - 16) // len(hdr)))
+
+
 def gen(d, small=False):
     os.makedirs(d, exist_ok=True)
     nested(os.path.join(d, 'nested.gz'))
@@ -87,6 +97,7 @@ def gen(d, small=False):
     digits(os.path.join(d, 'digits-1m.bin'), 1 << 20)
     digits(os.path.join(d, 'digits-64m.bin'), 64 << 20)
     regions(os.path.join(d, 'regions-64m.bin'), 64 << 20)
+    magics(os.path.join(d, 'magics-64m.bin'), 64 << 20)
 
 
 def run(cmd):

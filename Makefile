@@ -172,11 +172,12 @@ BENCH_IMAGES ?= $(wildcard $(KSYM_CACHE)/kernels/*/root/boot/vmlinuz-* \
 	$(KSYM_CACHE)/kernels/*/root/usr/lib/modules/*/vmlinuz)
 
 # one process per image, so that each peak memory figure is its own
-bench: $(B)/bench_decoder $(B)/bench_locate $(B)/fixtures/.stamp
+bench: $(B)/bench_decoder $(B)/bench_locate $(B)/ksymdump $(B)/fixtures/.stamp
 	$(B)/bench_decoder $(BENCH_FIXTURE) 5
 	@if [ -z "$(strip $(BENCH_IMAGES))" ]; then \
 		echo "ksymdump benchmark: no Debian kernel in $(KSYM_CACHE) yet (make qemu fetches them)"; \
-	else rc=0; for f in $(BENCH_IMAGES); do $(B)/bench_locate 3 $$f || { echo "# $$f: not decoded"; rc=1; }; done; exit $$rc; fi
+	else rc=0; for f in $(BENCH_IMAGES); do $(B)/bench_locate 3 $$f || { echo "# $$f: not decoded"; rc=1; }; done; \
+		tests/bench_ksymdump.py $(B)/ksymdump $(BENCH_IMAGES) || rc=1; exit $$rc; fi
 
 clean:
 	rm -rf $(B)

@@ -387,7 +387,12 @@ unsigned int ksym_scan(const u8 *buf, size_t len, u64 va, bool big_endian,
 	if (len < sizeof(digit_run) + KSYM_TOKEN_INDEX_SIZE)
 		return 0;
 	for (d = 0; d + sizeof(digit_run) <= len && nh < max && c.left; d++) {
-		if (buf[d] != '0' || memcmp(buf + d, digit_run, sizeof(digit_run)))
+		const u8 *z = memchr(buf + d, '0', len - sizeof(digit_run) + 1 - d);
+
+		if (!z)
+			break;
+		d = z - buf;
+		if (memcmp(buf + d, digit_run, sizeof(digit_run)))
 			continue;
 		/* a candidate region: its own bound */
 		c.cut = false;

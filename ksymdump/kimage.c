@@ -35,8 +35,8 @@ static void add_how(struct kimage *img, const char *what)
  * grow at most max_ratio times; then that layer is freed.
  */
 static int unpack(struct kimage *img, const struct codec *c, const u8 *in,
-		  size_t len, const struct kimg_limits *lim, char *why,
-		  size_t wl)
+		  size_t len, size_t hint, const struct kimg_limits *lim,
+		  char *why, size_t wl)
 {
 	size_t held = (img->owned ? img->size : 0) + img->held_outer;
 	size_t by_size, by_ratio, max;
@@ -51,7 +51,7 @@ static int unpack(struct kimage *img, const struct codec *c, const u8 *in,
 	by_ratio = len > SIZE_MAX / lim->max_ratio ? SIZE_MAX :
 		   len * lim->max_ratio;
 	max = by_size < by_ratio ? by_size : by_ratio;
-	ret = codec_unpack(c, in, len, max, &out, &out_len);
+	ret = codec_unpack(c, in, len, max, hint, &out, &out_len);
 	if (ret == -ENOMEM)
 		return ret;
 	if (ret == -EFBIG && by_ratio < by_size) {
@@ -292,7 +292,11 @@ static int open_layers(struct kimage *img, const struct kimg_limits *lim,
 					    (unsigned long long)off,
 					    plen > 0 ? d[off] : 0, plen > 1 ? d[off + 1] : 0,
 					    plen > 2 ? d[off + 2] : 0, plen > 3 ? d[off + 3] : 0);
-			ret = unpack(img, c, d + off, plen, lim, why, wl);
+			/* the kernel appends the unpacked size (not to gzip) */
+			ret = unpack(img, c, d + off, plen,
+				     strcmp(c->name, "gzip") && plen >= 4 ?
+				     ksym_get_uint(d + off + plen - 4, 4, false) : 0,
+				     lim, why, wl);
 			if (ret)
 				return ret;
 			continue;
@@ -309,14 +313,14 @@ static int open_layers(struct kimage *img, const struct kimg_limits *lim,
 					"EFI zboot payload at 0x%llx is outside the file or of unknown compression",
 					    (unsigned long long)off);
 			add_how(img, "EFI zboot");
-			ret = unpack(img, c, d + off, plen, lim, why, wl);
+			ret = unpack(img, c, d + off, plen, 0, lim, why, wl);
 			if (ret)
 				return ret;
 			continue;
 		}
 		c = codec_at(d, n);
 		if (c) {
-			ret = unpack(img, c, d, n, lim, why, wl);
+			ret = unpack(img, c, d, n, 0, lim, why, wl);
 			/* a weak magic that unpacks past a limit is real */
 			if (ret && (!c->weak || ret != -EINVAL))
 				return ret;
@@ -389,7 +393,7 @@ int kimage_open_payload(struct kimage *img, const struct kimage *outer,
 	snprintf(img->how, sizeof(img->how), "%s", outer->how);
 	snprintf(what, sizeof(what), "payload at 0x%zx", p->off);
 	add_how(img, what);
-	ret = unpack(img, p->c, img->data, img->size, lim, why, wl);
+	ret = unpack(img, p->c, img->data, img->size, 0, lim, why, wl);
 	if (!ret)
 		ret = open_layers(img, lim, why, wl);
 	if (ret)

@@ -23,7 +23,8 @@
  */
 static int out_room(struct outbuf *o, size_t want)
 {
-	size_t cap = o->cap ? o->cap : 1 << 20;
+	size_t cap = o->cap ? o->cap :
+		     o->hint && o->hint <= o->max ? o->hint + 1 : 1 << 20;
 	u8 *p;
 
 	if (o->len >= o->max)
@@ -111,6 +112,24 @@ static int unzstd(const u8 *in, size_t len, struct outbuf *o)
 
 	if (!z)
 		return -ENOMEM;
+	/*
+	 * The size known and within the limit: one call into a buffer of
+	 * that size needs no window buffer (the kernel's frames do not say
+	 * their size, the bzImage does).  Any failure goes the long way.
+	 */
+	if (o->hint && o->hint <= o->max && !out_room(o, o->hint)) {
+		size_t flen = ZSTD_findFrameCompressedSize(in, len);
+
+		r = ZSTD_isError(flen) ? flen :
+		    ZSTD_decompressDCtx(z, o->p, o->cap, in, flen);
+		if (!ZSTD_isError(r) && r == o->hint) {
+			o->len = r;
+			ZSTD_freeDStream(z);
+			return 0;
+		}
+		ZSTD_DCtx_reset(z, ZSTD_reset_session_and_parameters);
+		r = 1;
+	}
 	/* the kernel compresses with a large window (--ultra -22): 2^27 */
 	ZSTD_DCtx_setParameter(z, ZSTD_d_windowLogMax, KD_ZSTD_WINDOW_LOG);
 	while (r) {
@@ -360,9 +379,9 @@ const struct codec *codec_inside(const u8 *p, size_t len)
 }
 
 int codec_unpack(const struct codec *c, const u8 *in, size_t len, size_t max,
-		 u8 **out, size_t *out_len)
+		 size_t hint, u8 **out, size_t *out_len)
 {
-	struct outbuf o = { .max = max };
+	struct outbuf o = { .max = max, .hint = hint };
 	int ret = c->fn(in, len, &o);
 
 	if (ret) {

@@ -11,6 +11,7 @@
 struct outbuf {
 	u8 *p;
 	size_t len, cap, max;
+	size_t hint;	/* the unpacked size, when a container says; 0 unknown */
 };
 
 struct codec {
@@ -43,9 +44,13 @@ const struct codec *codec_inside(const u8 *p, size_t len);
  * Decompress @len bytes at @in with @c into a new buffer of at most @max
  * bytes (the caller frees *@out).  Returns 0, -ENOMEM, -EFBIG (over @max),
  * -E2BIG (the stream asks for more decoder memory than KD_DECODER_MEM) or
- * another negative errno for corrupt or truncated data.
+ * another negative errno for corrupt or truncated data.  @hint, when not
+ * 0, is the unpacked size a container states (the kernel appends it to
+ * every bzImage payload but gzip's): the buffer is allocated at that size
+ * once, and zstd then unpacks into it directly, without a window buffer
+ * of its own.  A wrong hint costs memory, never correctness.
  */
 int codec_unpack(const struct codec *c, const u8 *in, size_t len, size_t max,
-		 u8 **out, size_t *out_len);
+		 size_t hint, u8 **out, size_t *out_len);
 
 #endif /* KSYMDUMP_UNPACK_H */

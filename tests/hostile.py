@@ -5,8 +5,8 @@
   hostile.py gen DIR        write the crafted files into DIR
   hostile.py gen-small DIR  only those under 1 KiB (fuzzing seeds)
   hostile.py run CMD...     run CMD; print "RSS_MB CPU_S EXIT" of that
-                            one process (wait4), then what it wrote to
-                            standard error
+                            one process (GNU time), then what it wrote
+                            to standard error
 
 The files, each at most 64 MB (the bound ksymdump promises: no such input
 makes it use more than 512 MB or 10 s of CPU):
@@ -27,6 +27,7 @@ import os
 import struct
 import subprocess
 import sys
+import tempfile
 import zlib
 
 
@@ -100,15 +101,27 @@ def gen(d, small=False):
     magics(os.path.join(d, 'magics-64m.bin'), 64 << 20)
 
 
+def measured(cmd, **kw):
+    """Run @cmd under GNU time: (exit status, peak RSS MB, CPU s, wall s).
+
+    Not wait4() here: a child forked from Python starts with Python's own
+    resident set as its high-water mark, and exec keeps it.
+    """
+    with tempfile.NamedTemporaryFile('r') as t:
+        p = subprocess.run(['/usr/bin/time', '-q', '-f', '%x %M %U %S %e',
+                            '-o', t.name] + cmd, **kw)
+        w = t.read().split()
+    if len(w) != 5:
+        return p.returncode, 0.0, 0.0, 0.0, p
+    return (int(w[0]), int(w[1]) / 1024.0, float(w[2]) + float(w[3]),
+            float(w[4]), p)
+
+
 def run(cmd):
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE)
-    err = p.stderr.read()
-    _, status, ru = os.wait4(p.pid, 0)
-    rc = os.waitstatus_to_exitcode(status)
-    print('%.1f %.2f %d' % (ru.ru_maxrss / 1024.0,
-                            ru.ru_utime + ru.ru_stime, rc))
-    sys.stdout.write(err.decode(errors='replace'))
+    rc, rss, cpu, _, p = measured(cmd, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE)
+    print('%.1f %.2f %d' % (rss, cpu, rc))
+    sys.stdout.write(p.stderr.decode(errors='replace'))
 
 
 if __name__ == '__main__':

@@ -110,6 +110,9 @@ static bool better(const struct kd_result *a, const struct kd_result *b)
 		return true;
 	if (a->self_located != b->self_located)
 		return a->self_located;
+	/* proven by order alone: the image's pointers witness the right one */
+	if (a->census != b->census)
+		return a->census > b->census;
 	return a->kt->num_syms > b->kt->num_syms;
 }
 
@@ -214,6 +217,7 @@ static int take_best(struct kimage *img, struct kd_result *best,
 		 cands_n, cands_n == 1 ? "" : "s", proven,
 		 proven < 2 ? "" : r->self_located ?
 		 "; kept the one that holds its own kallsyms_names address" :
+		 r->census ? "; kept the one the image's pointers witness most" :
 		 "; kept the largest");
 	if (!r->base_how[0])
 		snprintf(r->base_how, sizeof(r->base_how), "%s",

@@ -55,12 +55,13 @@ struct kd_result {
 	/* how it was found and proven, for --stats */
 	char located[160];
 	char anchors_how[160];
-	char mode_how[200];
+	char mode_how[256];
 	char base_how[240];
 	char rb_how[200];
 	char seqs_how[96];
 	unsigned int candidates;
 	unsigned int proven;
+	unsigned int census;	/* sampled text addresses the image holds */
 	u64 scan_reads;		/* the landmark scan's work, in reads */
 	u32 scan_regions_cut;	/* candidate regions cut at their bound */
 	bool scan_exhausted;	/* the scan stopped at its bound */

@@ -120,13 +120,135 @@ static void pick_anchors(struct ctx *c, struct ksym_decoder *kt,
 			 "none: address order decides the mode");
 }
 
-/* With no anchor: the one mode under which the full validation passes. */
-static int prove_by_order(struct attempt *a, struct kd_result *r,
-			  struct ksym_error *err)
+/*
+ * The image's own pointers as witnesses: a kernel stores the addresses of
+ * its functions in its data (operation tables, the export table, the
+ * exception vectors), so under the right address mode many of a spread
+ * sample of text symbols' addresses occur as aligned words of the image;
+ * under a wrong one (an offset read as an address, a base missing) few do.
+ * Small numbers occur everywhere, pointers or not: each address counts
+ * against a control, the same address plus 12 (inside a function, where
+ * nothing points), and the witnesses are the hits less the control's.
+ * Returns that difference (at least 0), or -ENOMEM.
+ */
+#define KD_CENSUS_SAMPLE	512
+#define KD_CENSUS_CONTROL	12
+
+static int cmp_addr(const void *x, const void *y)
+{
+	u64 a = *(const u64 *)x, b = *(const u64 *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Is @p inside one of the table's own arrays (the offsets hold the values)? */
+static bool in_table(const struct ksym_decoder *kt, const u8 *p)
+{
+	unsigned int a;
+
+	for (a = 0; a < KSYM_NR_ARRAYS; a++) {
+		const struct ksym_view *v = &kt->arrays.v[a];
+
+		if (v->data && p >= v->data && p < v->data + v->size)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * How many of the @n sorted, distinct values in @want the image holds,
+ * outside the table's arrays.
+ */
+static int count_in_image(const struct ctx *c, const struct ksym_decoder *kt,
+			  const u64 *want, u32 n)
+{
+	u8 *seen = calloc(n + 1, 1);
+	size_t off, lo_i, hi_i, mid;
+	unsigned int s;
+	int hits = 0;
+	u64 w;
+
+	if (!seen)
+		return -ENOMEM;
+	for (s = 0; s < c->img->nr_seg && n; s++) {
+		const struct kimg_seg *g = &c->img->seg[s];
+		const u8 *d = c->img->data + g->off;
+
+		for (off = 0; off + c->psz <= g->size; off += c->psz) {
+			w = ksym_get_uint(d + off, c->psz, c->be);
+			if (w >= want[0] && w <= want[n - 1] && in_table(kt, d + off))
+				continue;
+			if (w < want[0] || w > want[n - 1])
+				continue;
+			for (lo_i = 0, hi_i = n; lo_i < hi_i;) {
+				mid = (lo_i + hi_i) / 2;
+				if (want[mid] < w)
+					lo_i = mid + 1;
+				else
+					hi_i = mid;
+			}
+			if (lo_i < n && want[lo_i] == w && !seen[lo_i]) {
+				seen[lo_i] = 1;
+				hits++;
+			}
+		}
+	}
+	free(seen);
+	return hits;
+}
+
+static int census(const struct ctx *c, struct ksym_decoder *kt)
+{
+	u32 i, n = 0, k, step = kt->num_syms / KD_CENSUS_SAMPLE + 1;
+	struct ksym_sym sym;
+	u64 *want, *ctl, w;
+	int hits, miss;
+
+	want = calloc(2 * KD_CENSUS_SAMPLE, sizeof(*want));
+	if (!want)
+		return -ENOMEM;
+	ctl = want + KD_CENSUS_SAMPLE;
+	for (i = 0; i < kt->num_syms && n < KD_CENSUS_SAMPLE; i += step) {
+		if (ksym_get(kt, i, kt->scratch[0], &sym, NULL) ||
+		    (sym.type != 'T' && sym.type != 't') ||
+		    ksym_address(kt, i, &w, NULL) || w < 0x10000)
+			continue;
+		want[n++] = w;
+	}
+	qsort(want, n, sizeof(*want), cmp_addr);
+	for (i = 0, k = 0; i < n; i++)	/* distinct addresses only */
+		if (!k || want[k - 1] != want[i])
+			want[k++] = want[i];
+	n = k;
+	/* the controls: each address plus 12 that is not itself sampled */
+	for (i = 0, k = 0; i < n; i++) {
+		w = want[i] + KD_CENSUS_CONTROL;
+		if (!bsearch(&w, want, n, sizeof(*want), cmp_addr))
+			ctl[k++] = w;
+	}
+	qsort(ctl, k, sizeof(*ctl), cmp_addr);
+	hits = n ? count_in_image(c, kt, want, n) : 0;
+	miss = k && hits > 0 ? count_in_image(c, kt, ctl, k) : 0;
+	free(want);
+	if (hits < 0 || miss < 0)
+		return -ENOMEM;
+	return hits > miss ? hits - miss : 0;
+}
+
+/*
+ * With no anchor: the modes under which the full validation passes; of
+ * several, the one the image's pointers witness (census(): at least 16
+ * of the sample and four times any other), since address order alone
+ * cannot tell an offset from an address.
+ */
+static int prove_by_order(struct ctx *c, struct attempt *a,
+			  struct kd_result *r, struct ksym_error *err)
 {
 	enum ksym_addr_mode m, found = KSYM_ADDR_UNKNOWN;
+	int ret, hits[KSYM_ADDR_NR_MODES] = { 0 }, best = -1, next = 0;
 	unsigned int fits = 0;
-	int ret;
+	char tally[120] = "";
+	size_t l;
 
 	for (m = KSYM_ADDR_ABSOLUTE; m < KSYM_ADDR_NR_MODES; m++) {
 		if (m == KSYM_ADDR_RAW32 && a->l.ptr_size != 4)
@@ -137,18 +259,37 @@ static int prove_by_order(struct attempt *a, struct kd_result *r,
 		ret = ksym_validate(a->kt, NULL);
 		if (ret == -ENOMEM)
 			return ret;
-		if (!ret) {
-			fits++;
+		if (ret)
+			continue;
+		fits++;
+		hits[m] = census(c, a->kt);
+		if (hits[m] < 0)
+			return hits[m];
+		l = strlen(tally);
+		snprintf(tally + l, sizeof(tally) - l, "%s%s %d", l ? ", " : "",
+			 ksym_mode_name(m), hits[m]);
+		if (hits[m] > best) {
+			next = best > 0 ? best : 0;
+			best = hits[m];
 			found = m;
+		} else if (hits[m] > next) {
+			next = hits[m];
 		}
 	}
-	a->kt->layout.mode = fits == 1 ? found : KSYM_ADDR_UNKNOWN;
+	a->kt->layout.mode = KSYM_ADDR_UNKNOWN;
 	a->kt->validated = false;
 	a->kt->rec_off_valid = false;
-	if (fits == 1) {
-		snprintf(r->mode_how, sizeof(r->mode_how),
-			 "%s: the only mode whose addresses are in order (no anchor)",
-			 ksym_mode_name(found));
+	r->census = best > 0 ? (unsigned int)best : 0;
+	if (fits == 1 || (fits > 1 && best >= 16 && best >= 4 * next)) {
+		a->kt->layout.mode = found;
+		if (fits == 1)
+			snprintf(r->mode_how, sizeof(r->mode_how),
+				 "%s: the only mode whose addresses are in order (no anchor; %d sampled text addresses occur in the image)",
+				 ksym_mode_name(found), best);
+		else
+			snprintf(r->mode_how, sizeof(r->mode_how),
+				 "%s: of the modes in order, the one the image's own pointers witness (sampled text addresses found: %s)",
+				 ksym_mode_name(found), tally);
 		return 0;
 	}
 	memset(err, 0, sizeof(*err));
@@ -157,8 +298,8 @@ static int prove_by_order(struct attempt *a, struct kd_result *r,
 	err->seen = fits;
 	err->expected = 1;
 	snprintf(err->msg, sizeof(err->msg),
-		 "%u address modes keep the addresses in order and no anchor decides: give --base or --anchor _text=ADDR",
-		 fits);
+		 "%u modes keep the addresses in order; the image's pointers decide none (found: %.90s): give --base or --anchor _text=ADDR",
+		 fits, tally);
 	return -EINVAL;
 }
 
@@ -250,7 +391,7 @@ static int attempt_run(struct ctx *c, struct cand *cd, struct attempt *a,
 			 (unsigned long long)r->anchors[0].addr,
 			 r->nr_anchors > 1 ? " and the other anchor" : "");
 	} else {
-		ret = prove_by_order(a, r, err);
+		ret = prove_by_order(c, a, r, err);
 		if (ret)
 			return ret;
 	}

@@ -102,9 +102,10 @@ restore() {
 # remove it (and 6.15+'s vmlinux.unstripped, which vmlinux is made from),
 # so that every case links with the tool of that case
 build() {
-	local before
+	local before=0
 
-	before=$(wc -l <"$o/build.log" 2>/dev/null || echo 0)
+	# (a cold tree has no log yet)
+	[ -f "$o/build.log" ] && before=$(wc -l <"$o/build.log")
 	rm -f "$o/vmlinux" "$o/vmlinux.unstripped"
 	"$here/build-kernel.sh" SRC="$root/src" O="$o" >"$1" 2>&1 && return 0
 	# the first error of this build, not of an earlier one in the log

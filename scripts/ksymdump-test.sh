@@ -13,7 +13,7 @@
 #      the nokaslr run; each must have its capture), else every cached
 #      kernel that has one.  Then against the capture of a KASLR boot,
 #      with --kaslr auto: the offset found must be the one the two boots'
-#      _text differ by; once read from a pipe and from standard input;
+#      _stext differ by; once read from a pipe and from standard input;
 #   2b. a compressed stream at an offset no header names (ARM zImage,
 #      s390x, ELF wrappers, boot.img): the newest arm64 Image of step 2,
 #      compressed with each of xz, zstd, lzop, lz4 (frame and legacy), gzip
@@ -129,12 +129,18 @@ for k in "${kernels[@]}"; do
 		--no-symbols --verify "$cap" --verify-as kallsyms "$img"
 	"$kd" --stats --no-symbols "$img" 2>/dev/null |
 		grep -E '^(input|located|base|mode):' | cut -c1-200 | sed 's/^/#   /'
-	# the KASLR boot: its offset is what the two boots' _text differ by
+	# the KASLR boot: its offset is what the two boots' _stext differ by
+	# (arm64 before 6.12 has no _text in kallsyms)
 	kcap=$k/captured/proc-kallsyms
 	[ -s "$kcap" ] || continue
-	want=$(perl -e 'my %t; for my $f (@ARGV) { open(F, $f) or die;
-		while (<F>) { my @w = split; if ($w[2] eq "_text") { $t{$f} = hex($w[0]); last } } }
-		printf "%x", ($t{$ARGV[0]} - $t{$ARGV[1]}) & (2**64 - 1)' "$kcap" "$cap")
+	# (64-bit differences: perl's hex() would round them through a double)
+	want=$(python3 -c 'import sys
+def text(f):
+    for line in open(f):
+        w = line.split()
+        if len(w) > 2 and w[2] == "_stext":
+            return int(w[0], 16)
+print("%x" % ((text(sys.argv[1]) - text(sys.argv[2])) % 2**64))' "$kcap" "$cap")
 	run "debian_vmlinuz_kaslr_$rel" 0 "KASLR offset 0x$want \\(auto: " \
 		--no-symbols --verify "$kcap" "$img"
 	if [ -z "${kaslr_stream:-}" ]; then

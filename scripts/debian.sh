@@ -225,7 +225,15 @@ ksym_full_source() {
 	ksym_source_tree src-full "$1" all
 }
 
-deb_arch() { if [ "$1" = x86_64 ]; then echo amd64; else echo arm64; fi; }
+# deb_arch ARCH: Debian's name for it (x86_64 is amd64; armhf, s390x, ...
+# are Debian's names already)
+deb_arch() {
+	case $1 in
+	x86_64) echo amd64 ;;
+	aarch64) echo arm64 ;;
+	*) echo "$1" ;;
+	esac
+}
 
 # kernel_entry_ok ROOT REL: does the cache entry ROOT hold a kernel image
 # and a headers tree for REL?  Only then may it be marked complete.

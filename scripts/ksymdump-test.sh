@@ -18,6 +18,9 @@
 #      s390x, ELF wrappers, boot.img): the newest arm64 Image of step 2,
 #      compressed with each of xz, zstd, lzop, lz4 (frame and legacy), gzip
 #      and bzip2 between random bytes, against the same capture;
+#   2c. Debian's kernels of other architectures (scripts/capture-foreign.sh
+#      boots them with nokaslr: armhf zImages, the i386 bzImage), each
+#      vmlinuz with --no-symbols against that capture;
 #   3. kernels built from source (the KUnit kernels of 6.12 and 7.x for
 #      x86_64 and arm64, and the check-tree kernel): vmlinux with and
 #      without its symbols, the stripped vmlinux.bin or the arm64 Image,
@@ -172,6 +175,19 @@ else
 		rm -f "$t/inside.$n"
 	done
 fi
+
+echo "# === 2c. other architectures' vmlinuz against their nokaslr capture"
+nf=0
+for c in "$KSYM_CACHE"/foreign/*/captured/proc-kallsyms-nokaslr; do
+	[ -s "$c" ] || continue
+	k=$(dirname "$(dirname "$c")")
+	nf=$((nf + 1))
+	run "foreign_vmlinuz_$(basename "$k")" 0 'verify: .* 0 mismatches: PASS' \
+		--no-symbols --verify "$c" --verify-as kallsyms "$k/vmlinuz"
+	"$kd" --stats --no-symbols "$k/vmlinuz" 2>/dev/null |
+		grep -E '^(input|mode):' | cut -c1-200 | sed 's/^/#   /'
+done
+[ $nf -gt 0 ] || echo "# no capture of another architecture in the cache (scripts/capture-foreign.sh)"
 
 echo "# === 3. kernels built from source, against their System.map"
 for tree in "$KSYM_CACHE"/kunit-build/*/ "$KSYM_CACHE"/trees/*/; do

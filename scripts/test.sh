@@ -24,9 +24,10 @@
 #   6. the KUnit suites through kunit.py: 6.12 on x86_64, 7.x on arm64
 #      (make test-all: both lines on both)
 #   7. ksymdump: the ten Debian kernels booted with nokaslr (their
-#      /proc/kallsyms is the ground truth), then scripts/ksymdump-test.sh:
+#      /proc/kallsyms is the ground truth), and armhf 6.1 and 6.12 and i386
+#      6.1 (scripts/capture-foreign.sh), then scripts/ksymdump-test.sh:
 #      fixtures, each vmlinuz without symbols, source-built kernels against
-#      System.map, and the runs that must fail
+#      System.map, crafted files, and the runs that must fail
 #   --all (make test-all) adds the newest 7.x of any suite (7new) and
 #      6.12's cloud and rt flavours to the QEMU matrix, ksymdump on 7new,
 #      every fault-injection case on 6.12 and 7new, check-tree on Clang
@@ -216,6 +217,8 @@ for k in "$B"/qemu/*/ktap; do
 done
 
 ktap_stage "ksymdump: ground truth from nokaslr boots, then scripts/ksymdump-test.sh"
+"$here/capture-foreign.sh" 2>&1 | tee "$B/test-capture-foreign.log" | grep -E '^(not )?ok|passed'
+ktap_add "$B/test-capture-foreign.log"
 "$here/qemu.sh" -o "$B/qemu-nokaslr" --nokaslr 2>&1 | tee "$B/test-qemu-nokaslr.log" |
 	grep -E '^(not )?ok|passed'
 ktap_add "$B/test-qemu-nokaslr.log"

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# capture-foreign.sh - ground truth for ksymdump on kernels of other
+# architectures: boot Debian's kernel under QEMU with nokaslr and a
+# busybox initramfs that prints /proc/kallsyms, and keep it beside the
+# image in the cache ($KSYM_CACHE/foreign/RELEASE: vmlinuz, and
+# captured/proc-kallsyms-nokaslr).  No module is loaded: this is what
+# scripts/ksymdump-test.sh compares ksymdump's output with.
+#
+# Usage: scripts/capture-foreign.sh [ENTRY...]
+#   ENTRY is ARCH:SUITE:METAPACKAGE; default: armhf 6.1 and 6.12 (bookworm
+#   and trixie linux-image-armmp: a zImage, a decompressor and an xz
+#   payload) and i386 6.1 (bookworm linux-image-686-pae: a 32-bit bzImage)
+# Prints KTAP, one result per entry, and ends with "N passed, N failed".
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+# shellcheck source=ktap.sh
+. "$here/ktap.sh"
+case "${1:-}" in -h|--help)
+	awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"
+	exit 0 ;;
+esac
+entries=("$@")
+[ ${#entries[@]} -gt 0 ] || entries=(armhf:bookworm:linux-image-armmp
+	armhf:trixie:linux-image-armmp i386:bookworm:linux-image-686-pae)
+QEMU_TIMEOUT=${QEMU_TIMEOUT:-600}
+
+# qemu_for ARCH: the machine that boots Debian's kernel of ARCH
+qemu_for() {
+	case $1 in
+	armhf) echo "qemu-system-arm -M virt,highmem=off -cpu cortex-a15 -m 1024 console=ttyAMA0" ;;
+	i386) echo "qemu-system-i386 -cpu max -m 1024 console=ttyS0" ;;
+	*) return 1 ;;
+	esac
+}
+
+# capture ARCH SUITE META: prints the release captured, or fails
+capture() {
+	local arch=$1 suite=$2 meta=$3 dep rel deb root q r log
+	local -a cmd
+
+	dep=$(ksym_apt "$suite" "$arch" apt-cache depends "$meta" 2>/dev/null |
+		awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+	[ -n "$dep" ] || { echo "    # no kernel package behind $meta in $suite/$arch"; return 1; }
+	rel=${dep#linux-image-}
+	root=$KSYM_CACHE/foreign/$rel
+	if [ ! -f "$root/.complete" ]; then
+		deb=$(ksym_download "$suite" "$arch" "$dep") || return 1
+		rm -rf "$root" && mkdir -p "$root/pkg" "$root/captured"
+		dpkg -x "$deb" "$root/pkg" || return 1
+		cp "$root/pkg/boot/vmlinuz-$rel" "$root/vmlinuz" || return 1
+		rm -rf "$root/pkg"
+		echo "$dep $(dpkg-deb -f "$deb" Version)" >"$root/.package"
+		touch "$root/.complete"
+	fi
+	echo "    # kernel: $rel (Debian package $(cat "$root/.package"), $suite/$arch)"
+	[ -s "$root/captured/proc-kallsyms-nokaslr" ] && { echo "$rel"; return 0; }
+	q=$(qemu_for "$arch") || { echo "    # no QEMU machine known for $arch"; return 1; }
+	# the initramfs: busybox and an init that prints /proc/kallsyms
+	r=$(mktemp -d)
+	mkdir -p "$r"/{bin,proc}
+	cp "$(busybox_for "$arch")" "$r/bin/busybox" || return 1
+	cat >"$r/init" <<'EOF'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+echo 0 >/proc/sys/kernel/kptr_restrict
+echo "==KSYM-INFO $(uname -r) $(uname -m)"
+echo "==KSYM-BEGIN kallsyms"
+gzip -c </proc/kallsyms | base64
+echo "==KSYM-END kallsyms"
+reboot -f
+EOF
+	chmod +x "$r/init"
+	(cd "$r" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$root/initramfs.gz"
+	rm -rf "$r"
+	log=$root/serial.log
+	read -r -a cmd <<<"$q"
+	ksym_log "boot: $arch $rel under QEMU (TCG), timeout ${QEMU_TIMEOUT}s"
+	timeout "$QEMU_TIMEOUT" "${cmd[@]:0:${#cmd[@]}-1}" -accel tcg -nographic \
+		-no-reboot -monitor none -kernel "$root/vmlinuz" -initrd "$root/initramfs.gz" \
+		-append "${cmd[-1]} nokaslr quiet panic=-1" -serial "file:$log" \
+		>"$log.qemu" 2>&1
+	awk '$0 ~ "==KSYM-BEGIN kallsyms\r?$" { on = 1; next }
+	     $0 ~ "==KSYM-END kallsyms\r?$" { on = 0 } on' "$log" |
+		tr -d '\r' | base64 -d 2>/dev/null | gunzip >"$root/captured/tmp" 2>/dev/null
+	if [ "$(awk 'NF >= 3 && $1 !~ /^0+$/' "$root/captured/tmp" | wc -l)" -lt 1000 ]; then
+		echo "    # no /proc/kallsyms in $log: $(grep -a -m1 -E 'Kernel panic|==KSYM-INFO' "$log" | tr -d '\r' | cut -c1-120)"
+		rm -f "$root/captured/tmp"
+		return 1
+	fi
+	mv "$root/captured/tmp" "$root/captured/proc-kallsyms-nokaslr"
+	echo "    # $(grep -a '==KSYM-INFO' "$log" | tr -d '\r' | cut -d' ' -f2-): $(wc -l <"$root/captured/proc-kallsyms-nokaslr") lines"
+	echo "$rel"
+}
+
+ktap_header
+echo "1..${#entries[@]}"
+for e in "${entries[@]}"; do
+	IFS=: read -r arch suite meta <<<"$e"
+	if out=$(capture "$arch" "$suite" "$meta"); then
+		grep '^    #' <<<"$out"
+		ktap_pass "capture_${arch}_$(tail -n 1 <<<"$out")"
+	else
+		grep '^    #' <<<"$out"
+		ktap_fail "capture_${arch}_$meta" "see the lines above"
+	fi
+done
+ktap_totals
+ktap_ok

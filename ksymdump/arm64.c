@@ -6,7 +6,9 @@
  *     place) land on symbol starts of the table;
  *   - arm64 links with --no-apply-dynamic-relocs, so before 7.0 an
  *     unrelocated kallsyms_relative_base reads 0: its value is the addend
- *     of the relocation that targets it.
+ *     of the relocation that targets it.  s390x's decompressed image is
+ *     the same (R_390_RELATIVE, big-endian), and so may be any 64-bit
+ *     image with a .rela.dyn: the fix applies whatever the machine.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,27 +16,46 @@
 #include "internal.h"
 
 #define R_AARCH64_RELATIVE	1027
+#define R_X86_64_RELATIVE	8
+#define R_RISCV_RELATIVE	3
+#define R_390_RELATIVE		12
+#define R_PPC64_RELATIVE	22
 #define ARM64_SEGMENT_ALIGN	0x10000ULL
 #define VOTE_SAMPLE	512
 
-/* The longest run of R_AARCH64_RELATIVE entries: the image's .rela.dyn. */
+/* An Elf64_Rela r_info of a relative relocation, in this byte order. */
+static bool relative(const struct ctx *c, u64 info)
+{
+	if (c->be)
+		return info == R_390_RELATIVE || info == R_PPC64_RELATIVE;
+	return info == R_AARCH64_RELATIVE || info == R_X86_64_RELATIVE ||
+	       info == R_RISCV_RELATIVE || info == R_PPC64_RELATIVE;
+}
+
+/*
+ * The longest run of relative Elf64_Rela entries (one type throughout):
+ * the image's .rela.dyn.  Only arm64 Images are searched for the base;
+ * any 64-bit image for a relative_base that reads 0.
+ */
 static const struct rela_run *rela(struct ctx *c)
 {
 	const u8 *d = c->img->data;
 	size_t size = c->img->size, i = 0, j;
+	u64 type;
 
 	if (c->rela.searched)
 		return &c->rela;
 	c->rela.searched = true;
-	if (c->be || c->img->machine != KIMG_EM_AARCH64 || size < 24)
+	if (c->psz != 8 || size < 24)
 		return &c->rela;
 	while (i + 24 <= size) {
-		if (ksym_get_uint(d + i + 8, 8, false) != R_AARCH64_RELATIVE) {
+		type = ksym_get_uint(d + i + 8, 8, c->be);
+		if (!relative(c, type)) {
 			i += 8;
 			continue;
 		}
 		for (j = i; j + 24 <= size &&
-		     ksym_get_uint(d + j + 8, 8, false) == R_AARCH64_RELATIVE; j += 24)
+		     ksym_get_uint(d + j + 8, 8, c->be) == type; j += 24)
 			;
 		if ((j - i) / 24 > c->rela.count) {
 			c->rela.p = d + i;
@@ -46,9 +67,9 @@ static const struct rela_run *rela(struct ctx *c)
 }
 
 /*
- * Before 7.0, kallsyms_relative_base in an unrelocated arm64 image reads
- * 0: its value is the addend of the R_AARCH64_RELATIVE entry whose
- * r_offset is its address.
+ * Before 7.0, kallsyms_relative_base in an unrelocated image (arm64,
+ * s390x) reads 0: its value is the addend of the relative relocation
+ * whose r_offset is its address.
  */
 int arm64_fix_rb(struct ctx *c, const struct cand *cd, struct attempt *a,
 		 struct kd_result *r)
@@ -57,24 +78,27 @@ int arm64_fix_rb(struct ctx *c, const struct cand *cd, struct attempt *a,
 	u64 va = cd->va[KSYM_A_RELATIVE_BASE];
 	size_t i;
 
-	if (!a->t.relative_base.data || c->img->machine != KIMG_EM_AARCH64 ||
-	    c->be || ksym_get_uint(a->t.relative_base.data, 8, false))
+	if (!a->t.relative_base.data || c->psz != 8 ||
+	    ksym_get_uint(a->t.relative_base.data, 8, c->be))
 		return 0;
 	rr = rela(c);
+	if (!rr->count)
+		return 0;
 	for (i = 0; i < rr->count; i++)
-		if (ksym_get_uint(rr->p + 24 * i, 8, false) == va)
+		if (ksym_get_uint(rr->p + 24 * i, 8, c->be) == va)
 			break;
 	if (i == rr->count) {
 		snprintf(r->rb_how, sizeof(r->rb_how),
-			 "reads 0 and no R_AARCH64_RELATIVE entry (of %zu) targets 0x%llx",
+			 "reads 0 and no relative relocation (of %zu) targets 0x%llx",
 			 rr->count, (unsigned long long)va);
 		return 0;
 	}
 	memcpy(r->rb_fixed, rr->p + 24 * i + 16, 8);
 	a->t.relative_base.data = r->rb_fixed;
 	snprintf(r->rb_how, sizeof(r->rb_how),
-		 "0x%llx, the addend of the R_AARCH64_RELATIVE entry that targets it (it reads 0 in the unrelocated image)",
-		 (unsigned long long)ksym_get_uint(r->rb_fixed, 8, false));
+		 "0x%llx, the addend of the relative relocation (type %llu) that targets it (it reads 0 in the unrelocated image)",
+		 (unsigned long long)ksym_get_uint(r->rb_fixed, 8, c->be),
+		 (unsigned long long)ksym_get_uint(rr->p + 8, 8, c->be));
 	return attempt_open(a, NULL);
 }
 

@@ -34,6 +34,8 @@ qemu_for() {
 	case $1 in
 	armhf) echo "qemu-system-arm -M virt,highmem=off -cpu cortex-a15 -m 1024 console=ttyAMA0" ;;
 	i386) echo "qemu-system-i386 -cpu max -m 1024 console=ttyS0" ;;
+	s390x) echo "qemu-system-s390x -M s390-ccw-virtio -cpu max -m 1024 console=ttysclp0" ;;
+	riscv64) echo "qemu-system-riscv64 -M virt -cpu rv64 -m 1024 console=ttyS0" ;;
 	*) return 1 ;;
 	esac
 }

@@ -11,7 +11,12 @@
 # Usage: scripts/capture-foreign.sh [ENTRY...]
 #   ENTRY is ARCH:SUITE:METAPACKAGE; default: armhf 6.1 and 6.12 (bookworm
 #   and trixie linux-image-armmp: a zImage, a decompressor and an xz
-#   payload) and i386 6.1 (bookworm linux-image-686-pae: a 32-bit bzImage)
+#   payload), i386 6.1 (linux-image-686-pae: a 32-bit bzImage), ppc64el
+#   6.1 (linux-image-powerpc64le: an ELF vmlinux), mips64el 6.1
+#   (linux-image-5kc-malta: an ELF wrapper around an xz payload) and
+#   riscv64 6.12 (trixie linux-image-riscv64: an EFI Image).  s390x
+#   (s390x:bookworm:linux-image-s390x) boots, but ksymdump cannot decode
+#   its image yet (README).
 # Prints KTAP, one result per entry, and ends with "N passed, N failed".
 set -uo pipefail
 
@@ -26,7 +31,10 @@ case "${1:-}" in -h|--help)
 esac
 entries=("$@")
 [ ${#entries[@]} -gt 0 ] || entries=(armhf:bookworm:linux-image-armmp
-	armhf:trixie:linux-image-armmp i386:bookworm:linux-image-686-pae)
+	armhf:trixie:linux-image-armmp i386:bookworm:linux-image-686-pae
+	ppc64el:bookworm:linux-image-powerpc64le
+	mips64el:bookworm:linux-image-5kc-malta
+	riscv64:trixie:linux-image-riscv64)
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-600}
 
 # qemu_for ARCH: the machine that boots Debian's kernel of ARCH
@@ -36,13 +44,15 @@ qemu_for() {
 	i386) echo "qemu-system-i386 -cpu max -m 1024 console=ttyS0" ;;
 	s390x) echo "qemu-system-s390x -M s390-ccw-virtio -cpu max -m 1024 console=ttysclp0" ;;
 	riscv64) echo "qemu-system-riscv64 -M virt -cpu rv64 -m 1024 console=ttyS0" ;;
+	ppc64el) echo "qemu-system-ppc64 -M pseries -cpu power9 -m 1024 console=hvc0" ;;
+	mips64el) echo "qemu-system-mips64el -M malta -cpu 5KEc -m 1024 console=ttyS0" ;;
 	*) return 1 ;;
 	esac
 }
 
 # capture ARCH SUITE META: prints the release captured, or fails
 capture() {
-	local arch=$1 suite=$2 meta=$3 dep rel deb root q r log
+	local arch=$1 suite=$2 meta=$3 dep rel deb root q r log boot
 	local -a cmd
 
 	dep=$(ksym_apt "$suite" "$arch" apt-cache depends "$meta" 2>/dev/null |
@@ -54,7 +64,9 @@ capture() {
 		deb=$(ksym_download "$suite" "$arch" "$dep") || return 1
 		rm -rf "$root" && mkdir -p "$root/pkg" "$root/captured"
 		dpkg -x "$deb" "$root/pkg" || return 1
-		cp "$root/pkg/boot/vmlinuz-$rel" "$root/vmlinuz" || return 1
+		# riscv64 names its image vmlinux- (a compressed Image)
+		cp "$(ksym_first "$root/pkg/boot/vmlinuz-$rel" "$root/pkg/boot/vmlinux-$rel" \
+			"$root/pkg/usr/lib/modules/$rel/vmlinuz")" "$root/vmlinuz" || return 1
 		rm -rf "$root/pkg"
 		echo "$dep $(dpkg-deb -f "$deb" Version)" >"$root/.package"
 		touch "$root/.complete"
@@ -82,9 +94,14 @@ EOF
 	rm -rf "$r"
 	log=$root/serial.log
 	read -r -a cmd <<<"$q"
+	# QEMU loads a raw Image, not riscv64's Image.gz: boot an unpacked copy
+	boot=$root/vmlinuz
+	if [ "$(head -c 2 "$boot" | od -An -tx1 | tr -d ' ')" = 1f8b ]; then
+		gunzip -c "$boot" >"$root/vmlinuz.boot" && boot=$root/vmlinuz.boot
+	fi
 	ksym_log "boot: $arch $rel under QEMU (TCG), timeout ${QEMU_TIMEOUT}s"
 	timeout "$QEMU_TIMEOUT" "${cmd[@]:0:${#cmd[@]}-1}" -accel tcg -nographic \
-		-no-reboot -monitor none -kernel "$root/vmlinuz" -initrd "$root/initramfs.gz" \
+		-no-reboot -monitor none -kernel "$boot" -initrd "$root/initramfs.gz" \
 		-append "${cmd[-1]} nokaslr quiet panic=-1" -serial "file:$log" \
 		>"$log.qemu" 2>&1
 	awk '$0 ~ "==KSYM-BEGIN kallsyms\r?$" { on = 1; next }

@@ -452,10 +452,13 @@ busybox_for() {
 	local da dir deb
 	da=$(deb_arch "$1")
 	dir=$KSYM_CACHE/busybox/$da
-	if [ ! -x "$dir/bin/busybox" ]; then
-		deb=$(ksym_download bookworm "$da" busybox-static)
+	if [ ! -x "$dir/bin/busybox" ] && [ ! -x "$dir/usr/bin/busybox" ]; then
+		# riscv64 is an official architecture from trixie on, whose
+		# packages are merged-/usr
+		deb=$(ksym_download "$([ "$da" = riscv64 ] && echo trixie || echo bookworm)" \
+			"$da" busybox-static)
 		rm -rf "$dir" && mkdir -p "$dir"
 		dpkg -x "$deb" "$dir" || ksym_die "dpkg -x $deb failed"
 	fi
-	echo "$dir/bin/busybox"
+	ksym_first "$dir/bin/busybox" "$dir/usr/bin/busybox"
 }

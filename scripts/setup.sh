@@ -13,6 +13,8 @@ pkgs=(
 	sparse debian-archive-keyring
 	linux-headers-6.12-amd64
 	qemu-system-x86 qemu-system-arm busybox-static cpio gzip
+	# ksymdump's ground truth on other architectures (capture-foreign.sh)
+	qemu-system-ppc qemu-system-mips qemu-system-misc
 	flex bison bc libelf-dev libssl-dev openssl python3
 	# ksymdump: the kernel's compressors, and objcopy for its tests
 	zlib1g-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev liblzo2-dev binutils

@@ -13,8 +13,8 @@
 #   and trixie linux-image-armmp: a zImage, a decompressor and an xz
 #   payload), i386 6.1 (linux-image-686-pae: a 32-bit bzImage), ppc64el
 #   6.1 (linux-image-powerpc64le: an ELF vmlinux), mips64el 6.1
-#   (linux-image-5kc-malta: an ELF wrapper around an xz payload) and
-#   riscv64 6.12 (trixie linux-image-riscv64: an EFI Image).  s390x
+#   (linux-image-5kc-malta: an ELF wrapper around an xz payload), mipsel
+#   6.1 (4kc-malta, the same in 32 bits) and riscv64 6.12 (trixie linux-image-riscv64: an EFI Image).  s390x
 #   (s390x:bookworm:linux-image-s390x) boots, but ksymdump cannot decode
 #   its image yet (README).
 # Prints KTAP, one result per entry, and ends with "N passed, N failed".
@@ -34,6 +34,7 @@ entries=("$@")
 	armhf:trixie:linux-image-armmp i386:bookworm:linux-image-686-pae
 	ppc64el:bookworm:linux-image-powerpc64le
 	mips64el:bookworm:linux-image-5kc-malta
+	mipsel:bookworm:linux-image-4kc-malta
 	riscv64:trixie:linux-image-riscv64)
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-600}
 
@@ -46,6 +47,7 @@ qemu_for() {
 	riscv64) echo "qemu-system-riscv64 -M virt -cpu rv64 -m 1024 console=ttyS0" ;;
 	ppc64el) echo "qemu-system-ppc64 -M pseries -cpu power9 -m 1024 console=hvc0" ;;
 	mips64el) echo "qemu-system-mips64el -M malta -cpu 5KEc -m 1024 console=ttyS0" ;;
+	mipsel) echo "qemu-system-mipsel -M malta -cpu 24Kf -m 256 console=ttyS0" ;;
 	*) return 1 ;;
 	esac
 }

@@ -14,9 +14,11 @@
 #   payload), i386 6.1 (linux-image-686-pae: a 32-bit bzImage), ppc64el
 #   6.1 (linux-image-powerpc64le: an ELF vmlinux), mips64el 6.1
 #   (linux-image-5kc-malta: an ELF wrapper around an xz payload), mipsel
-#   6.1 (4kc-malta, the same in 32 bits) and riscv64 6.12 (trixie linux-image-riscv64: an EFI Image).  s390x
-#   (s390x:bookworm:linux-image-s390x) boots, but ksymdump cannot decode
-#   its image yet (README).
+#   6.1 (4kc-malta, the same in 32 bits), riscv64 6.12 (trixie
+#   linux-image-riscv64: an EFI Image), and sid's 7.x for armhf, ppc64el
+#   and riscv64 (7.x splits the package: the kernel is in
+#   linux-binary-<release>).  s390x (s390x:bookworm:linux-image-s390x)
+#   boots, but ksymdump cannot decode its image yet (README).
 # Prints KTAP, one result per entry, and ends with "N passed, N failed".
 set -uo pipefail
 
@@ -35,7 +37,9 @@ entries=("$@")
 	ppc64el:bookworm:linux-image-powerpc64le
 	mips64el:bookworm:linux-image-5kc-malta
 	mipsel:bookworm:linux-image-4kc-malta
-	riscv64:trixie:linux-image-riscv64)
+	riscv64:trixie:linux-image-riscv64
+	armhf:sid:linux-image-armmp ppc64el:sid:linux-image-powerpc64le
+	riscv64:sid:linux-image-riscv64)
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-600}
 
 # qemu_for ARCH: the machine that boots Debian's kernel of ARCH
@@ -62,6 +66,9 @@ capture() {
 	[ -n "$dep" ] || { echo "    # no kernel package behind $meta in $suite/$arch"; return 1; }
 	rel=${dep#linux-image-}
 	root=$KSYM_CACHE/foreign/$rel
+	# 7.x splits the image: linux-binary-<rel> holds the kernel
+	ksym_apt "$suite" "$arch" apt-cache depends "$dep" 2>/dev/null |
+		grep -q "Depends: linux-binary-$rel\$" && dep=linux-binary-$rel
 	if [ ! -f "$root/.complete" ]; then
 		deb=$(ksym_download "$suite" "$arch" "$dep") || return 1
 		rm -rf "$root" && mkdir -p "$root/pkg" "$root/captured"

@@ -66,10 +66,125 @@ static const struct rela_run *rela(struct ctx *c)
 	return &c->rela;
 }
 
+static int cmp_u32(const void *x, const void *y);
+
+static int cmp_u64(const void *x, const void *y)
+{
+	u64 a = *(const u64 *)x, b = *(const u64 *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/*
+ * No relocation targets relative_base (s390x's boot code relocates it by
+ * a list of its own): the image's pointers still say where the kernel
+ * is, since a pointer to a symbol is relative_base plus that symbol's
+ * offset.  Over RB_SAMPLE sampled addends p and offsets o, the page
+ * aligned differences p - o that occur most are the candidates; each is
+ * then counted exactly, as how many of RB_CHECK sampled addends land on
+ * a symbol's offset.  At least 16, and four times the next candidate.
+ */
+#define RB_SAMPLE	1024
+#define RB_CANDIDATES	8
+#define RB_CHECK	4096
+
+static u32 rb_landings(const struct rela_run *rr, bool be, const u32 *offs,
+		       u32 n, u64 v)
+{
+	u32 i, hits = 0, lo, hi, mid;
+	u64 p;
+
+	for (i = 0; i < RB_CHECK; i++) {
+		p = ksym_get_uint(rr->p + 24 * (i * (u64)rr->count / RB_CHECK) + 16,
+				  8, be) - v;
+		if (p > UINT32_MAX)
+			continue;
+		for (lo = 0, hi = n; lo < hi;) {
+			mid = lo + (hi - lo) / 2;
+			if (offs[mid] < p)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		hits += lo < n && offs[lo] == p;
+	}
+	return hits;
+}
+
+static int rb_from_pointers(struct ctx *c, struct attempt *a,
+			    struct kd_result *r, const struct rela_run *rr)
+{
+	size_t cap = 65536, n = 0, i, j, run, k, nc = 0;
+	u64 *d, cand[RB_CANDIDATES], v = 0, p, o;
+	u32 *offs, land, best = 0, next = 0;
+	size_t runs[RB_CANDIDATES];
+
+	if (rr->count < RB_SAMPLE / 4 || !a->t.offsets.data ||
+	    a->t.offsets.size < 4ULL * a->n || a->n < RB_SAMPLE / 4)
+		return 0;
+	d = malloc(cap * sizeof(*d));
+	offs = malloc((size_t)a->n * sizeof(*offs));
+	if (!d || !offs) {
+		free(d);
+		free(offs);
+		return -ENOMEM;
+	}
+	for (i = 0; i < a->n; i++)
+		offs[i] = (u32)ksym_get_uint(a->t.offsets.data + 4 * i, 4, c->be);
+	for (i = 0; i < RB_SAMPLE && n < cap; i++) {
+		p = ksym_get_uint(rr->p + 24 * (i * rr->count / RB_SAMPLE) + 16,
+				  8, c->be);
+		for (j = 0; j < RB_SAMPLE && n < cap; j++) {
+			o = offs[j * (u64)a->n / RB_SAMPLE];
+			if (p > o && !((p - o) & 0xfff))
+				d[n++] = p - o;
+		}
+	}
+	qsort(d, n, sizeof(*d), cmp_u64);
+	/* the RB_CANDIDATES most frequent differences */
+	for (i = 0; i < n; i += run) {
+		for (run = 1; i + run < n && d[i + run] == d[i]; run++)
+			;
+		for (k = nc; k > 0 && runs[k - 1] < run; k--)
+			if (k < RB_CANDIDATES) {
+				runs[k] = runs[k - 1];
+				cand[k] = cand[k - 1];
+			}
+		if (k < RB_CANDIDATES) {
+			runs[k] = run;
+			cand[k] = d[i];
+			nc += nc < RB_CANDIDATES;
+		}
+	}
+	free(d);
+	qsort(offs, a->n, sizeof(*offs), cmp_u32);
+	for (k = 0; k < nc; k++) {
+		land = rb_landings(rr, c->be, offs, a->n, cand[k]);
+		if (land > best) {
+			next = best;
+			best = land;
+			v = cand[k];
+		} else if (land > next) {
+			next = land;
+		}
+	}
+	free(offs);
+	if (best < 16 || best < 4 * next)
+		return 0;
+	for (i = 0; i < 8; i++)
+		r->rb_fixed[c->be ? 7 - i : i] = (u8)(v >> (8 * i));
+	a->t.relative_base.data = r->rb_fixed;
+	snprintf(r->rb_how, sizeof(r->rb_how),
+		 "0x%llx, from the image's pointers (it reads 0 and no relocation targets it): %u of %u sampled addends land on a symbol's offset from it, %u from the next candidate",
+		 (unsigned long long)v, best, RB_CHECK, next);
+	return attempt_open(a, NULL);
+}
+
 /*
  * Before 7.0, kallsyms_relative_base in an unrelocated image (arm64,
  * s390x) reads 0: its value is the addend of the relative relocation
- * whose r_offset is its address.
+ * whose r_offset is its address, or else what the image's pointers say
+ * (rb_from_pointers()).
  */
 int arm64_fix_rb(struct ctx *c, const struct cand *cd, struct attempt *a,
 		 struct kd_result *r)
@@ -88,6 +203,10 @@ int arm64_fix_rb(struct ctx *c, const struct cand *cd, struct attempt *a,
 		if (ksym_get_uint(rr->p + 24 * i, 8, c->be) == va)
 			break;
 	if (i == rr->count) {
+		int ret = rb_from_pointers(c, a, r, rr);
+
+		if (ret || r->rb_how[0])
+			return ret;
 		snprintf(r->rb_how, sizeof(r->rb_how),
 			 "reads 0 and no relative relocation (of %zu) targets 0x%llx",
 			 rr->count, (unsigned long long)va);

@@ -17,8 +17,7 @@
 #   6.1 (4kc-malta, the same in 32 bits), riscv64 6.12 (trixie
 #   linux-image-riscv64: an EFI Image), and sid's 7.x for armhf, ppc64el
 #   and riscv64 (7.x splits the package: the kernel is in
-#   linux-binary-<release>).  s390x (s390x:bookworm:linux-image-s390x)
-#   boots, but ksymdump cannot decode its image yet (README).
+#   linux-binary-<release>), and big-endian s390x 6.1 and 7.x.
 # Prints KTAP, one result per entry, and ends with "N passed, N failed".
 set -uo pipefail
 
@@ -39,7 +38,8 @@ entries=("$@")
 	mipsel:bookworm:linux-image-4kc-malta
 	riscv64:trixie:linux-image-riscv64
 	armhf:sid:linux-image-armmp ppc64el:sid:linux-image-powerpc64le
-	riscv64:sid:linux-image-riscv64)
+	riscv64:sid:linux-image-riscv64
+	s390x:bookworm:linux-image-s390x s390x:sid:linux-image-s390x)
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-600}
 
 # qemu_for ARCH: the machine that boots Debian's kernel of ARCH

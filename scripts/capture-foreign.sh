@@ -9,9 +9,9 @@
 # scripts/ksymdump-test.sh compares ksymdump's output with.
 #
 # Usage: scripts/capture-foreign.sh [ENTRY...]
-#   ENTRY is ARCH:SUITE:METAPACKAGE; default: armhf 6.1 and 6.12 (bookworm
-#   and trixie linux-image-armmp: a zImage, a decompressor and an xz
-#   payload), i386 6.1 (linux-image-686-pae: a 32-bit bzImage), ppc64el
+#   ENTRY is ARCH:SUITE:METAPACKAGE; default: armhf 5.10, 6.1 and 6.12
+#   (bullseye, bookworm and trixie linux-image-armmp: a zImage, a
+#   decompressor and an xz payload), i386 6.1 (linux-image-686-pae: a 32-bit bzImage), ppc64el
 #   6.1 (linux-image-powerpc64le: an ELF vmlinux), mips64el 6.1
 #   (linux-image-5kc-malta: an ELF wrapper around an xz payload), mipsel
 #   6.1 (4kc-malta, the same in 32 bits), riscv64 6.12 (trixie
@@ -31,7 +31,8 @@ case "${1:-}" in -h|--help)
 	exit 0 ;;
 esac
 entries=("$@")
-[ ${#entries[@]} -gt 0 ] || entries=(armhf:bookworm:linux-image-armmp
+[ ${#entries[@]} -gt 0 ] || entries=(armhf:bullseye:linux-image-armmp
+	armhf:bookworm:linux-image-armmp
 	armhf:trixie:linux-image-armmp i386:bookworm:linux-image-686-pae
 	ppc64el:bookworm:linux-image-powerpc64le
 	mips64el:bookworm:linux-image-5kc-malta

@@ -44,7 +44,8 @@ ksym_apt_update() {
 	touch "$d/status"
 	if [ "$suite" = bookworm ] || [ "$suite" = bullseye ]; then
 		cat >"$d/etc/sources.list" <<EOF
-deb [arch=$arch signed-by=$key] http://deb.debian.org/debian $suite $suite-updates main
+deb [arch=$arch signed-by=$key] http://deb.debian.org/debian $suite main
+deb [arch=$arch signed-by=$key] http://deb.debian.org/debian $suite-updates main
 deb [arch=$arch signed-by=$key] http://deb.debian.org/debian-security $suite-security main
 EOF
 	else
@@ -54,6 +55,14 @@ EOF
 	mapfile -t opts < <(ksym_apt_opts "$suite" "$arch")
 	ksym_log "apt: refreshing the private $suite/$arch list under $d"
 	if ! apt-get "${opts[@]}" -q update >"$d/update.log" 2>&1; then
+		# bullseye's LTS security suite has no index for some
+		# architectures (armhf, 2026): the suite's own list is enough
+		if ls "$d"/lists/*_dists_"${suite}"_main_binary-"${arch}"_Packages* >/dev/null 2>&1 &&
+		   ! grep -q "dists/$suite/" <(grep '^E:' "$d/update.log"); then
+			ksym_log "apt: $suite/$arch updated without: $(grep '^E:' "$d/update.log" | head -n 1 | cut -c1-120)"
+			touch "$d/.updated"
+			return 0
+		fi
 		# an older list still names what the cache holds
 		if [ -f "$d/.updated" ]; then
 			ksym_log "apt: update of $suite/$arch failed; using the list of $(date -r "$d/.updated" +%F)"

@@ -273,6 +273,8 @@ struct ksym_decoder {
 	bool validated;
 	u16 tok_off[KSYM_NR_TOKENS];
 	u16 tok_len[KSYM_NR_TOKENS];
+	/* each token's first 8 bytes, NUL padded: one 8-byte copy a token */
+	u8 tok8[KSYM_NR_TOKENS][8];
 	char scratch[2][KSYM_NAME_MAX + 1];
 };
 

@@ -345,8 +345,13 @@ static unsigned int markers_before(struct scan_ctx *c, size_t tt,
 	unsigned int nh = 0;
 	u32 run, k, gap;
 
-	for (m = tt - 4; m >= lo && m + 4 <= tt && nh < max && !c->cut; m--) {
-		if (!aligned(c, m, 4) || rd(c, m, 4))
+	if (tt < 4)
+		return 0;
+	/* the markers are 4-aligned: only aligned positions, 4 apart */
+	for (m = tt - 4; m > lo && !aligned(c, m, 4); m--)
+		;
+	for (; m >= lo && aligned(c, m, 4) && nh < max && !c->cut; m -= 4) {
+		if (rd(c, m, 4))
 			goto next;
 		/* the strictly increasing run that starts with this 0 */
 		for (run = 1; m + 4ULL * (run + 1) <= tt &&
@@ -366,7 +371,7 @@ static unsigned int markers_before(struct scan_ctx *c, size_t tt,
 			nh = more_readings(c, hits, nh + 1, max);
 		}
 next:
-		if (m == 0)
+		if (m < 4)
 			break;
 	}
 	return nh;

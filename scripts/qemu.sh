@@ -92,7 +92,7 @@ fi
 # one kernel per layout era; make test-all adds 7new and the flavours
 [ ${#kvers[@]} -gt 0 ] || kvers=(5.10 6.1 6.12 7)
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-900}
-# vCPUs of each guest (make bench boots 1 and 2)
+# vCPUs of each guest (scripts/bench-module.sh, in make bench, boots 1 and 2)
 SMP=${SMP:-2}
 
 # tree_setup ARCH: use the kernel build tree given with TREE=

@@ -250,8 +250,14 @@ static int explain_failure(const struct ctx *c, struct kd_result *r)
 		return r->status = KD_NOT_FOUND;
 	}
 	r->err = *e;
+	/*
+	 * A table whose records and arrays hold, but whose addresses no mode
+	 * explains, is a layout these rules do not know, not a broken one.
+	 */
 	snprintf(r->why, sizeof(r->why),
-		 "corrupt: check %s failed at symbol %u (seen 0x%llx, expected 0x%llx): %s; %s; %u candidate%s, none proven",
+		 "%s: check %s failed at symbol %u (seen 0x%llx, expected 0x%llx): %s; %s; %u candidate%s, none proven",
+		 e->code == KSYM_E_MODE_NONE || e->code == KSYM_E_MODE_AMBIGUOUS ||
+		 e->code == KSYM_E_ANCHOR ? "unsupported layout" : "corrupt",
 		 e->check && *e->check ? e->check : "?", e->index,
 		 (unsigned long long)e->seen, (unsigned long long)e->expected,
 		 e->msg, c->fail_where, r->candidates,

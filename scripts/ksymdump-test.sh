@@ -250,6 +250,11 @@ if [ -n "$tree" ]; then
 	head -c 2000000 "$tree/arch/x86/boot/bzImage" >"$t/truncated-bzImage"
 	run truncated_bzimage 4 'corrupt: bzImage payload' "$t/truncated-bzImage"
 fi
+# an anchor no mode reproduces: a layout the rules do not know, said so
+if [ -n "$tree" ] && [ -f "$tree/arch/x86/boot/compressed/vmlinux.bin" ]; then
+	run unsupported_layout 4 'unsupported layout: check mode.none failed' \
+		--anchor _stext=0x1234 "$tree/arch/x86/boot/compressed/vmlinux.bin"
+fi
 head -c 1000000 /dev/urandom >"$t/random.bin"
 run no_table 3 'not found: .*landmark scan found no table' "$t/random.bin"
 run missing_file 5 'No such file' "$t/does-not-exist"

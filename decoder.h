@@ -256,6 +256,7 @@ struct ksym_sym {
  * @validated: ksym_validate() passed
  * @tok_off: each token's offset in the token table
  * @tok_len: each token's length
+ * @tok8: each token's first 8 bytes, NUL padded: one 8-byte copy a token
  * @scratch: two name buffers: [0] for the caller, [1] for the lookups
  *
  * The caller owns the memory (about 1.8 KiB; do not put it on a kernel
@@ -273,7 +274,6 @@ struct ksym_decoder {
 	bool validated;
 	u16 tok_off[KSYM_NR_TOKENS];
 	u16 tok_len[KSYM_NR_TOKENS];
-	/* each token's first 8 bytes, NUL padded: one 8-byte copy a token */
 	u8 tok8[KSYM_NR_TOKENS][8];
 	char scratch[2][KSYM_NAME_MAX + 1];
 };

@@ -259,7 +259,7 @@ struct ksym_sym {
  * @tok8: each token's first 8 bytes, NUL padded: one 8-byte copy a token
  * @scratch: two name buffers: [0] for the caller, [1] for the lookups
  *
- * The caller owns the memory (about 1.8 KiB; do not put it on a kernel
+ * The caller owns the memory (about 4.3 KiB; do not put it on a kernel
  * stack).
  */
 struct ksym_decoder {

@@ -17,7 +17,8 @@
 #   6.1 (4kc-malta, the same in 32 bits), riscv64 6.12 (trixie
 #   linux-image-riscv64: an EFI Image), and sid's 7.x for armhf, ppc64el
 #   and riscv64 (7.x splits the package: the kernel is in
-#   linux-binary-<release>), and big-endian s390x 6.1 and 7.x.
+#   linux-binary-<release>), big-endian s390x 6.1 and 7.2, and
+#   experimental's 7.3 for armhf, ppc64el and s390x.
 # Prints KTAP, one result per entry, and ends with "N passed, N failed".
 set -uo pipefail
 
@@ -40,7 +41,10 @@ entries=("$@")
 	riscv64:trixie:linux-image-riscv64
 	armhf:sid:linux-image-armmp ppc64el:sid:linux-image-powerpc64le
 	riscv64:sid:linux-image-riscv64
-	s390x:bookworm:linux-image-s390x s390x:sid:linux-image-s390x)
+	s390x:bookworm:linux-image-s390x s390x:sid:linux-image-s390x
+	armhf:experimental:linux-image-armmp
+	ppc64el:experimental:linux-image-powerpc64le
+	s390x:experimental:linux-image-s390x)
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-600}
 
 # qemu_for ARCH: the machine that boots Debian's kernel of ARCH

@@ -22,9 +22,11 @@ static const char usage_text[] =
 "Decode the kallsyms table of a kernel image and print it as /proc/kallsyms\n"
 "text (address type name, in kallsyms order).  IMAGE is an ELF vmlinux\n"
 "(with or without symbols), an x86 bzImage, an EFI zboot image, an arm64\n"
-"Image, a gzip/xz/lzma/zstd/lz4/bzip2 file of any of these, or raw bytes\n"
-"(a memory dump, objcopy -O binary).  Without ELF symbols the table is\n"
-"found by a landmark scan; every candidate must be proven by the decoder.\n"
+"Image, a gzip/xz/lzma/zstd/lz4/bzip2/lzop file of any of these, one with\n"
+"the compressed stream at an offset no header names (ARM zImage, s390x,\n"
+"ELF wrappers, boot.img), or raw bytes (a memory dump, objcopy -O binary).\n"
+"Without ELF symbols the table is found by a landmark scan; every\n"
+"candidate must be proven by the decoder.\n"
 "\n"
 "  -j, --json              the table as JSON (with the layout)\n"
 "  -s, --stats             the layout, how it was found and proven, counts,\n"
@@ -61,7 +63,8 @@ static const char usage_text[] =
 "\n"
 "Exit status: 0 ok (and --verify matched), 1 --verify found mismatches,\n"
 "2 usage (bad option, unusable --verify file such as Debian's placeholder\n"
-"System.map), 3 no kallsyms table found, 4 a table or layer is corrupt,\n"
+"System.map), 3 no kallsyms table found, 4 a table or layer is corrupt\n"
+"(or no address mode explains the table: \"unsupported layout\"),\n"
 "5 the input could not be read, 6 a limit above was reached.\n";
 
 struct options {

@@ -178,7 +178,7 @@ bench: $(B)/bench_decoder $(B)/bench_locate $(B)/ksymdump $(B)/fixtures/.stamp
 		echo "ksymdump benchmark: no Debian kernel in $(KSYM_CACHE) yet (make qemu fetches them)"; \
 	else rc=0; for f in $(BENCH_IMAGES); do $(B)/bench_locate 3 $$f || { echo "# $$f: not decoded"; rc=1; }; done; \
 		tests/bench_ksymdump.py $(B)/ksymdump $(BENCH_IMAGES) || rc=1; exit $$rc; fi
-	@scripts/bench-module.sh -o $(B)/bench-module || echo "module benchmark: not run (see $(B)/bench-module)"
+	@scripts/bench-module.sh -o $(abspath $(B))/bench-module || echo "module benchmark: not run (see $(B)/bench-module)"
 
 clean:
 	rm -rf $(B)

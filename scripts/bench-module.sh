@@ -28,7 +28,8 @@ for a in "$@"; do
 	esac
 	prev=$a
 done
-mkdir -p "$out"
+# absolute: the module is built with M= under it
+mkdir -p "$out" && out=$(cd "$out" && pwd)
 for n in 1 2; do
 	SMP=$n "$here/qemu.sh" ARCH="$arch" KVER="$kver" ARGS=bench=1 -o "$out/smp$n" \
 		>"$out/smp$n.log" 2>&1

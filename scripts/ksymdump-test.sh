@@ -17,7 +17,8 @@
 #   2b. a compressed stream at an offset no header names (ARM zImage,
 #      s390x, ELF wrappers, boot.img): the newest arm64 Image of step 2,
 #      compressed with each of xz, zstd, lzop, lz4 (frame and legacy), gzip
-#      and bzip2 between random bytes, against the same capture;
+#      and bzip2 between random bytes, and gzip'd behind a uImage and an
+#      Android boot.img header, against the same capture;
 #   2c. Debian's kernels of other architectures (scripts/capture-foreign.sh
 #      boots them with nokaslr: armhf zImages, the i386 bzImage), each
 #      vmlinuz with --no-symbols against that capture;
@@ -174,6 +175,26 @@ else
 			--verify "$k/captured/proc-kallsyms-nokaslr" --verify-as kallsyms "$t/inside.$n"
 		rm -f "$t/inside.$n"
 	done
+	# the containers that put a stream after their own header: U-Boot's
+	# uImage (64 bytes, magic 27051956, type kernel, gzip) and Android's
+	# boot.img (magic ANDROID!, the kernel at its first 2 KiB page)
+	gzip -1 -c <"$img" >"$t/inside.gz"
+	python3 - "$t/inside.gz" "$t/uImage" "$t/boot.img" <<'PYEOF'
+import struct, sys, zlib
+k = open(sys.argv[1], 'rb').read()
+h = struct.pack('>IIIIIIIBBBB32s', 0x27051956, 0, 0, len(k), 0x80080000,
+                0x80080000, zlib.crc32(k), 5, 22, 2, 1, b'Linux')
+open(sys.argv[2], 'wb').write(h + k)
+b = b'ANDROID!' + struct.pack('<IIIIIIII', len(k), 0x10008000, 0, 0x11000000,
+                              0, 0x10f00000, 0x10000100, 2048)
+open(sys.argv[3], 'wb').write(b.ljust(2048, b'\0') + k)
+PYEOF
+	for n in uImage boot.img; do
+		run "payload_inside_$n" 0 'verify: .* 0 mismatches: PASS' \
+			--verify "$k/captured/proc-kallsyms-nokaslr" --verify-as kallsyms "$t/$n"
+		rm -f "$t/$n"
+	done
+	rm -f "$t/inside.gz"
 fi
 
 echo "# === 2c. other architectures' vmlinuz against their nokaslr capture"

@@ -61,30 +61,53 @@ qemu_for() {
 	esac
 }
 
-# capture ARCH SUITE META: prints the release captured, or fails
+# fetch SUITE ARCH DEP REL ROOT: the kernel package into ROOT, marked
+# complete only once its image is there
+fetch() {
+	local suite=$1 arch=$2 dep=$3 rel=$4 root=$5 deb img
+
+	[ -f "$root/.complete" ] && return 0
+	deb=$(ksym_download "$suite" "$arch" "$dep") || return 1
+	rm -rf "$root" && mkdir -p "$root/pkg" "$root/captured"
+	dpkg -x "$deb" "$root/pkg" || return 1
+	# riscv64 names its image vmlinux- (a compressed Image)
+	img=$(ksym_first "$root/pkg/boot/vmlinuz-$rel" "$root/pkg/boot/vmlinux-$rel" \
+		"$root/pkg/usr/lib/modules/$rel/vmlinuz") || return 1
+	cp "$img" "$root/vmlinuz" || return 1
+	rm -rf "$root/pkg"
+	echo "$dep $(dpkg-deb -f "$deb" Version)" >"$root/.package"
+	touch "$root/.complete"
+}
+
+# capture ARCH SUITE META: prints the release captured, or fails.  When
+# the archive's kernel cannot be had (the archive moved on, the mirror
+# lacks the .deb), the last complete entry of ARCH:SUITE:META is used, and
+# said.
 capture() {
-	local arch=$1 suite=$2 meta=$3 dep rel deb root q r log boot
+	local arch=$1 suite=$2 meta=$3 dep rel="" root="" q r log boot last
 	local -a cmd
 
+	last=$KSYM_CACHE/foreign/last-$arch-$suite-$meta
 	dep=$(ksym_apt "$suite" "$arch" apt-cache depends "$meta" 2>/dev/null |
 		awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
-	[ -n "$dep" ] || { echo "    # no kernel package behind $meta in $suite/$arch"; return 1; }
-	rel=${dep#linux-image-}
-	root=$KSYM_CACHE/foreign/$rel
-	# 7.x splits the image: linux-binary-<rel> holds the kernel
-	ksym_apt "$suite" "$arch" apt-cache depends "$dep" 2>/dev/null |
-		grep -q "Depends: linux-binary-$rel\$" && dep=linux-binary-$rel
-	if [ ! -f "$root/.complete" ]; then
-		deb=$(ksym_download "$suite" "$arch" "$dep") || return 1
-		rm -rf "$root" && mkdir -p "$root/pkg" "$root/captured"
-		dpkg -x "$deb" "$root/pkg" || return 1
-		# riscv64 names its image vmlinux- (a compressed Image)
-		cp "$(ksym_first "$root/pkg/boot/vmlinuz-$rel" "$root/pkg/boot/vmlinux-$rel" \
-			"$root/pkg/usr/lib/modules/$rel/vmlinuz")" "$root/vmlinuz" || return 1
-		rm -rf "$root/pkg"
-		echo "$dep $(dpkg-deb -f "$deb" Version)" >"$root/.package"
-		touch "$root/.complete"
+	if [ -n "$dep" ]; then
+		rel=${dep#linux-image-}
+		root=$KSYM_CACHE/foreign/$rel
+		# 7.x splits the image: linux-binary-<rel> holds the kernel
+		ksym_apt "$suite" "$arch" apt-cache depends "$dep" 2>/dev/null |
+			grep -q "Depends: linux-binary-$rel\$" && dep=linux-binary-$rel
+		fetch "$suite" "$arch" "$dep" "$rel" "$root" || root=""
 	fi
+	if [ -z "$root" ]; then
+		rel=$(cat "$last" 2>/dev/null)
+		root=$KSYM_CACHE/foreign/$rel
+		if [ -z "$rel" ] || [ ! -f "$root/.complete" ]; then
+			echo "    # no $arch kernel behind $meta in $suite: the archive's could not be had and none is cached"
+			return 1
+		fi
+		echo "    # the archive's $meta ($suite/$arch) could not be had; using the cached $rel"
+	fi
+	mkdir -p "$root/captured" && echo "$rel" >"$last"
 	echo "    # kernel: $rel (Debian package $(cat "$root/.package"), $suite/$arch)"
 	[ -s "$root/captured/proc-kallsyms-nokaslr" ] && { echo "$rel"; return 0; }
 	q=$(qemu_for "$arch") || { echo "    # no QEMU machine known for $arch"; return 1; }

@@ -66,15 +66,6 @@ static const struct rela_run *rela(struct ctx *c)
 	return &c->rela;
 }
 
-static int cmp_u32(const void *x, const void *y);
-
-static int cmp_u64(const void *x, const void *y)
-{
-	u64 a = *(const u64 *)x, b = *(const u64 *)y;
-
-	return a < b ? -1 : a > b;
-}
-
 /*
  * No relocation targets relative_base (s390x's boot code relocates it by
  * a list of its own): the image's pointers still say where the kernel
@@ -91,22 +82,15 @@ static int cmp_u64(const void *x, const void *y)
 static u32 rb_landings(const struct rela_run *rr, bool be, const u32 *offs,
 		       u32 n, u64 v)
 {
-	u32 i, hits = 0, lo, hi, mid;
+	u32 i, hits = 0, o;
 	u64 p;
 
 	for (i = 0; i < RB_CHECK; i++) {
 		p = ksym_get_uint(rr->p + 24 * (i * (u64)rr->count / RB_CHECK) + 16,
 				  8, be) - v;
-		if (p > UINT32_MAX)
-			continue;
-		for (lo = 0, hi = n; lo < hi;) {
-			mid = lo + (hi - lo) / 2;
-			if (offs[mid] < p)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		hits += lo < n && offs[lo] == p;
+		o = (u32)p;
+		hits += p <= UINT32_MAX &&
+			bsearch(&o, offs, n, sizeof(*offs), kd_cmp_u32);
 	}
 	return hits;
 }
@@ -140,7 +124,7 @@ static int rb_from_pointers(struct ctx *c, struct attempt *a,
 				d[n++] = p - o;
 		}
 	}
-	qsort(d, n, sizeof(*d), cmp_u64);
+	qsort(d, n, sizeof(*d), kd_cmp_u64);
 	/* the RB_CANDIDATES most frequent differences */
 	for (i = 0; i < n; i += run) {
 		for (run = 1; i + run < n && d[i + run] == d[i]; run++)
@@ -157,7 +141,7 @@ static int rb_from_pointers(struct ctx *c, struct attempt *a,
 		}
 	}
 	free(d);
-	qsort(offs, a->n, sizeof(*offs), cmp_u32);
+	qsort(offs, a->n, sizeof(*offs), kd_cmp_u32);
 	for (k = 0; k < nc; k++) {
 		land = rb_landings(rr, c->be, offs, a->n, cand[k]);
 		if (land > best) {
@@ -225,13 +209,6 @@ struct addr_idx {
 	u64 addr;
 	u32 index;
 };
-
-static int cmp_u32(const void *x, const void *y)
-{
-	u32 a = *(const u32 *)x, b = *(const u32 *)y;
-
-	return a < b ? -1 : a > b;
-}
 
 static int cmp_addr(const void *x, const void *y)
 {
@@ -328,7 +305,7 @@ static u32 pointer_sample(struct ctx *c, u64 *ptrs, const char **what)
 			hi[nw++] = (u32)(w >> 32);
 	}
 	/* the most common upper half: the image's own addresses */
-	qsort(hi, nw, sizeof(*hi), cmp_u32);
+	qsort(hi, nw, sizeof(*hi), kd_cmp_u32);
 	for (i = 0; i < nw; i += run) {
 		for (run = 1; i + run < nw && hi[i + run] == hi[i]; run++)
 			;

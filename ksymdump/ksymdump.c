@@ -573,13 +573,6 @@ static int collect_delta(void *data, const struct ksym_sym *s)
 	return 0;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	u64 x = *(const u64 *)a, y = *(const u64 *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /*
  * The reference's address minus the decoded one, for every symbol that a
  * relocated kernel moves and the reference names (at the same position in
@@ -607,7 +600,7 @@ static int find_offset(struct kd_result *r, const struct ref *ref, bool exact,
 		return snprintf(how, hl, "corrupt: check %s at symbol %u: %s",
 				err.check, err.index, err.msg), KD_CORRUPT;
 	}
-	qsort(c.delta, c.n, sizeof(*c.delta), cmp_u64);
+	qsort(c.delta, c.n, sizeof(*c.delta), kd_cmp_u64);
 	for (i = 0; i < c.n; i += run) {
 		for (run = 1; i + run < c.n && c.delta[i + run] == c.delta[i]; run++)
 			;

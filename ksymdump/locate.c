@@ -72,6 +72,20 @@ static unsigned int scan_image(struct ctx *c, struct cand *cands,
 	return nc;
 }
 
+int kd_cmp_u32(const void *x, const void *y)
+{
+	u32 a = *(const u32 *)x, b = *(const u32 *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+int kd_cmp_u64(const void *x, const void *y)
+{
+	u64 a = *(const u64 *)x, b = *(const u64 *)y;
+
+	return a < b ? -1 : a > b;
+}
+
 /* Is the table's own kallsyms_names symbol where the table was found? */
 static bool self_located(struct ksym_decoder *kt, u64 names_va)
 {

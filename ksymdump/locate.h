@@ -76,6 +76,10 @@ int kd_locate(struct kimage *img, const struct kd_opts *o,
 	      struct kd_result *r);
 void kd_result_free(struct kd_result *r);
 
+/* qsort() and bsearch() orders of u32 and u64 values, for the locator's files. */
+int kd_cmp_u32(const void *x, const void *y);
+int kd_cmp_u64(const void *x, const void *y);
+
 /*
  * After kd_locate() found no table in @img: try each compressed stream
  * inside it (ARM zImage, s390x, ELF wrappers, boot.img, uImage), in file

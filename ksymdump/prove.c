@@ -134,13 +134,6 @@ static void pick_anchors(struct ctx *c, struct ksym_decoder *kt,
 #define KD_CENSUS_SAMPLE	512
 #define KD_CENSUS_CONTROL	12
 
-static int cmp_addr(const void *x, const void *y)
-{
-	u64 a = *(const u64 *)x, b = *(const u64 *)y;
-
-	return a < b ? -1 : a > b;
-}
-
 /* Is @p inside one of the table's own arrays (the offsets hold the values)? */
 static bool in_table(const struct ksym_decoder *kt, const u8 *p)
 {
@@ -163,9 +156,10 @@ static int count_in_image(const struct ctx *c, const struct ksym_decoder *kt,
 			  const u64 *want, u32 n)
 {
 	u8 *seen = calloc(n + 1, 1);
-	size_t off, lo_i, hi_i, mid;
+	const u64 *hit;
 	unsigned int s;
 	int hits = 0;
+	size_t off;
 	u64 w;
 
 	if (!seen)
@@ -176,19 +170,11 @@ static int count_in_image(const struct ctx *c, const struct ksym_decoder *kt,
 
 		for (off = 0; off + c->psz <= g->size; off += c->psz) {
 			w = ksym_get_uint(d + off, c->psz, c->be);
-			if (w >= want[0] && w <= want[n - 1] && in_table(kt, d + off))
+			if (w < want[0] || w > want[n - 1] || in_table(kt, d + off))
 				continue;
-			if (w < want[0] || w > want[n - 1])
-				continue;
-			for (lo_i = 0, hi_i = n; lo_i < hi_i;) {
-				mid = (lo_i + hi_i) / 2;
-				if (want[mid] < w)
-					lo_i = mid + 1;
-				else
-					hi_i = mid;
-			}
-			if (lo_i < n && want[lo_i] == w && !seen[lo_i]) {
-				seen[lo_i] = 1;
+			hit = bsearch(&w, want, n, sizeof(*want), kd_cmp_u64);
+			if (hit && !seen[hit - want]) {
+				seen[hit - want] = 1;
 				hits++;
 			}
 		}
@@ -215,7 +201,7 @@ static int census(const struct ctx *c, struct ksym_decoder *kt)
 			continue;
 		want[n++] = w;
 	}
-	qsort(want, n, sizeof(*want), cmp_addr);
+	qsort(want, n, sizeof(*want), kd_cmp_u64);
 	for (i = 0, k = 0; i < n; i++)	/* distinct addresses only */
 		if (!k || want[k - 1] != want[i])
 			want[k++] = want[i];
@@ -223,10 +209,10 @@ static int census(const struct ctx *c, struct ksym_decoder *kt)
 	/* the controls: each address plus 12 that is not itself sampled */
 	for (i = 0, k = 0; i < n; i++) {
 		w = want[i] + KD_CENSUS_CONTROL;
-		if (!bsearch(&w, want, n, sizeof(*want), cmp_addr))
+		if (!bsearch(&w, want, n, sizeof(*want), kd_cmp_u64))
 			ctl[k++] = w;
 	}
-	qsort(ctl, k, sizeof(*ctl), cmp_addr);
+	qsort(ctl, k, sizeof(*ctl), kd_cmp_u64);
 	hits = n ? count_in_image(c, kt, want, n) : 0;
 	miss = k && hits > 0 ? count_in_image(c, kt, ctl, k) : 0;
 	free(want);
@@ -245,7 +231,7 @@ static int prove_by_order(struct ctx *c, struct attempt *a,
 			  struct kd_result *r, struct ksym_error *err)
 {
 	enum ksym_addr_mode m, found = KSYM_ADDR_UNKNOWN;
-	int ret, hits[KSYM_ADDR_NR_MODES] = { 0 }, best = -1, next = 0;
+	int ret, hits, best = -1, next = 0;
 	unsigned int fits = 0;
 	char tally[120] = "";
 	size_t l;
@@ -262,18 +248,18 @@ static int prove_by_order(struct ctx *c, struct attempt *a,
 		if (ret)
 			continue;
 		fits++;
-		hits[m] = census(c, a->kt);
-		if (hits[m] < 0)
-			return hits[m];
+		hits = census(c, a->kt);
+		if (hits < 0)
+			return hits;
 		l = strlen(tally);
 		snprintf(tally + l, sizeof(tally) - l, "%s%s %d", l ? ", " : "",
-			 ksym_mode_name(m), hits[m]);
-		if (hits[m] > best) {
+			 ksym_mode_name(m), hits);
+		if (hits > best) {
 			next = best > 0 ? best : 0;
-			best = hits[m];
+			best = hits;
 			found = m;
-		} else if (hits[m] > next) {
-			next = hits[m];
+		} else if (hits > next) {
+			next = hits;
 		}
 	}
 	a->kt->layout.mode = KSYM_ADDR_UNKNOWN;

@@ -310,8 +310,7 @@ static void print_stats(FILE *f, const struct options *op,
 	}
 	fprintf(f, "scan: %llu reads (bound %llu), %u candidate regions cut at %llu\n",
 		(unsigned long long)r->scan_reads,
-		(unsigned long long)(op->kd.scan_work ? op->kd.scan_work :
-				     KSYM_SCAN_WORK(img->size)),
+		(unsigned long long)r->scan_bound,
 		r->scan_regions_cut, (unsigned long long)KSYM_SCAN_REGION_WORK);
 	fprintf(f, "ms_load: %.2f\nms_locate_and_validate: %.2f\n",
 		ns_load / 1e6, ns_locate / 1e6);

@@ -318,6 +318,7 @@ int kd_locate(struct kimage *img, const struct kd_opts *o,
 	}
 	free(best);
 	free(cur);
+	r->scan_bound = c.work.used + c.work.budget;
 	r->scan_reads = c.work.used;
 	r->scan_regions_cut = c.work.regions_cut;
 	r->scan_exhausted = c.work.exhausted;
@@ -346,10 +347,10 @@ int kd_locate_inside(struct kimage *img, const struct kd_opts *op,
 	int ret;
 
 	n = kimage_payloads(img, pl, ARRAY_SIZE(pl));
-	work = op->scan_work ? op->scan_work : KSYM_SCAN_WORK(img->size);
-	work = work > r->scan_reads ? work - r->scan_reads : 0;
+	/* what the scan of the image as it opened left */
+	work = r->scan_bound - r->scan_reads;
 	for (i = 0; i < n && total && work; i++) {
-		lim.max_size = total < limits->max_size ? total : limits->max_size;
+		lim.max_size = total;
 		ret = kimage_open_payload(&sub, img, &pl[i], &lim, why, sizeof(why));
 		if (ret == -ENOMEM) {
 			snprintf(r->why, sizeof(r->why), "out of memory");

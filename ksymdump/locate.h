@@ -62,6 +62,7 @@ struct kd_result {
 	unsigned int candidates;
 	unsigned int proven;
 	unsigned int census;	/* sampled text addresses the image holds */
+	u64 scan_bound;		/* the reads it was allowed (--scan-work) */
 	u64 scan_reads;		/* the landmark scan's work, in reads */
 	u32 scan_regions_cut;	/* candidate regions cut at their bound */
 	bool scan_exhausted;	/* the scan stopped at its bound */

@@ -53,22 +53,22 @@ struct scan_ctx {
 	unsigned int nr_shapes;
 };
 
-/* Count @n reads; false (and every loop ends) once a bound is reached. */
-static bool spend(struct scan_ctx *c, u64 n)
+/* Count one read; false (and every loop ends) once a bound is reached. */
+static bool spend(struct scan_ctx *c)
 {
-	if (c->cut || c->left < n || c->region_left < n) {
+	if (c->cut || !c->left || !c->region_left) {
 		c->cut = true;
 		return false;
 	}
-	c->left -= n;
-	c->region_left -= n;
-	c->used += n;
+	c->left--;
+	c->region_left--;
+	c->used++;
 	return true;
 }
 
 static u32 rd(struct scan_ctx *c, size_t off, unsigned int size)
 {
-	if (!spend(c, 1) || off > c->len || size > c->len - off)
+	if (!spend(c) || off > c->len || size > c->len - off)
 		return 0;
 	return (u32)ksym_get_uint(c->buf + off, size, c->be);
 }
@@ -93,7 +93,7 @@ static size_t walk(struct scan_ctx *c, size_t off, u32 count,
 	u32 l;
 
 	while (count--) {
-		if (off >= limit || !spend(c, 1))
+		if (off >= limit || !spend(c))
 			return 0;
 		hdr = ksym_rec_prefix(c->buf + off, limit - off,
 				      KSYM_LEN_ULEB2, &l);
@@ -179,7 +179,7 @@ static bool find_token_index(struct scan_ctx *c, size_t d, size_t lo,
 	return false;
 }
 
-static void place_rest(struct scan_ctx *c, struct ksym_scan_hit *h,
+static void place_rest(const struct scan_ctx *c, struct ksym_scan_hit *h,
 		       size_t s, size_t e, size_t ti, u32 n)
 {
 	unsigned int a = h->align;
@@ -217,7 +217,7 @@ static void place_rest(struct scan_ctx *c, struct ksym_scan_hit *h,
  * between the markers' end @e and the token table @tt, padded to @pad: 3
  * or 4; 0 for padding only; -1 for a gap that is neither.
  */
-static int seqs_gap(struct scan_ctx *c, size_t e, size_t tt, u32 n,
+static int seqs_gap(const struct scan_ctx *c, size_t e, size_t tt, u32 n,
 		    unsigned int pad)
 {
 	size_t gap = tt - align_up(c, e, pad);
@@ -295,7 +295,7 @@ static bool names_for_markers(struct scan_ctx *c, size_t m, u32 nm,
  * What the bytes of the hit just added at @hits[@nh - 1] leave open, as
  * further hits; the decoder will prove one.  Returns the new count.
  */
-static unsigned int more_readings(struct scan_ctx *c,
+static unsigned int more_readings(const struct scan_ctx *c,
 				  struct ksym_scan_hit *hits, unsigned int nh,
 				  unsigned int max)
 {

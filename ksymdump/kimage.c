@@ -363,14 +363,8 @@ unsigned int kimage_payloads(const struct kimage *img,
 	size_t off;
 
 	for (off = 1; off + 16 <= img->size && n < max; off++) {
-		const struct codec *c;
+		const struct codec *c = codec_inside(d + off, img->size - off);
 
-		/* every magic starts with one of these bytes */
-		if (d[off] != 0x1f && d[off] != 0xfd && d[off] != 0x28 &&
-		    d[off] != 0x02 && d[off] != 0x04 && d[off] != 'B' &&
-		    d[off] != 0x89)
-			continue;
-		c = codec_inside(d + off, img->size - off);
 		if (!c)
 			continue;
 		p[n].off = off;

@@ -359,9 +359,23 @@ const struct codec *codec_at(const u8 *p, size_t len)
 	return NULL;
 }
 
+/* Could a magic of the table start with @b?  Built from it once. */
+static bool magic_start(u8 b)
+{
+	static bool first[256], built;
+	unsigned int i;
+
+	if (!built) {
+		for (i = 0; i < ARRAY_SIZE(codecs); i++)
+			first[codecs[i].magic[0]] = true;
+		built = true;
+	}
+	return first[b];
+}
+
 const struct codec *codec_inside(const u8 *p, size_t len)
 {
-	const struct codec *c = codec_at(p, len);
+	const struct codec *c = len && magic_start(p[0]) ? codec_at(p, len) : NULL;
 
 	if (!c || c->weak)
 		return NULL;

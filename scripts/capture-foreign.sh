@@ -141,9 +141,7 @@ EOF
 		-no-reboot -monitor none -kernel "$boot" -initrd "$root/initramfs.gz" \
 		-append "${cmd[-1]} nokaslr quiet panic=-1" -serial "file:$log" \
 		>"$log.qemu" 2>&1
-	awk '$0 ~ "==KSYM-BEGIN kallsyms\r?$" { on = 1; next }
-	     $0 ~ "==KSYM-END kallsyms\r?$" { on = 0 } on' "$log" |
-		tr -d '\r' | base64 -d 2>/dev/null | gunzip >"$root/captured/tmp" 2>/dev/null
+	ksym_extract kallsyms "$log" "$root/captured/tmp"
 	if [ "$(awk 'NF >= 3 && $1 !~ /^0+$/' "$root/captured/tmp" | wc -l)" -lt 1000 ]; then
 		echo "    # no /proc/kallsyms in $log: $(grep -a -m1 -E 'Kernel panic|==KSYM-INFO' "$log" | tr -d '\r' | cut -c1-120)"
 		rm -f "$root/captured/tmp"

@@ -37,6 +37,14 @@ ksym_has() {
 	grep -qF -- "$2" <<<"$1"
 }
 
+# ksym_extract NAME LOG OUT: the gzip+base64 block NAME of a guest's serial
+# log (between ==KSYM-BEGIN NAME and ==KSYM-END NAME), unpacked into OUT
+ksym_extract() {
+	awk -v f="$1" '$0 ~ "==KSYM-BEGIN " f "\r?$" {on=1; next}
+		$0 ~ "==KSYM-END " f "\r?$" {on=0} on' "$2" |
+		tr -d '\r' | base64 -d 2>/dev/null | gunzip >"$3" 2>/dev/null
+}
+
 # the Debian archive: private apt lists, packages, sources, kernels
 # shellcheck source=debian.sh
 . "$(dirname "${BASH_SOURCE[0]}")/debian.sh"

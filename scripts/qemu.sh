@@ -238,13 +238,6 @@ capture_params() {
 	rm -f "$c/params.tmp"
 }
 
-# extract NAME LOG OUT: one gzip+base64 block of the serial log
-extract() {
-	awk -v f="$1" '$0 ~ "==KSYM-BEGIN " f "\r?$" {on=1; next}
-		$0 ~ "==KSYM-END " f "\r?$" {on=0} on' "$2" |
-		tr -d '\r' | base64 -d 2>/dev/null | gunzip >"$3" 2>/dev/null
-}
-
 # ---- one entry of the matrix: prepare, boot, check ----
 
 # entry_prepare ARCH KVER DIR: the kernel, the module(s) and the initramfs.
@@ -383,7 +376,7 @@ check_guest() {
 check_parallel() {
 	local d=$1 cpus scpus online
 
-	extract report-serial "$d/serial.log" "$d/report-serial"
+	ksym_extract report-serial "$d/serial.log" "$d/report-serial"
 	cpus=$(sed -n 's/^cpus: //p' "$d/report")
 	scpus=$(sed -n 's/^cpus: //p' "$d/report-serial" 2>/dev/null)
 	# a kernel without SMP has one CPU, whatever -smp says
@@ -431,7 +424,7 @@ check_kunit_module() {
 	check_clean_build "$d/kunit-module/build.log" kunit_module_build_w1_sparse_clean
 	kpy=$(ls "$KSYM_CACHE"/src-full/*/tools/testing/kunit/kunit.py 2>/dev/null | tail -n 1)
 	for s in ksym_decoder ksym_live; do
-		extract "kunit-$s" "$d/serial.log" "$d/kunit-$s.ktap"
+		ksym_extract "kunit-$s" "$d/serial.log" "$d/kunit-$s.ktap"
 		sum=$(python3 "$kpy" parse "$d/kunit-$s.ktap" 2>&1 | grep -E 'Ran [0-9]+ tests' | tail -n 1 | sed 's/^\[[0-9:]*\] //')
 		echo "    # $s (module): ${sum:-no parsable result}"
 		if grep -qE 'Ran [0-9]+ tests: passed: [0-9]+(, skipped: [0-9]+)?$' <<<"$sum"; then
@@ -582,12 +575,12 @@ run_entry() {
 	fi
 	check_clean_build "$d/module/build.log" module_build_w1_sparse_clean
 	if [ -n "$stress" ]; then
-		extract dmesg "$d/serial.log" "$d/dmesg"
+		ksym_extract dmesg "$d/serial.log" "$d/dmesg"
 		check_stress "$d"
 		return 0
 	fi
 	for f in report ktap stats symbols kallsyms dmesg; do
-		extract "$f" "$d/serial.log" "$d/$f"
+		ksym_extract "$f" "$d/serial.log" "$d/$f"
 	done
 	check_guest "$d"
 	check_symbols "$d"

@@ -138,7 +138,8 @@ fuzz: $(B)/fuzz_decoder $(B)/fuzz_seed $(B)/fixtures/.stamp
 	@grep -E '^(stat::number_of_executed_units|Done)' $(B)/fuzz.log || true
 
 # the locator: seeds are fixtures as raw bytes (option byte 6: --base and
-# an anchor), gzip-wrapped, and behind an arm64 Image header
+# an anchor), gzip-wrapped, behind an arm64 Image header, the small files
+# of tests/hostile.py, and an empty stream in each codec
 fuzz-locate: $(B)/fuzz_locate $(B)/fixtures/.stamp
 	rm -rf $(B)/fuzz-locate-seeds && mkdir -p $(B)/fuzz-locate-seeds $(B)/fuzz-locate-corpus
 	for d in $$(ls -d $(B)/fixtures/*/ | grep -v large | sed 's:/$$::'); do \
@@ -149,6 +150,9 @@ fuzz-locate: $(B)/fuzz_locate $(B)/fixtures/.stamp
 		  cat $$d/rodata.bin; } >$(B)/fuzz-locate-seeds/$$n.image; \
 	done
 	tests/hostile.py gen-small $(B)/fuzz-locate-hostile
+	for c in gzip bzip2 xz lzop zstd lz4; do \
+		{ printf '\006'; $$c -c </dev/null; } >$(B)/fuzz-locate-seeds/empty.$$c; \
+	done
 	for f in $(B)/fuzz-locate-hostile/*; do \
 		{ printf '\000'; cat $$f; } >$(B)/fuzz-locate-seeds/hostile-$$(basename $$f); \
 	done

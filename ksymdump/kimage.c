@@ -80,6 +80,12 @@ static int unpack(struct kimage *img, const struct codec *c, const u8 *in,
 	if (ret)
 		return fail(why, wl, "%s data does not decompress (corrupt or truncated)",
 			    c->name);
+	if (!out_len) {
+		/* a well-formed stream of nothing: no layer to read */
+		free(out);
+		return fail(why, wl, "%s data decompresses to 0 bytes",
+			    c->name);
+	}
 	free(img->owned);
 	img->owned = out;
 	img->layers++;

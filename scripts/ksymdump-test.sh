@@ -326,6 +326,15 @@ hostile digit_runs_1m digits-1m.bin 3 'not found'
 hostile digit_runs_64m digits-64m.bin 3 'not found'
 hostile token_regions_64m regions-64m.bin 6 'limit: the landmark scan stopped at its bound'
 hostile gzip_headers_64m magics-64m.bin 3 'not found: .*the first 16 compressed streams inside'
+# a well-formed stream of nothing in each codec a kernel uses: an error
+# naming the codec, never a layer of 0 bytes to scan (fuzz_locate found
+# that one with lzop: a NULL layer)
+for c in gzip bzip2 xz lzop zstd; do
+	"$c" -c </dev/null >"$t/hostile/empty.$c"
+	hostile "empty_$c" "empty.$c" 4 "corrupt: .*decompresses to 0 bytes" --base 0xffffffff82000000
+done
+lz4 -c </dev/null >"$t/hostile/empty.lz4"
+hostile empty_lz4_frame empty.lz4 4 "corrupt: lz4 frame data decompresses to 0 bytes"
 rm -rf "$t/hostile"
 
 ktap_totals

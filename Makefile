@@ -109,6 +109,11 @@ $(B)/ksymdump: $(KSYMDUMP_SRC) $(KSYMDUMP_HDR)
 	@mkdir -p $(B)
 	cc $(HOSTCFLAGS) -O2 -g -o $@ $(KSYMDUMP_SRC) $(KSYMDUMP_LIBS)
 
+# static, for a guest's initramfs (ksymdump on the guest's /proc/kcore)
+$(B)/ksymdump-static: $(KSYMDUMP_SRC) $(KSYMDUMP_HDR)
+	@mkdir -p $(B)
+	cc $(HOSTCFLAGS) -O2 -static -o $@ $(KSYMDUMP_SRC) $(KSYMDUMP_LIBS)
+
 $(B)/ksymdump-san: $(KSYMDUMP_SRC) $(KSYMDUMP_HDR)
 	@mkdir -p $(B)
 	cc $(HOSTCFLAGS) -O1 -g $(SAN) -o $@ $(KSYMDUMP_SRC) $(KSYMDUMP_LIBS)
@@ -139,7 +144,8 @@ fuzz: $(B)/fuzz_decoder $(B)/fuzz_seed $(B)/fixtures/.stamp
 
 # the locator: seeds are fixtures as raw bytes (option byte 6: --base and
 # an anchor), gzip-wrapped, behind an arm64 Image header, the small files
-# of tests/hostile.py, and an empty stream in each codec
+# of tests/hostile.py, an empty stream in each codec, and ELF cores with
+# a VMCOREINFO note (option byte 8: read in parts from a file)
 fuzz-locate: $(B)/fuzz_locate $(B)/fixtures/.stamp
 	rm -rf $(B)/fuzz-locate-seeds && mkdir -p $(B)/fuzz-locate-seeds $(B)/fuzz-locate-corpus
 	for d in $$(ls -d $(B)/fixtures/*/ | grep -v large | sed 's:/$$::'); do \
@@ -148,6 +154,9 @@ fuzz-locate: $(B)/fuzz_locate $(B)/fixtures/.stamp
 		{ printf '\006'; gzip -c $$d/rodata.bin; } >$(B)/fuzz-locate-seeds/$$n.gz; \
 		{ printf '\000'; head -c 56 /dev/zero; printf 'ARM\144'; head -c 4 /dev/zero; \
 		  cat $$d/rodata.bin; } >$(B)/fuzz-locate-seeds/$$n.image; \
+		tests/core-edit.py make-core $$d $(B)/fuzz-locate-seeds/$$n.core-body && \
+		{ printf '\010'; cat $(B)/fuzz-locate-seeds/$$n.core-body; } \
+			>$(B)/fuzz-locate-seeds/$$n.core && rm $(B)/fuzz-locate-seeds/$$n.core-body; \
 	done
 	tests/hostile.py gen-small $(B)/fuzz-locate-hostile
 	for c in gzip bzip2 xz lzop zstd lz4; do \

@@ -5,7 +5,9 @@
  * field is bounds-checked before it is used: the input may be anything.
  */
 #include <elf.h>
+#include <errno.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "kimage.h"
 #include "unpack.h"
@@ -108,13 +110,60 @@ static int unpack(struct kimage *img, const struct codec *c, const u8 *in,
 			      sizeof(((Elf32_##type *)0)->f), (be))
 #define ELF_SIZE(e64, type)	((e64) ? sizeof(Elf64_##type) : sizeof(Elf32_##type))
 
+/*
+ * The notes of a PT_NOTE segment (@len bytes at @p): keep the text of
+ * VMCOREINFO, which kdump's vmcore, QEMU's dump-guest-memory (with
+ * -device vmcoreinfo) and /proc/kcore carry.  Core notes have 4-byte
+ * words and alignment in both classes.
+ */
+static void elf_notes(struct kimage *img, const u8 *p, u64 len, bool be)
+{
+	u64 pos = 0, namesz, descsz, name_at, desc_at;
+
+	while (len - pos >= 12) {
+		namesz = ksym_get_uint(p + pos, 4, be);
+		descsz = ksym_get_uint(p + pos + 4, 4, be);
+		name_at = pos + 12;
+		if (namesz > len - name_at)
+			return;
+		desc_at = name_at + ((namesz + 3) & ~3ULL);
+		if (desc_at > len || descsz > len - desc_at)
+			return;
+		if (namesz == sizeof("VMCOREINFO") &&
+		    !memcmp(p + name_at, "VMCOREINFO", namesz) &&
+		    !img->vmcoreinfo) {
+			img->vmcoreinfo = (const char *)p + desc_at;
+			img->vmcoreinfo_len = descsz;
+		}
+		pos = desc_at + ((descsz + 3) & ~3ULL);
+		if (pos > len)
+			return;
+	}
+}
+
+/* Does [@va, @va + @size) hold an address SYMBOL(kallsyms_*) names? */
+static bool note_holds(const struct kimage *img, u64 va, u64 size)
+{
+	char key[48];
+	unsigned int k;
+	u64 v;
+
+	for (k = 0; k < KSYM_NR_ARRAYS; k++) {
+		snprintf(key, sizeof(key), "SYMBOL(%s)", ksym_array_name(k));
+		if (kimage_vmcoreinfo(img, key, true, &v) && v >= va &&
+		    v - va < size)
+			return true;
+	}
+	return false;
+}
+
 static int elf_open(struct kimage *img, char *why, size_t wl)
 {
 	const u8 *d = img->data;
 	size_t len = img->size;
 	bool be, e64;
 	u64 phoff, shoff, off, fsz, va;
-	unsigned int phnum, phent, shnum, shent, i, type, flags, link;
+	unsigned int phnum, phent, shnum, shent, i, type, flags, link, pass;
 	char what[64];
 
 	if (len < sizeof(Elf32_Ehdr) ||
@@ -132,14 +181,19 @@ static int elf_open(struct kimage *img, char *why, size_t wl)
 	img->endian_known = true;
 	img->ptr_size = e64 ? 8 : 4;
 	img->machine = (u16)ELF_FIELD(d, e64, be, Ehdr, e_machine);
+	img->core = ELF_FIELD(d, e64, be, Ehdr, e_type) == ET_CORE;
 	phoff = ELF_FIELD(d, e64, be, Ehdr, e_phoff);
 	shoff = ELF_FIELD(d, e64, be, Ehdr, e_shoff);
 	phent = (unsigned int)ELF_FIELD(d, e64, be, Ehdr, e_phentsize);
 	phnum = (unsigned int)ELF_FIELD(d, e64, be, Ehdr, e_phnum);
 	shent = (unsigned int)ELF_FIELD(d, e64, be, Ehdr, e_shentsize);
 	shnum = (unsigned int)ELF_FIELD(d, e64, be, Ehdr, e_shnum);
-	snprintf(what, sizeof(what), "ELF%d %s machine %u", e64 ? 64 : 32,
-		 be ? "BE" : "LE", img->machine);
+	/* over 65534 program headers: the count is section 0's sh_info */
+	if (phnum == PN_XNUM && shoff <= len &&
+	    len - shoff >= ELF_SIZE(e64, Shdr))
+		phnum = (unsigned int)ELF_FIELD(d + shoff, e64, be, Shdr, sh_info);
+	snprintf(what, sizeof(what), "ELF%d %s machine %u%s", e64 ? 64 : 32,
+		 be ? "BE" : "LE", img->machine, img->core ? " core" : "");
 	add_how(img, what);
 
 	if (phnum && (phent < ELF_SIZE(e64, Phdr) || phoff > len ||
@@ -147,30 +201,54 @@ static int elf_open(struct kimage *img, char *why, size_t wl)
 		return fail(why, wl,
 			"ELF program headers at 0x%llx (%u x %u) are outside the %zu-byte file",
 			    (unsigned long long)phoff, phnum, phent, len);
-	for (i = 0; i < phnum; i++) {
+	for (i = 0; i < phnum && img->core; i++) {
 		const u8 *p = d + phoff + (u64)i * phent;
 
-		if (ELF_FIELD(p, e64, be, Phdr, p_type) != PT_LOAD)
+		if (ELF_FIELD(p, e64, be, Phdr, p_type) != PT_NOTE)
 			continue;
-		flags = (unsigned int)ELF_FIELD(p, e64, be, Phdr, p_flags);
 		off = ELF_FIELD(p, e64, be, Phdr, p_offset);
-		va = ELF_FIELD(p, e64, be, Phdr, p_vaddr);
 		fsz = ELF_FIELD(p, e64, be, Phdr, p_filesz);
-		if (off > len || fsz > len - off)
-			return fail(why, wl,
-				"PT_LOAD %u: 0x%llx bytes at 0x%llx are outside the %zu-byte file",
-				    i, (unsigned long long)fsz,
-				    (unsigned long long)off, len);
-		if ((flags & PF_X) && !img->has_text_va) {
-			img->text_va = va;
-			img->has_text_va = true;
+		if (off <= len && fsz <= len - off)
+			elf_notes(img, d + off, fsz, be);
+	}
+	/*
+	 * A core may have more PT_LOADs than segments are kept (one for each
+	 * mapping of a paging dump): the ones that hold the arrays its
+	 * VMCOREINFO names go first.
+	 */
+	for (pass = img->vmcoreinfo ? 0 : 1; pass < 2; pass++) {
+		for (i = 0; i < phnum; i++) {
+			const u8 *p = d + phoff + (u64)i * phent;
+
+			if (ELF_FIELD(p, e64, be, Phdr, p_type) != PT_LOAD)
+				continue;
+			flags = (unsigned int)ELF_FIELD(p, e64, be, Phdr, p_flags);
+			off = ELF_FIELD(p, e64, be, Phdr, p_offset);
+			va = ELF_FIELD(p, e64, be, Phdr, p_vaddr);
+			fsz = ELF_FIELD(p, e64, be, Phdr, p_filesz);
+			if (off > len || fsz > len - off)
+				return fail(why, wl,
+					"PT_LOAD %u: 0x%llx bytes at 0x%llx are outside the %zu-byte file",
+					    i, (unsigned long long)fsz,
+					    (unsigned long long)off, len);
+			/* a core's flags say nothing of where _text is */
+			if ((flags & PF_X) && !img->has_text_va && !img->core) {
+				img->text_va = va;
+				img->has_text_va = true;
+			}
+			if (!fsz)
+				continue;
+			if (img->vmcoreinfo &&
+			    note_holds(img, va, fsz) == !!pass)
+				continue;
+			img->core_loads += img->core;
+			if (img->nr_seg >= KIMG_MAX_SEGS)
+				continue;
+			img->seg[img->nr_seg].va = va;
+			img->seg[img->nr_seg].off = off;
+			img->seg[img->nr_seg].size = fsz;
+			img->nr_seg++;
 		}
-		if (!fsz || img->nr_seg >= KIMG_MAX_SEGS)
-			continue;
-		img->seg[img->nr_seg].va = va;
-		img->seg[img->nr_seg].off = off;
-		img->seg[img->nr_seg].size = fsz;
-		img->nr_seg++;
 	}
 
 	if (!shnum || shoff > len || shent < ELF_SIZE(e64, Shdr) ||
@@ -214,6 +292,324 @@ static int elf_open(struct kimage *img, char *why, size_t wl)
 	if (!img->nr_seg)
 		return fail(why, wl, "ELF file has no loadable segment with file bytes");
 	return 0;
+}
+
+/* ---- an ELF core, read in parts ---- */
+
+#define CORE_META_MAX	((u64)32 << 20)	/* program headers; notes */
+#define CORE_WINDOW	((u64)64 << 20)	/* kept either side of the arrays */
+#define CORE_PAGE	4096ULL
+
+static int pread_all(int fd, u8 *p, u64 len, u64 off)
+{
+	ssize_t n;
+
+	while (len) {
+		n = pread(fd, p, len, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -ENODATA;
+		p += n;
+		len -= n;
+		off += n;
+	}
+	return 0;
+}
+
+/* The lowest and highest SYMBOL(kallsyms_*) in [@va, @va + @size). */
+static bool note_span(const struct kimage *img, u64 va, u64 size, u64 *lo,
+		      u64 *hi)
+{
+	char key[48];
+	unsigned int k;
+	bool any = false;
+	u64 v;
+
+	for (k = 0; k < KSYM_NR_ARRAYS; k++) {
+		snprintf(key, sizeof(key), "SYMBOL(%s)", ksym_array_name(k));
+		if (!kimage_vmcoreinfo(img, key, true, &v) || v < va ||
+		    v - va >= size)
+			continue;
+		if (!any || v < *lo)
+			*lo = v;
+		if (!any || v > *hi)
+			*hi = v;
+		any = true;
+	}
+	return any;
+}
+
+#define CORE_MIN_RUN	((u64)1 << 20)	/* a kernel image's run, at least */
+
+struct core_part {
+	u64 va, off, size;
+};
+
+static int part_va_desc(const void *x, const void *y)
+{
+	u64 a = ((const struct core_part *)x)->va;
+	u64 b = ((const struct core_part *)y)->va;
+
+	return a < b ? 1 : a > b ? -1 : 0;
+}
+
+int kimage_load_core(struct kimage *img, int fd, u64 fsize,
+		     const struct kimg_limits *lim, char *why, size_t wl)
+{
+	struct core_part part[KIMG_MAX_SEGS], *all = NULL;
+	u8 eh[sizeof(Elf64_Ehdr)], *ph = NULL, *notes = NULL, *buf;
+	unsigned int phnum, phent, i, np = 0, na = 0, skipped;
+	u64 phoff, off, fsz, va, nlen = 0, total = 0, all_bytes = 0, lo, hi, s, e;
+	bool be, e64, sym_note, partial = false;
+	char what[160];
+	int ret;
+
+	memset(img, 0, sizeof(*img));
+	if (fsize < sizeof(Elf32_Ehdr) || pread_all(fd, eh, sizeof(Elf32_Ehdr), 0) ||
+	    memcmp(eh, "\177ELF", 4) ||
+	    (eh[EI_CLASS] != ELFCLASS32 && eh[EI_CLASS] != ELFCLASS64) ||
+	    (eh[EI_DATA] != ELFDATA2LSB && eh[EI_DATA] != ELFDATA2MSB))
+		return 1;
+	e64 = eh[EI_CLASS] == ELFCLASS64;
+	be = eh[EI_DATA] == ELFDATA2MSB;
+	if (e64 && (fsize < sizeof(Elf64_Ehdr) ||
+		    pread_all(fd, eh, sizeof(Elf64_Ehdr), 0)))
+		return 1;
+	if (ELF_FIELD(eh, e64, be, Ehdr, e_type) != ET_CORE)
+		return 1;
+	phoff = ELF_FIELD(eh, e64, be, Ehdr, e_phoff);
+	phent = (unsigned int)ELF_FIELD(eh, e64, be, Ehdr, e_phentsize);
+	phnum = (unsigned int)ELF_FIELD(eh, e64, be, Ehdr, e_phnum);
+	if (phnum == PN_XNUM) {
+		/* more than 65534 (a paging dump): the count is section 0's sh_info */
+		u8 sh[sizeof(Elf64_Shdr)];
+		u64 shoff = ELF_FIELD(eh, e64, be, Ehdr, e_shoff);
+
+		if (shoff > fsize || fsize - shoff < ELF_SIZE(e64, Shdr) ||
+		    pread_all(fd, sh, ELF_SIZE(e64, Shdr), shoff))
+			return fail(why, wl,
+				"ELF core: e_phnum is PN_XNUM, but there is no section 0 to hold the count");
+		phnum = (unsigned int)ELF_FIELD(sh, e64, be, Shdr, sh_info);
+	}
+	if (phent < ELF_SIZE(e64, Phdr) || (u64)phnum * phent > CORE_META_MAX ||
+	    phoff > fsize || (u64)phnum * phent > fsize - phoff)
+		return fail(why, wl,
+			"ELF core program headers at 0x%llx (%u x %u) are outside the %llu-byte file",
+			    (unsigned long long)phoff, phnum, phent,
+			    (unsigned long long)fsize);
+	ph = malloc((size_t)phnum * phent + 1);
+	if (!ph)
+		return -ENOMEM;
+	ret = pread_all(fd, ph, (u64)phnum * phent, phoff);
+	if (ret)
+		goto read_failed;
+
+	/* the notes first: VMCOREINFO says which parts to read */
+	for (i = 0; i < phnum; i++) {
+		const u8 *p = ph + (size_t)i * phent;
+
+		if (ELF_FIELD(p, e64, be, Phdr, p_type) != PT_NOTE)
+			continue;
+		fsz = ELF_FIELD(p, e64, be, Phdr, p_filesz);
+		nlen += fsz;
+		if (nlen > CORE_META_MAX) {
+			free(ph);
+			return fail(why, wl, "ELF core notes of over %llu bytes",
+				    (unsigned long long)CORE_META_MAX);
+		}
+	}
+	notes = malloc(nlen + 1);
+	if (!notes) {
+		free(ph);
+		return -ENOMEM;
+	}
+	for (i = 0, nlen = 0; i < phnum; i++) {
+		const u8 *p = ph + (size_t)i * phent;
+
+		if (ELF_FIELD(p, e64, be, Phdr, p_type) != PT_NOTE)
+			continue;
+		off = ELF_FIELD(p, e64, be, Phdr, p_offset);
+		fsz = ELF_FIELD(p, e64, be, Phdr, p_filesz);
+		if (off > fsize || fsz > fsize - off)
+			continue;
+		ret = pread_all(fd, notes + nlen, fsz, off);
+		if (ret)
+			goto read_failed;
+		elf_notes(img, notes + nlen, fsz, be);
+		nlen += fsz;
+	}
+
+	/*
+	 * With kallsyms_* named, the parts of the segments that hold them,
+	 * CORE_WINDOW either side; without, every segment, within --max-size.
+	 */
+	sym_note = note_span(img, 0, ~0ULL, &lo, &hi);
+	all = malloc((size_t)phnum * sizeof(*all) + 1);
+	if (!all) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < phnum; i++) {
+		const u8 *p = ph + (size_t)i * phent;
+
+		if (ELF_FIELD(p, e64, be, Phdr, p_type) != PT_LOAD)
+			continue;
+		off = ELF_FIELD(p, e64, be, Phdr, p_offset);
+		va = ELF_FIELD(p, e64, be, Phdr, p_vaddr);
+		fsz = ELF_FIELD(p, e64, be, Phdr, p_filesz);
+		if (!fsz)
+			continue;
+		img->core_loads++;
+		if (off > fsize || fsz > fsize - off) {
+			ret = fail(why, wl,
+				   "ELF core PT_LOAD %u: 0x%llx bytes at 0x%llx are outside the %llu-byte file (truncated?)",
+				   i, (unsigned long long)fsz,
+				   (unsigned long long)off,
+				   (unsigned long long)fsize);
+			goto out;
+		}
+		s = 0;
+		e = fsz;
+		if (sym_note) {
+			if (!note_span(img, va, fsz, &lo, &hi))
+				continue;
+			s = lo - va > CORE_WINDOW ? (lo - va - CORE_WINDOW) & ~(CORE_PAGE - 1) : 0;
+			e = fsz - (hi - va) > CORE_WINDOW ? hi - va + CORE_WINDOW : fsz;
+		}
+		all[na].va = va + s;
+		all[na].off = off + s;
+		all[na].size = e - s;
+		all_bytes += e - s;
+		na++;
+	}
+	if (!na) {
+		if (sym_note)
+			ret = fail(why, wl,
+				   "ELF core: no PT_LOAD holds the kallsyms_* addresses its VMCOREINFO names (a dump with physical addresses only?)");
+		else
+			ret = fail(why, wl,
+				   "ELF core with no loadable segment that has file bytes");
+		goto out;
+	}
+	/*
+	 * Nothing names the table and the segments exceed what may be held:
+	 * the kernel's image is mapped above the direct map (x86_64 in the
+	 * top 2 GiB, arm64 in the vmalloc area), in one run of contiguous
+	 * pages, so the highest-addressed segments of CORE_MIN_RUN or more
+	 * go first.
+	 */
+	if (!sym_note && (na > KIMG_MAX_SEGS || all_bytes > lim->max_size)) {
+		qsort(all, na, sizeof(*all), part_va_desc);
+		partial = true;
+	}
+	for (i = 0; i < na && np < KIMG_MAX_SEGS; i++) {
+		if (partial && (all[i].size < CORE_MIN_RUN ||
+				all[i].size > lim->max_size - total))
+			continue;
+		part[np++] = all[i];
+		total += all[i].size;
+	}
+	skipped = na - np;
+	if (total > lim->max_size || !np) {
+		snprintf(why, wl,
+			 "limit: the ELF core's %u segments hold %llu bytes, more than --max-size (%zu), and %s",
+			 na, (unsigned long long)all_bytes, lim->max_size,
+			 sym_note ? "its VMCOREINFO names the table there" :
+			 img->vmcoreinfo ? "its VMCOREINFO names no kallsyms_* array (before 6.0)" :
+			 "it has no VMCOREINFO note to say which part holds the table");
+		ret = -EFBIG;
+		goto out;
+	}
+	buf = malloc(nlen + total + 1);
+	if (!buf) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	memcpy(buf, notes, nlen);
+	if (img->vmcoreinfo)
+		img->vmcoreinfo = (const char *)buf +
+				  ((const u8 *)img->vmcoreinfo - notes);
+	img->owned = buf;
+	img->data = buf;
+	img->size = nlen + total;
+	for (i = 0, off = nlen; i < np; i++) {
+		ret = pread_all(fd, buf + off, part[i].size, part[i].off);
+		if (ret)
+			goto read_failed;
+		img->seg[i].va = part[i].va;
+		img->seg[i].off = off;
+		img->seg[i].size = part[i].size;
+		off += part[i].size;
+	}
+	img->nr_seg = np;
+	img->kind = KIMG_ELF;
+	img->core = true;
+	img->big_endian = be;
+	img->endian_known = true;
+	img->ptr_size = e64 ? 8 : 4;
+	img->machine = (u16)ELF_FIELD(eh, e64, be, Ehdr, e_machine);
+	img->core_read = total + nlen;
+	snprintf(what, sizeof(what),
+		 "ELF%d %s machine %u core, read in parts (%u of its %u segments%s)",
+		 e64 ? 64 : 32, be ? "BE" : "LE", img->machine, np,
+		 img->core_loads,
+		 sym_note ? ", where VMCOREINFO names kallsyms_*" :
+		 partial ? ", the highest-addressed runs of 1 MiB or more" : "");
+	img->core_partial = partial;
+	img->core_skipped = skipped;
+	add_how(img, what);
+	ret = 0;
+	goto out;
+
+read_failed:
+	ret = fail(why, wl, "reading the ELF core: %s",
+		   ret == -ENODATA ? "it ends early (truncated)" : strerror(-ret));
+out:
+	free(ph);
+	free(notes);
+	free(all);
+	if (ret)
+		kimage_close(img);
+	return ret;
+}
+
+bool kimage_vmcoreinfo_str(const struct kimage *img, const char *key,
+			   char *buf, size_t len)
+{
+	const char *p = img->vmcoreinfo, *end;
+	size_t kl = strlen(key), n;
+
+	if (!p)
+		return false;
+	end = p + img->vmcoreinfo_len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		const char *le = nl ? nl : end;
+
+		if ((size_t)(le - p) > kl && !memcmp(p, key, kl) && p[kl] == '=') {
+			n = le - p - kl - 1;
+			if (!len || n >= len)
+				return false;
+			memcpy(buf, p + kl + 1, n);
+			buf[n] = 0;
+			return true;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return false;
+}
+
+bool kimage_vmcoreinfo(const struct kimage *img, const char *key, bool hex,
+		       u64 *val)
+{
+	char buf[32], *e;
+
+	if (!kimage_vmcoreinfo_str(img, key, buf, sizeof(buf)) || !buf[0])
+		return false;
+	errno = 0;
+	*val = strtoull(buf, &e, hex ? 16 : 10);
+	return !errno && !*e;
 }
 
 bool kimage_sym(const struct kimage *img, const char *name, u64 *va)

@@ -49,6 +49,14 @@ struct kimage {
 	u64 text_va;
 	bool has_text_va;
 	u64 image_size;		/* arm64 header: _end - _text; 0 unknown */
+	/* an ELF core (vmcore, QEMU dump-guest-memory, /proc/kcore) */
+	bool core;
+	unsigned int core_loads;	/* its PT_LOADs with file bytes */
+	const char *vmcoreinfo;	/* its VMCOREINFO note's text, or NULL */
+	size_t vmcoreinfo_len;
+	u64 core_read;		/* bytes kimage_load_core() read */
+	bool core_partial;	/* it chose segments with no note to go by */
+	unsigned int core_skipped;	/* segments it did not read */
 };
 
 #define KIMG_EM_386	3
@@ -78,6 +86,17 @@ struct kimg_limits {
 int kimage_open(struct kimage *img, const u8 *buf, size_t len,
 		const struct kimg_limits *lim, char *why, size_t why_len);
 void kimage_close(struct kimage *img);
+
+/*
+ * An ELF core in the file @fd (@size bytes; /proc/kcore says 128 TiB), read
+ * in parts with pread(): its headers, its notes, and of its segments the
+ * part around the kallsyms_* arrays its VMCOREINFO note names (64 MiB
+ * either side), or, with no such note, every segment within @lim.
+ * Returns 1 if the file is not an ELF core (read it whole), otherwise as
+ * kimage_open().
+ */
+int kimage_load_core(struct kimage *img, int fd, u64 size,
+		     const struct kimg_limits *lim, char *why, size_t why_len);
 
 /*
  * A compressed stream inside the innermost layer, at an offset no header
@@ -119,6 +138,18 @@ const u8 *kimage_at(const struct kimage *img, u64 va, size_t size);
 
 /* Offset of @va in the innermost layer, or (size_t)-1. */
 size_t kimage_offset(const struct kimage *img, u64 va);
+
+/*
+ * The value of "@key=" in @img's VMCOREINFO note ("KERNELOFFSET",
+ * "SYMBOL(kallsyms_names)"), read as hex (@hex) or decimal; false if the
+ * note or the key is missing or the value does not parse.
+ */
+bool kimage_vmcoreinfo(const struct kimage *img, const char *key, bool hex,
+		       u64 *val);
+
+/* The text of "@key=" (up to the line's end) into @buf; false if missing. */
+bool kimage_vmcoreinfo_str(const struct kimage *img, const char *key,
+			   char *buf, size_t len);
 
 /* Value of ELF symbol @name; false if there is no symbol table or no such. */
 bool kimage_sym(const struct kimage *img, const char *name, u64 *va);

@@ -221,6 +221,13 @@ static void print_layout_json(FILE *f, const struct options *op,
 	fprintf(f, ",\n  \"mode\": \"%s\",\n  \"mode_proof\": ",
 		ksym_mode_name(kt->layout.mode));
 	json_str(f, r->mode_how);
+	if (r->note_how[0]) {
+		fputs(",\n  \"vmcoreinfo\": ", f);
+		json_str(f, r->note_how);
+	}
+	if (r->has_kernel_offset)
+		fprintf(f, ",\n  \"kernel_offset\": \"0x%llx\"",
+			(unsigned long long)r->kernel_offset);
 	fprintf(f,
 		",\n  \"ptr_size\": %u,\n  \"big_endian\": %s,\n  \"num_syms\": %u,\n  \"arrays\": {",
 		kt->layout.ptr_size, kt->layout.big_endian ? "true" : "false", kt->num_syms);
@@ -255,7 +262,12 @@ static void print_stats(FILE *f, const struct options *op,
 	size_t total = 0;
 
 	fprintf(f, "file: %s\n", op->file);
-	fprintf(f, "input: %s (%zu bytes unpacked)\n", img->how, img->size);
+	if (img->core_read)
+		fprintf(f, "input: %s (%llu bytes read)\n", img->how,
+			(unsigned long long)img->core_read);
+	else
+		fprintf(f, "input: %s (%zu bytes unpacked)\n", img->how,
+			img->size);
 	fprintf(f, "located: %s\n", r->located);
 	fprintf(f, "base: %s\n", r->base_how);
 	fprintf(f, "anchors: %s", r->anchors_how);
@@ -266,6 +278,11 @@ static void print_stats(FILE *f, const struct options *op,
 	if (r->rb_how[0])
 		fprintf(f, "relative_base: %s\n", r->rb_how);
 	fprintf(f, "seqs_of_names: %s\n", r->seqs_how);
+	if (r->note_how[0])
+		fprintf(f, "vmcoreinfo: %s\n", r->note_how);
+	if (r->has_kernel_offset)
+		fprintf(f, "kernel_offset: 0x%llx (VMCOREINFO KERNELOFFSET)\n",
+			(unsigned long long)r->kernel_offset);
 	/* no record of 128 bytes or more: both encodings read it alike */
 	if (!ksym_stats(kt, &st, NULL) && !st.big_records &&
 	    st.max_record < 0x80 && st.max_name <= 128)
@@ -851,18 +868,26 @@ int main(int argc, char **argv)
 			op.file);
 		return KD_IO;
 	}
-	map = mmap(NULL, sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED) {
-		fprintf(stderr, "ksymdump: %s: mmap: %s\n", op.file, strerror(errno));
-		return KD_IO;
+	/* a core is read in parts: a dump may be many GB, /proc/kcore 128 TiB */
+	ret = kimage_load_core(&img, fd, sb.st_size, &op.lim, why, sizeof(why));
+	map = MAP_FAILED;
+	if (ret == 1) {
+		map = mmap(NULL, sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map == MAP_FAILED) {
+			fprintf(stderr, "ksymdump: %s: mmap: %s\n", op.file,
+				strerror(errno));
+			close(fd);
+			return KD_IO;
+		}
+		ret = kimage_open(&img, map, sb.st_size, &op.lim, why, sizeof(why));
 	}
-	ret = kimage_open(&img, map, sb.st_size, &op.lim, why, sizeof(why));
+	close(fd);
 	if (ret) {
 		fprintf(stderr, "ksymdump: %s: %s%s\n", op.file,
 			ret == -ENOMEM ? "out of memory: " :
 			ret == -EFBIG ? "" : "corrupt: ", why);
-		munmap(map, sb.st_size);
+		if (map != MAP_FAILED)
+			munmap(map, sb.st_size);
 		return ret == -ENOMEM ? KD_IO : ret == -EFBIG ? KD_LIMIT :
 		       KD_CORRUPT;
 	}
@@ -905,6 +930,7 @@ int main(int argc, char **argv)
 	}
 	kd_result_free(&r);
 	kimage_close(&img);
-	munmap(map, sb.st_size);
+	if (map != MAP_FAILED)
+		munmap(map, sb.st_size);
 	return ret;
 }

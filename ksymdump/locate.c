@@ -28,6 +28,20 @@ static bool cand_from_symbols(struct ctx *c, struct cand *cd)
 	       cd->va[KSYM_A_TOKEN_INDEX];
 }
 
+/*
+ * A core whose VMCOREINFO note names kallsyms_token_table: the segment
+ * that holds it is the one to scan (a paging dump maps the same pages
+ * again in the direct map, where the addresses would be wrong).
+ */
+static bool note_skips(const struct kimage *img, const struct kimg_seg *s)
+{
+	u64 v;
+
+	return img->vmcoreinfo &&
+	       kimage_vmcoreinfo(img, "SYMBOL(kallsyms_token_table)", true, &v) &&
+	       !(v >= s->va && v - s->va < s->size);
+}
+
 static unsigned int scan_image(struct ctx *c, struct cand *cands,
 			       unsigned int max)
 {
@@ -36,6 +50,9 @@ static unsigned int scan_image(struct ctx *c, struct cand *cands,
 
 	for (i = 0; i < c->img->nr_seg && nc < max; i++) {
 		const struct kimg_seg *s = &c->img->seg[i];
+
+		if (note_skips(c->img, s))
+			continue;
 
 		nh = ksym_scan(c->img->data + s->off, s->size, s->va, c->be,
 			       c->psz, &c->work, hits, KD_SCAN_HITS);
@@ -241,6 +258,64 @@ static int take_best(struct kimage *img, struct kd_result *best,
 	return 0;
 }
 
+/*
+ * A core's VMCOREINFO note (6.0+ names kallsyms_names, _num_syms,
+ * _token_table, _token_index, and _offsets and _relative_base or
+ * _addresses): the proven table must be where it says.  Its
+ * KERNELOFFSET is the boot's KASLR offset.
+ */
+static int check_note(const struct kimage *img, struct kd_result *r)
+{
+	char key[48], rel[65] = "?", pgs[24] = "?";
+	unsigned int k, n = 0;
+	u64 v;
+
+	if (!img->vmcoreinfo) {
+		if (img->core)
+			snprintf(r->note_how, sizeof(r->note_how),
+				 "none in this core (the table was found by the landmark scan)");
+		return 0;
+	}
+	for (k = 0; k < KSYM_NR_ARRAYS; k++) {
+		snprintf(key, sizeof(key), "SYMBOL(%s)", ksym_array_name(k));
+		if (!kimage_vmcoreinfo(img, key, true, &v))
+			continue;
+		if (v != r->va[k]) {
+			snprintf(r->why, sizeof(r->why),
+				 "corrupt: check vmcoreinfo: the note says %s is at 0x%llx, the proven table has it at 0x%llx",
+				 ksym_array_name(k), (unsigned long long)v,
+				 (unsigned long long)r->va[k]);
+			return KD_CORRUPT;
+		}
+		n++;
+	}
+	r->has_kernel_offset = kimage_vmcoreinfo(img, "KERNELOFFSET", true,
+						 &r->kernel_offset);
+	kimage_vmcoreinfo_str(img, "OSRELEASE", rel, sizeof(rel));
+	kimage_vmcoreinfo_str(img, "PAGESIZE", pgs, sizeof(pgs));
+	if (n)
+		snprintf(r->note_how, sizeof(r->note_how),
+			 "used: it chose the segment to scan, and its %u kallsyms_* addresses equal the proven table's; OSRELEASE %s, PAGESIZE %s",
+			 n, rel, pgs);
+	else
+		snprintf(r->note_how, sizeof(r->note_how),
+			 "read, but it names no kallsyms_* array (before 6.0); OSRELEASE %s, PAGESIZE %s",
+			 rel, pgs);
+	return 0;
+}
+
+/* The proven table in @r against @img's note: on a mismatch, @r fails. */
+static bool best_note_fails(const struct kimage *img, struct kd_result *r)
+{
+	int ret = check_note(img, r);
+
+	if (!ret)
+		return false;
+	kd_result_free(r);
+	r->status = ret;
+	return true;
+}
+
 /* Nothing proven: say why, with the deepest failure and where it was. */
 static int explain_failure(const struct ctx *c, struct kd_result *r)
 {
@@ -312,6 +387,8 @@ int kd_locate(struct kimage *img, const struct kd_opts *o,
 					 explain_failure(&c, r);
 		else
 			kd_result_free(cur);
+		if (!ret && best_note_fails(img, r))
+			ret = r->status;
 		kd_result_free(best);
 	} else {
 		ret = -ENOMEM;

@@ -59,6 +59,9 @@ struct kd_result {
 	char base_how[240];
 	char rb_how[200];
 	char seqs_how[96];
+	char note_how[240];	/* a core's VMCOREINFO: used, or why not */
+	u64 kernel_offset;	/* its KERNELOFFSET */
+	bool has_kernel_offset;
 	unsigned int candidates;
 	unsigned int proven;
 	unsigned int census;	/* sampled text addresses the image holds */

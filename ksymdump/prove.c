@@ -6,6 +6,7 @@
  * prove the address mode by them (or, with none, by address order) and
  * run the full validation.  A candidate is kept only when all of it holds.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -63,6 +64,52 @@ int attempt_open(struct attempt *a, struct ksym_error *err)
  * byte of an Image or of raw input with --base.  An anchor the table does
  * not hold is dropped; with none left, address order decides.
  */
+/*
+ * A core's VMCOREINFO note gives the addresses of symbols the table holds,
+ * written by the kernel itself at that boot, not by the generator.  Not
+ * every SYMBOL() line is an address of its symbol: SYMBOL(mem_section)
+ * and SYMBOL(vmemmap) are the pointers' values.  These four are
+ * addresses on every architecture that has them (swapper_pg_dir is a
+ * macro on x86_64, so its table has none), and so is _text where given.  Sets and returns how many
+ * the table holds.
+ */
+static unsigned int note_anchors(const struct kimage *img,
+				 struct ksym_decoder *kt, struct kd_result *r)
+{
+	static const char *const names[] = {
+		"_stext", "init_uts_ns", "node_online_map", "swapper_pg_dir",
+		"_text",	/* not in a kernel's, but the tests' cores */
+	};
+	unsigned int i, n = 0;
+	char key[48];
+	u64 v;
+
+	for (i = 0; i < ARRAY_SIZE(names) && n < KSYM_MAX_ANCHORS; i++) {
+		snprintf(key, sizeof(key), "SYMBOL(%s)", names[i]);
+		if (!kimage_vmcoreinfo(img, key, true, &v) ||
+		    ksym_lookup_name(kt, names[i], NULL, NULL, NULL))
+			continue;
+		r->anchors[n].name = names[i];
+		r->anchors[n++].addr = v;
+	}
+	r->nr_anchors = n;
+	return n;
+}
+
+/* The start of the segment of @img that holds @va. */
+static bool core_text(const struct kimage *img, u64 va, u64 *start)
+{
+	unsigned int i;
+
+	for (i = 0; i < img->nr_seg; i++) {
+		if (va >= img->seg[i].va && va - img->seg[i].va < img->seg[i].size) {
+			*start = img->seg[i].va;
+			return true;
+		}
+	}
+	return false;
+}
+
 static void pick_anchors(struct ctx *c, struct ksym_decoder *kt,
 			 struct kd_result *r, bool base_known)
 {
@@ -88,6 +135,21 @@ static void pick_anchors(struct ctx *c, struct ksym_decoder *kt,
 		}
 		snprintf(r->anchors_how, sizeof(r->anchors_how),
 			 "the ELF symbol table");
+	} else if (c->img->vmcoreinfo && note_anchors(c->img, kt, r)) {
+		snprintf(r->anchors_how, sizeof(r->anchors_how),
+			 "the core's VMCOREINFO note (its SYMBOL() lines)");
+	} else if (c->img->core && core_text(c->img, kt->arrays.names.va, &v)) {
+		/*
+		 * A core with nothing to name an address: the kernel's image
+		 * is mapped from _text on, in one run (x86_64's high mapping
+		 * starts at _text, arm64's kimage mapping too).  If that is
+		 * wrong, no mode reproduces it and the proof fails.
+		 */
+		r->anchors[0].name = "_text";
+		r->anchors[0].addr = v;
+		r->nr_anchors = 1;
+		snprintf(r->anchors_how, sizeof(r->anchors_how),
+			 "_text at the start of the core's segment that holds the table (the kernel image's mapping)");
 	} else if (r->nr_reloc_anchors) {
 		r->nr_anchors = r->nr_reloc_anchors;
 		snprintf(r->anchors_how, sizeof(r->anchors_how),

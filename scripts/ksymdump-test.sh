@@ -6,6 +6,8 @@
 #   1. every fixture (the real scripts/kallsyms.c of 6.1, 6.12 and 7.x, all
 #      flag combinations, x86_64/i386/arm64) as raw bytes, with --base and
 #      --anchor: the output must equal the fixture's expected.txt;
+#   1b. every fixture as an ELF core (tests/core-edit.py make-core), read
+#      in parts: with a VMCOREINFO note (no options) and without (--anchor);
 #   2. the Debian kernels of the QEMU matrix: each package's vmlinuz,
 #      with --no-symbols, against the /proc/kallsyms that scripts/qemu.sh
 #      --nokaslr captured from that kernel: every line must match.  The
@@ -101,6 +103,40 @@ for d in "$B"/fixtures/*/; do
 done
 ktap_result "$([ $fx_fail = 0 ] && [ $fx_pass -gt 60 ] && echo 1)" \
 	"fixtures_raw_scan ($fx_pass fixtures)" "$fx_fail of $((fx_pass + fx_fail)) differ"
+
+echo "# === 1b. fixtures as ELF cores, read in parts: with a VMCOREINFO note, and without"
+# tests/core-edit.py make-core: the note names the arrays and the anchor,
+# as a kernel's names its arrays and _stext; without it, --anchor
+core_pass=0 core_fail=0
+for d in "$B"/fixtures/*/; do
+	d=${d%/}
+	[ -f "$d/meta" ] || continue
+	an=$(awk '$1 == "anchor" { print $2 "=" $3 }' "$d/meta")
+	for note in note no-note; do
+		opt=()
+		[ $note = no-note ] && opt=(--anchor "$an")
+		"$top/tests/core-edit.py" make-core "$d" "$t/fx.core" \
+			$([ $note = no-note ] && echo --no-note) &&
+		"$kd" "${opt[@]}" "$t/fx.core" >"$t/fx.out" 2>"$t/fx.err" &&
+		"$kd" "${opt[@]}" --stats "$t/fx.core" >"$t/fx.stats" 2>>"$t/fx.err"
+		if awk '{ a = $1; while (length(a) < 16) a = "0" a; print a, $2, $3 }' \
+			"$t/fx.out" | cmp -s - "$d/expected.txt" &&
+		   grep -q "^input: ELF.* core, read in parts" "$t/fx.stats" &&
+		   if [ $note = note ]; then
+			grep -q '^vmcoreinfo: used' "$t/fx.stats" &&
+			grep -q '^anchors: the core.s VMCOREINFO' "$t/fx.stats"
+		   else
+			grep -q '^vmcoreinfo: none' "$t/fx.stats"
+		   fi; then
+			core_pass=$((core_pass + 1))
+		else
+			core_fail=$((core_fail + 1))
+			echo "# fixture $(basename "$d") as a core ($note): $(head -c 200 "$t/fx.err") $(grep -E '^(vmcoreinfo|anchors):' "$t/fx.stats" | tr '\n' ' ')"
+		fi
+	done
+done
+ktap_result "$([ $core_fail = 0 ] && [ $core_pass -gt 120 ] && echo 1)" \
+	"fixtures_as_cores ($core_pass cores)" "$core_fail of $((core_pass + core_fail)) differ"
 
 echo "# === 2. Debian vmlinuz, no symbols, against /proc/kallsyms of a nokaslr boot"
 if [ -n "${KSYMDUMP_KERNELS:-}" ]; then

@@ -32,6 +32,14 @@
 #                   cycles and the injected runs load with sample=SAMPLE
 #                   (scripts/guest-stress; for a debug kernel, TREE=),
 #                   booted with panic_on_warn=1 softlockup_panic=1
+#   --dump          instead of the module: the guest (with QEMU's
+#                   vmcoreinfo device and Debian's qemu_fw_cfg module)
+#                   captures /proc/kallsyms, runs a static ksymdump on its
+#                   own /proc/kcore (x86_64), then the host takes memory
+#                   dumps through QMP (tests/qmp-dump.py): ELF with paging
+#                   (virtual addresses), and the same with the VMCOREINFO
+#                   note cut out; ksymdump on each must equal the capture,
+#                   with the KASLR offset of the boot
 #   --kunit-module  also build ksym_verify_kunit.ko, load it in the guest
 #                   and parse its KUnit results with kunit.py (the kernel
 #                   needs CONFIG_KUNIT; used with TREE=)
@@ -57,7 +65,7 @@ top=$(cd "$here/.." && pwd)
 
 out=$top/build/qemu
 arches=() kvers=() show_report=0 extra_args="" from_capture=0 nopoweroff=0
-nokaslr=0 stress=""
+nokaslr=0 stress="" dump=0
 tree="" kunit_module=0
 for arg in "$@"; do
 	case $arg in
@@ -70,6 +78,7 @@ for arg in "$@"; do
 	--no-poweroff) nopoweroff=1 ;;
 	--nokaslr) nokaslr=1 ;;
 	--kunit-module) kunit_module=1 ;;
+	--dump) dump=1 ;;
 	--stress=*) stress=${arg#--stress=} ;;
 	-o) ;;
 	-h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;;
@@ -92,6 +101,12 @@ fi
 # one kernel per layout era; make test-all adds 7new and the flavours
 [ ${#kvers[@]} -gt 0 ] || kvers=(5.10 6.1 6.12 7)
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-900}
+if [ $dump = 1 ]; then
+	bdir=${B:-$top/build}
+	B_KSYMDUMP=$bdir/ksymdump B_KSYMDUMP_STATIC=$bdir/ksymdump-static
+	make -s -C "$top" B="$bdir" "$B_KSYMDUMP" "$B_KSYMDUMP_STATIC" >&2 ||
+		ksym_die "ksymdump did not build"
+fi
 # vCPUs of each guest (scripts/bench-module.sh, in make bench, boots 1 and 2)
 SMP=${SMP:-2}
 
@@ -163,9 +178,27 @@ make_initramfs() { # ARCH KO OUT [KUNIT-KO]
 	[ -n "$kko" ] && cp "$kko" "$r/ksym_verify_kunit.ko"
 	cp "$here/guest-init" "$r/init"
 	cp "$here/guest-stress" "$r/stress"
+	if [ $dump = 1 ]; then
+		fwcfg_module "$r/qemu_fw_cfg.ko"
+		[ "$arch" = x86_64 ] && cp "$B_KSYMDUMP_STATIC" "$r/ksymdump"
+	fi
 	chmod +x "$r/init" "$r/stress"
 	(cd "$r" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$img"
 	rm -rf "$r"
+}
+
+# fwcfg_module OUT: Debian's qemu_fw_cfg.ko, unpacked (it hands the
+# guest's VMCOREINFO to QEMU's vmcoreinfo device); nothing if not found
+fwcfg_module() {
+	local m
+
+	m=$(find "$KSYM_CACHE/kernels/$K_REL/root/lib/modules" -name 'qemu_fw_cfg.ko*' 2>/dev/null | head -n 1)
+	case $m in
+	*.xz) xz -dc "$m" >"$1" ;;
+	*.zst) zstd -dcq "$m" >"$1" ;;
+	*.gz) gzip -dc "$m" >"$1" ;;
+	?*) cp "$m" "$1" ;;
+	esac
 }
 
 # accel: KVM only where it really runs a guest
@@ -194,6 +227,7 @@ boot() { # ARCH IMAGE INITRAMFS SERIALLOG MODULE-ARGS
 	[ $nopoweroff = 1 ] && cmd+=" ksym_nopoweroff"
 	[ -n "$stress" ] && cmd+=" ksym_stress=$stress panic_on_warn=1 softlockup_panic=1"
 	[ $nokaslr = 1 ] && cmd+=" nokaslr"
+	[ $dump = 1 ] && cmd+=" ksym_dump"
 	# PREEMPT_RT under TCG: the threaded 8250 handler makes the
 	# spurious-IRQ detector disable the console's IRQ ("irq 4: nobody
 	# cared"), and the console then loses the guest's output
@@ -207,9 +241,21 @@ boot() { # ARCH IMAGE INITRAMFS SERIALLOG MODULE-ARGS
 		q=(qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -accel tcg
 		   -m 2048 -smp "$SMP" -append "console=ttyAMA0 $cmd")
 	fi
+	if [ $dump = 1 ]; then
+		local dd
+		dd=$(dirname "$log")
+		mkdir -p "$dd/dumps"
+		rm -f "$dd/qmp.sock"
+		q+=(-qmp "unix:$dd/qmp.sock,server=on,wait=off" -device vmcoreinfo)
+		"$top/tests/qmp-dump.py" "$dd/qmp.sock" "$log" "$dd/dumps" \
+			elf-paging=elf,paging >"$dd/dumps.log" 2>&1 &
+	fi
 	timeout "$QEMU_TIMEOUT" "${q[@]}" -kernel "$image" -initrd "$initrd" \
 		-nographic -no-reboot -monitor none -serial "file:$log" \
 		>"$log.qemu" 2>&1
+	a=$?
+	[ $dump = 1 ] && wait
+	return $a
 }
 
 # capture_params REL: *_addr parameters from an earlier boot's /proc/kallsyms
@@ -563,6 +609,76 @@ check_stress() {
 	echo "    # figures: $c cycles (sample=$sample, $(stress_fig cycles_seconds "$d") s), $(stress_fig writer_runs "$d") racing runs, $runs injected runs, $inj injected failures, ${leaks:-?} leaks, $splats splats"
 }
 
+# kaslr_truth: the boot's KASLR offset from outside the dump: its runtime
+# _text less the nokaslr capture's (qemu.sh --nokaslr), or empty
+kaslr_truth() {
+	local d=$1 rt lt
+
+	rt=$(awk '$3 == "_text" { print $1; exit }' "$d/kallsyms")
+	lt=$(awk '$3 == "_text" { print $1; exit }' \
+		"$KSYM_CACHE/kernels/$K_REL/captured/proc-kallsyms-nokaslr" 2>/dev/null)
+	[ -n "$rt" ] && [ -n "$lt" ] &&
+		python3 -c 'import sys; print(hex(int(sys.argv[1], 16) - int(sys.argv[2], 16)))' "$rt" "$lt"
+}
+
+# check_dump NAME DUMP DIR WANT-NOTE: ksymdump on one dump equals the
+# guest's /proc/kallsyms, says whether it used VMCOREINFO (WANT-NOTE 1 or
+# 0) and, with the note, gives the boot's KASLR offset
+check_dump() {
+	local name=$1 f=$2 d=$3 want=$4 st rc off truth how
+
+	"$B_KSYMDUMP" --verify "$d/kallsyms" "$f" >"$f.verify" 2>&1
+	rc=$?
+	"$B_KSYMDUMP" --stats "$f" >"$f.stats" 2>&1
+	sed -n 's/^verify: [0-9]* decoded/&/p' "$f.verify" | sed 's/^/    # /'
+	how=$(sed -n 's/^vmcoreinfo: //p' "$f.stats")
+	echo "    # $name: $(sed -n 's/^input: //p' "$f.stats"); vmcoreinfo: ${how:-?}"
+	off=$(sed -n 's/^kernel_offset: \(0x[0-9a-f]*\).*/\1/p' "$f.stats")
+	truth=$(kaslr_truth "$d")
+	if [ $rc != 0 ] || ! grep -q ' 0 mismatches' "$f.verify"; then
+		ktap_fail "dump_$name" "ksymdump --verify exit $rc: $(grep -v '^verify: ' "$f.verify" | head -n 3 | tr '\n' ' ' | cut -c1-300)"
+	elif [ "$want" = 1 ] && [[ $how != used* ]]; then
+		ktap_fail "dump_$name" "the VMCOREINFO note was not used: ${how:-no line}"
+	elif [ "$want" = 0 ] && [[ $how != none* ]]; then
+		ktap_fail "dump_$name" "the note was cut out, yet: ${how:-no line}"
+	elif [ "$want" = 1 ] && { [ -z "$truth" ] || [ "$off" != "$truth" ]; }; then
+		ktap_fail "dump_$name" "KASLR offset ${off:-none}, the boot's ${truth:-unknown (no nokaslr capture: run qemu.sh --nokaslr first)}"
+	else
+		ktap_pass "dump_$name" "$(sed -n 's/^verify: \([0-9]*\) decoded.*/\1 symbols/p' "$f.verify") equal the guest's /proc/kallsyms${off:+, KASLR offset $off}"
+	fi
+}
+
+# check_dumps DIR: the dumps QMP took, and ksymdump on the guest's kcore
+check_dumps() {
+	local d=$1 n sz t
+
+	while read -r n sz t; do
+		case $n in '#'*) echo "    $n $sz $t"; continue ;; esac
+		echo "    # dump $n: $sz bytes in ${t}s"
+	done <"$d/dumps.log"
+	if [ -s "$d/dumps/elf-paging" ]; then
+		check_dump elf_paging "$d/dumps/elf-paging" "$d" 1
+		"$top/tests/core-edit.py" drop-vmcoreinfo "$d/dumps/elf-paging" \
+			"$d/dumps/elf-paging-nonote" >"$d/dumps/edit.log" 2>&1 ||
+			sed 's/^/    # /' "$d/dumps/edit.log"
+		check_dump elf_paging_no_vmcoreinfo "$d/dumps/elf-paging-nonote" "$d" 0
+	else
+		ktap_fail dump_elf_paging "QEMU wrote no dump (tests/qmp-dump.py: $(tail -n 1 "$d/dumps.log"))"
+	fi
+	if [ "$(marker FWCFG "$d")" != 0 ]; then
+		echo "    # insmod qemu_fw_cfg: $(marker FWCFG "$d") (without it QEMU has no VMCOREINFO to write)"
+	fi
+	if [ -n "$(marker KCORE-VERIFY "$d")" ]; then
+		ksym_extract kcore-verify "$d/serial.log" "$d/kcore-verify"
+		ksym_extract kcore-stats "$d/serial.log" "$d/kcore-stats"
+		sed -n 's/^\(input\|vmcoreinfo\|kernel_offset\): /\1: /p' "$d/kcore-stats" | sed 's/^/    # kcore /'
+		ktap_result "$([ "$(marker KCORE-VERIFY "$d")" = 0 ] && grep -q ' 0 mismatches' "$d/kcore-verify" && echo 1)" \
+			kcore_in_guest "static ksymdump --verify /proc/kallsyms /proc/kcore in the guest: exit $(marker KCORE-VERIFY "$d"), $(grep '^verify: [0-9]* decoded' "$d/kcore-verify" | cut -c1-160)"
+	fi
+	# 2 GB each: the figures are kept, the dumps are not (KEEP_DUMPS=1 keeps them)
+	[ "${KEEP_DUMPS:-}" = 1 ] || rm -f "$d"/dumps/elf-*
+}
+
 # run_entry ARCH KVER DIR: one kernel, as a KTAP subtest's results
 run_entry() {
 	local arch=$1 kver=$2 d=$3 f
@@ -574,6 +690,11 @@ run_entry() {
 		return
 	fi
 	check_clean_build "$d/module/build.log" module_build_w1_sparse_clean
+	if [ $dump = 1 ]; then
+		ksym_extract kallsyms "$d/serial.log" "$d/kallsyms"
+		check_dumps "$d"
+		return 0
+	fi
 	if [ -n "$stress" ]; then
 		ksym_extract dmesg "$d/serial.log" "$d/dmesg"
 		check_stress "$d"

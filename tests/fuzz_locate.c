@@ -2,9 +2,13 @@
 /*
  * libFuzzer target for ksymdump's locator: any bytes as a kernel image
  * (containers, decompression, ELF, arm64 Image, raw scan), then the
- * decoder over whatever was proven.  The first input byte picks options.
+ * decoder over whatever was proven.  The first input byte picks options
+ * (bit 3: the input is a file, read as ksymdump reads an ELF core).
  */
+#define _GNU_SOURCE	/* memfd_create() */
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "../ksymdump/locate.h"
 
@@ -36,7 +40,21 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		o.nr_anchors = 1;
 	}
 	/* ksymdump's own limits: a bomb the fuzzer builds must meet them */
-	if (kimage_open(&img, data + 1, size - 1, &lim, why, sizeof(why)))
+	if (data[0] & 8) {
+		/* as ksymdump reads a core: in parts, from a file */
+		int fd = memfd_create("core", 0);
+
+		if (fd < 0 || write(fd, data + 1, size - 1) != (ssize_t)(size - 1))
+			abort();
+		ret = kimage_load_core(&img, fd, size - 1, &lim, why, sizeof(why));
+		close(fd);
+		if (ret == 1)
+			ret = kimage_open(&img, data + 1, size - 1, &lim, why,
+					  sizeof(why));
+	} else {
+		ret = kimage_open(&img, data + 1, size - 1, &lim, why, sizeof(why));
+	}
+	if (ret)
 		return 0;
 	ret = kd_locate(&img, &o, &r);
 	/* and the compressed streams inside, as ksymdump tries them */

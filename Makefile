@@ -144,8 +144,8 @@ fuzz: $(B)/fuzz_decoder $(B)/fuzz_seed $(B)/fixtures/.stamp
 
 # the locator: seeds are fixtures as raw bytes (option byte 6: --base and
 # an anchor), gzip-wrapped, behind an arm64 Image header, the small files
-# of tests/hostile.py, an empty stream in each codec, and ELF cores with
-# a VMCOREINFO note (option byte 8: read in parts from a file)
+# of tests/hostile.py, an empty stream in each codec, and ELF cores and
+# kdump-compressed files (option byte 8: read in parts from a file)
 fuzz-locate: $(B)/fuzz_locate $(B)/fixtures/.stamp
 	rm -rf $(B)/fuzz-locate-seeds && mkdir -p $(B)/fuzz-locate-seeds $(B)/fuzz-locate-corpus
 	for d in $$(ls -d $(B)/fixtures/*/ | grep -v large | sed 's:/$$::'); do \
@@ -157,6 +157,10 @@ fuzz-locate: $(B)/fuzz_locate $(B)/fixtures/.stamp
 		tests/core-edit.py make-core $$d $(B)/fuzz-locate-seeds/$$n.core-body && \
 		{ printf '\010'; cat $(B)/fuzz-locate-seeds/$$n.core-body; } \
 			>$(B)/fuzz-locate-seeds/$$n.core && rm $(B)/fuzz-locate-seeds/$$n.core-body; \
+		! grep -q '^bits 64' $$d/meta || \
+		{ tests/core-edit.py make-kdump $$d $(B)/fuzz-locate-seeds/$$n.kdump-body && \
+		  { printf '\010'; cat $(B)/fuzz-locate-seeds/$$n.kdump-body; } \
+			>$(B)/fuzz-locate-seeds/$$n.kdump && rm $(B)/fuzz-locate-seeds/$$n.kdump-body; }; \
 	done
 	tests/hostile.py gen-small $(B)/fuzz-locate-hostile
 	for c in gzip bzip2 xz lzop zstd lz4; do \

@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <lzo/lzo1x.h>
+#include <zlib.h>
+#include <zstd.h>
+
 #include "kimage.h"
 #include "unpack.h"
 
@@ -346,6 +350,53 @@ struct core_part {
 	u64 va, off, size;
 };
 
+/* Does a PT_LOAD of the core hold virtual address @va? */
+static bool core_holds(const u8 *ph, unsigned int phnum, unsigned int phent,
+		       bool e64, bool be, u64 va)
+{
+	unsigned int i;
+	u64 v, sz;
+
+	for (i = 0; i < phnum; i++) {
+		const u8 *p = ph + (size_t)i * phent;
+
+		if (ELF_FIELD(p, e64, be, Phdr, p_type) != PT_LOAD)
+			continue;
+		v = ELF_FIELD(p, e64, be, Phdr, p_vaddr);
+		sz = ELF_FIELD(p, e64, be, Phdr, p_filesz);
+		if (va >= v && va - v < sz)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Virtual less physical address of the kernel image, from the note:
+ * arm64's NUMBER(kimage_voffset); x86_64's image is mapped at
+ * __START_KERNEL_map (0xffffffff80000000) + its physical address less
+ * NUMBER(phys_base).
+ */
+#define X86_64_START_KERNEL_MAP	0xffffffff80000000ULL
+
+static bool image_delta(const struct kimage *img, const u8 *eh, bool e64,
+			bool be, u64 *delta)
+{
+	u16 m = (u16)ELF_FIELD(eh, e64, be, Ehdr, e_machine);
+	u64 v;
+
+	if (m == KIMG_EM_AARCH64 &&
+	    kimage_vmcoreinfo(img, "NUMBER(kimage_voffset)", false, &v)) {
+		*delta = v;
+		return true;
+	}
+	if (m == KIMG_EM_X86_64 &&
+	    kimage_vmcoreinfo(img, "NUMBER(phys_base)", false, &v)) {
+		*delta = X86_64_START_KERNEL_MAP - v;
+		return true;
+	}
+	return false;
+}
+
 static int part_va_desc(const void *x, const void *y)
 {
 	u64 a = ((const struct core_part *)x)->va;
@@ -361,7 +412,8 @@ int kimage_load_core(struct kimage *img, int fd, u64 fsize,
 	u8 eh[sizeof(Elf64_Ehdr)], *ph = NULL, *notes = NULL, *buf;
 	unsigned int phnum, phent, i, np = 0, na = 0, skipped;
 	u64 phoff, off, fsz, va, nlen = 0, total = 0, all_bytes = 0, lo, hi, s, e;
-	bool be, e64, sym_note, partial = false;
+	bool be, e64, sym_note, partial = false, phys = false;
+	u64 delta = 0;
 	char what[160];
 	int ret;
 
@@ -450,13 +502,22 @@ int kimage_load_core(struct kimage *img, int fd, u64 fsize,
 		ret = -ENOMEM;
 		goto out;
 	}
+	/*
+	 * No segment has the arrays' virtual addresses (QEMU's dumps without
+	 * paging, and arm64's always, give physical ones): the note's own
+	 * numbers map the kernel image to physical memory.
+	 */
+	if (sym_note && !core_holds(ph, phnum, phent, e64, be, lo) &&
+	    image_delta(img, eh, e64, be, &delta))
+		phys = true;
 	for (i = 0; i < phnum; i++) {
 		const u8 *p = ph + (size_t)i * phent;
 
 		if (ELF_FIELD(p, e64, be, Phdr, p_type) != PT_LOAD)
 			continue;
 		off = ELF_FIELD(p, e64, be, Phdr, p_offset);
-		va = ELF_FIELD(p, e64, be, Phdr, p_vaddr);
+		va = phys ? ELF_FIELD(p, e64, be, Phdr, p_paddr) + delta :
+			    ELF_FIELD(p, e64, be, Phdr, p_vaddr);
 		fsz = ELF_FIELD(p, e64, be, Phdr, p_filesz);
 		if (!fsz)
 			continue;
@@ -554,6 +615,7 @@ int kimage_load_core(struct kimage *img, int fd, u64 fsize,
 		 "ELF%d %s machine %u core, read in parts (%u of its %u segments%s)",
 		 e64 ? 64 : 32, be ? "BE" : "LE", img->machine, np,
 		 img->core_loads,
+		 phys ? ", where VMCOREINFO names kallsyms_*, at physical addresses it maps" :
 		 sym_note ? ", where VMCOREINFO names kallsyms_*" :
 		 partial ? ", the highest-addressed runs of 1 MiB or more" : "");
 	img->core_partial = partial;
@@ -571,6 +633,395 @@ out:
 	free(all);
 	if (ret)
 		kimage_close(img);
+	return ret;
+}
+
+/* ---- kdump-compressed (diskdump) files, read in parts ---- */
+
+/*
+ * The format makedumpfile writes by default and QEMU's dump-guest-memory
+ * -z/-l/-s: a disk_dump_header ("KDUMP   "), a kdump_sub_header (its
+ * phys_base, and where the VMCOREINFO text is), two bitmaps of page
+ * frames (present, then dumped), then a 24-byte page descriptor for each
+ * dumped frame in order (offset, size, flags, page flags) and the pages,
+ * each compressed on its own.  Only the 64-bit layout is read: fields at
+ * the offsets of makedumpfile's and QEMU's 64-bit structures.
+ */
+#define DD_BLOCK_SIZE	428	/* disk_dump_header, 64-bit */
+#define DD_SUB_HDR_SIZE	432
+#define DD_BITMAP_BLOCKS 436
+#define DD_MAX_MAPNR	440
+#define DD_VERSION	8
+#define DD_MACHINE	(12 + 4 * 65)	/* utsname.machine */
+#define DD_SUB_PHYS_BASE 0		/* kdump_sub_header, 64-bit */
+#define DD_SUB_VMCOREINFO 32
+#define DD_SUB_MAX_MAPNR 96		/* header_version 6 and later */
+#define DD_DESC_SIZE	24
+#define DD_ZLIB		0x01
+#define DD_LZO		0x02
+#define DD_SNAPPY	0x04
+#define DD_ZSTD		0x20
+#define DD_BITMAP_MAX	((u64)64 << 20)
+
+struct flat_rec {
+	u64 off, size, at;	/* @size bytes of the dump at @off are at @at */
+};
+
+struct diskdump {
+	int fd;
+	u64 fsize, block, nr_pfn, desc_off;
+	bool be;
+	u8 *dumped;	/* the second bitmap */
+	u8 *cbuf;	/* one compressed page */
+	/* makedumpfile's flattened format (QEMU writes it): the records */
+	struct flat_rec *rec;
+	size_t nr_rec;
+};
+
+/*
+ * The flattened format, for a dump written to a pipe: a 4 KiB header
+ * ("makedumpfile", type 1, version 1, big-endian), then records of a
+ * big-endian offset and size and that many bytes of the dump file, in
+ * any order, until an offset of -1.
+ */
+#define FLAT_HDR	4096
+#define FLAT_MAX_RECS	(1U << 24)
+
+static int flat_cmp(const void *x, const void *y)
+{
+	const struct flat_rec *a = x, *b = y;
+
+	return a->off < b->off ? -1 : a->off > b->off;
+}
+
+static int flat_index(struct diskdump *dd, char *why, size_t wl)
+{
+	u64 pos = FLAT_HDR, off, size;
+	size_t cap = 0;
+	u8 h[16];
+	void *n;
+
+	while (pos <= dd->fsize - sizeof(h)) {
+		if (pread_all(dd->fd, h, sizeof(h), pos))
+			break;
+		off = ksym_get_uint(h, 8, true);
+		size = ksym_get_uint(h + 8, 8, true);
+		if (off == ~0ULL)
+			break;
+		pos += sizeof(h);
+		if (size > dd->fsize - pos || off > ~0ULL - size)
+			return fail(why, wl,
+				    "flattened dump: record at 0x%llx claims %llu bytes, past the file's end",
+				    (unsigned long long)(pos - sizeof(h)),
+				    (unsigned long long)size);
+		if (dd->nr_rec == cap) {
+			if (cap >= FLAT_MAX_RECS)
+				return fail(why, wl, "flattened dump: more than %u records",
+					    FLAT_MAX_RECS);
+			cap = cap ? 2 * cap : 1024;
+			n = realloc(dd->rec, cap * sizeof(*dd->rec));
+			if (!n)
+				return -ENOMEM;
+			dd->rec = n;
+		}
+		dd->rec[dd->nr_rec].off = off;
+		dd->rec[dd->nr_rec].size = size;
+		dd->rec[dd->nr_rec++].at = pos;
+		pos += size;
+	}
+	qsort(dd->rec, dd->nr_rec, sizeof(*dd->rec), flat_cmp);
+	return 0;
+}
+
+/*
+ * @len bytes at offset @off of the dump file: of the file itself, or put
+ * together from the flattened records (a byte no record holds reads 0).
+ */
+static int dd_read(struct diskdump *dd, u8 *p, u64 len, u64 off)
+{
+	size_t lo = 0, hi = dd->nr_rec, m;
+	u64 n;
+	int ret;
+
+	if (!dd->rec)
+		return pread_all(dd->fd, p, len, off);
+	memset(p, 0, len);
+	/* the first record that ends past @off */
+	while (lo < hi) {
+		m = (lo + hi) / 2;
+		if (dd->rec[m].off + dd->rec[m].size <= off)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	for (; lo < dd->nr_rec && len && dd->rec[lo].off < off + len; lo++) {
+		const struct flat_rec *r = &dd->rec[lo];
+		u64 s = off > r->off ? off - r->off : 0;
+		u64 d = r->off > off ? r->off - off : 0;
+
+		if (s >= r->size)
+			continue;
+		n = r->size - s < len - d ? r->size - s : len - d;
+		ret = pread_all(dd->fd, p + d, n, r->at + s);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static bool dd_dumped(const struct diskdump *dd, u64 pfn)
+{
+	return dd->dumped[pfn >> 3] & (1 << (pfn & 7));
+}
+
+/* Page frame @pfn into @out (block bytes): zeros if it was not dumped. */
+static int dd_page(struct diskdump *dd, u64 pfn, u64 index, u8 *out,
+		   char *why, size_t wl)
+{
+	u8 desc[DD_DESC_SIZE];
+	u64 off, size, flags;
+	size_t got = dd->block;
+	int ret;
+
+	if (!dd_dumped(dd, pfn)) {
+		memset(out, 0, dd->block);
+		return 0;
+	}
+	ret = dd_read(dd, desc, sizeof(desc),
+		      dd->desc_off + index * DD_DESC_SIZE);
+	if (ret)
+		return fail(why, wl, "kdump-compressed: page descriptor %llu of frame 0x%llx: %s",
+			    (unsigned long long)index, (unsigned long long)pfn,
+			    ret == -ENODATA ? "the file ends early" : strerror(-ret));
+	off = ksym_get_uint(desc, 8, dd->be);
+	size = ksym_get_uint(desc + 8, 4, dd->be);
+	flags = ksym_get_uint(desc + 12, 4, dd->be);
+	if (size > dd->block ||
+	    (!dd->rec && (off > dd->fsize || size > dd->fsize - off)) ||
+	    (!(flags & (DD_ZLIB | DD_LZO | DD_SNAPPY | DD_ZSTD)) &&
+	     size != dd->block))
+		return fail(why, wl,
+			    "kdump-compressed: frame 0x%llx: %llu bytes at 0x%llx (flags 0x%llx) are not a page of this %llu-byte file",
+			    (unsigned long long)pfn, (unsigned long long)size,
+			    (unsigned long long)off, (unsigned long long)flags,
+			    (unsigned long long)dd->fsize);
+	ret = dd_read(dd, flags ? dd->cbuf : out, size, off);
+	if (ret)
+		return fail(why, wl, "kdump-compressed: reading frame 0x%llx: %s",
+			    (unsigned long long)pfn, strerror(-ret));
+	if (flags & DD_ZLIB) {
+		uLongf n = dd->block;
+
+		ret = uncompress(out, &n, dd->cbuf, size) != Z_OK;
+		got = n;
+	} else if (flags & DD_LZO) {
+		lzo_uint n = dd->block;
+
+		ret = lzo1x_decompress_safe(dd->cbuf, size, out, &n, NULL) != LZO_E_OK;
+		got = n;
+	} else if (flags & DD_ZSTD) {
+		got = ZSTD_decompress(out, dd->block, dd->cbuf, size);
+		ret = ZSTD_isError(got);
+	} else if (flags & DD_SNAPPY) {
+		return fail(why, wl,
+			    "kdump-compressed: frame 0x%llx is snappy-compressed, which this build does not read",
+			    (unsigned long long)pfn);
+	}
+	if (ret || got != dd->block)
+		return fail(why, wl,
+			    "kdump-compressed: frame 0x%llx (flags 0x%llx) does not decompress to one %llu-byte page",
+			    (unsigned long long)pfn, (unsigned long long)flags,
+			    (unsigned long long)dd->block);
+	return 0;
+}
+
+int kimage_load_diskdump(struct kimage *img, int fd, u64 fsize,
+			 const struct kimg_limits *lim, char *why, size_t wl)
+{
+	struct diskdump dd = { .fd = fd, .fsize = fsize };
+	u8 hdr[512], sub[128], *buf = NULL, *text = NULL;
+	u64 ver, sub_blocks, bm_blocks, bm_len, vi_off, vi_len, lo, hi;
+	u64 delta, pa_lo, pa_hi, pfn, index = 0, i;
+	char mach[66], what[256];
+	bool flat = false;
+	int ret;
+
+	memset(img, 0, sizeof(*img));
+	if (fsize < FLAT_HDR || pread_all(fd, hdr, sizeof(hdr), 0))
+		return 1;
+	if (!memcmp(hdr, "makedumpfile", 13) &&
+	    ksym_get_uint(hdr + 16, 8, true) == 1) {
+		ret = flat_index(&dd, why, wl);
+		if (ret || dd_read(&dd, hdr, sizeof(hdr), 0)) {
+			free(dd.rec);
+			return ret ? ret : fail(why, wl, "flattened dump: unreadable");
+		}
+		flat = true;
+	}
+	if (memcmp(hdr, "KDUMP   ", 8)) {
+		free(dd.rec);
+		return flat ? fail(why, wl, "flattened dump of something that is not kdump-compressed") : 1;
+	}
+	/* the header's byte order is the machine's: a version of 1..63 */
+	ver = ksym_get_uint(hdr + DD_VERSION, 4, false);
+	dd.be = !ver || ver > 63;
+	ver = ksym_get_uint(hdr + DD_VERSION, 4, dd.be);
+	dd.block = ksym_get_uint(hdr + DD_BLOCK_SIZE, 4, dd.be);
+	sub_blocks = ksym_get_uint(hdr + DD_SUB_HDR_SIZE, 4, dd.be);
+	bm_blocks = ksym_get_uint(hdr + DD_BITMAP_BLOCKS, 4, dd.be);
+	dd.nr_pfn = ksym_get_uint(hdr + DD_MAX_MAPNR, 4, dd.be);
+	memcpy(mach, hdr + DD_MACHINE, 65);
+	mach[65] = 0;
+	if (ver < 1 || ver > 63 || dd.block < 1024 || dd.block > (1 << 20) ||
+	    (dd.block & (dd.block - 1)) || !sub_blocks || sub_blocks > 64 ||
+	    bm_blocks < 2 || bm_blocks & 1 || bm_blocks * dd.block > 2 * DD_BITMAP_MAX) {
+		ret = fail(why, wl,
+			    "kdump-compressed header (64-bit layout): version %llu, block size %llu, %llu sub-header and %llu bitmap blocks are not a dump's",
+			    (unsigned long long)ver, (unsigned long long)dd.block,
+			    (unsigned long long)sub_blocks,
+			    (unsigned long long)bm_blocks);
+		goto out;
+	}
+	ret = dd_read(&dd, sub, sizeof(sub), dd.block);
+	if (ret) {
+		ret = fail(why, wl, "kdump-compressed: no sub-header (truncated)");
+		goto out;
+	}
+	if (ver >= 6 && ksym_get_uint(sub + DD_SUB_MAX_MAPNR, 8, dd.be))
+		dd.nr_pfn = ksym_get_uint(sub + DD_SUB_MAX_MAPNR, 8, dd.be);
+	bm_len = bm_blocks * dd.block / 2;
+	if (dd.nr_pfn > bm_len * 8) {
+		ret = fail(why, wl,
+			   "kdump-compressed: %llu page frames, more than its bitmaps' %llu bits",
+			   (unsigned long long)dd.nr_pfn,
+			   (unsigned long long)(bm_len * 8));
+		goto out;
+	}
+	vi_off = ksym_get_uint(sub + DD_SUB_VMCOREINFO, 8, dd.be);
+	vi_len = ksym_get_uint(sub + DD_SUB_VMCOREINFO + 8, 8, dd.be);
+	dd.desc_off = (1 + sub_blocks + bm_blocks) * dd.block;
+	if (!vi_len || vi_len > CORE_META_MAX || (!flat && vi_off > fsize) ||
+	    (!flat && vi_len > fsize - vi_off)) {
+		ret = fail(why, wl,
+			   "kdump-compressed file without a VMCOREINFO text (%llu bytes at 0x%llx): no way to know which pages hold the table",
+			   (unsigned long long)vi_len, (unsigned long long)vi_off);
+		goto out;
+	}
+	text = malloc(vi_len + 1);
+	dd.dumped = malloc(bm_len + 1);
+	dd.cbuf = malloc(dd.block);
+	ret = -ENOMEM;
+	if (!text || !dd.dumped || !dd.cbuf)
+		goto out;
+	ret = dd_read(&dd, text, vi_len, vi_off);
+	if (!ret)
+		ret = dd_read(&dd, dd.dumped, bm_len,
+			      (1 + sub_blocks) * dd.block + bm_len);
+	if (ret) {
+		ret = fail(why, wl, "kdump-compressed: reading its VMCOREINFO and bitmap: %s",
+			   ret == -ENODATA ? "the file ends early" : strerror(-ret));
+		goto out;
+	}
+	img->vmcoreinfo = (const char *)text;
+	img->vmcoreinfo_len = vi_len;
+	img->machine = !strcmp(mach, "x86_64") ? KIMG_EM_X86_64 :
+		       !strcmp(mach, "aarch64") ? KIMG_EM_AARCH64 : 0;
+	/* QEMU writes "Unknown": the note's own arch lines tell */
+	if (!img->machine &&
+	    kimage_vmcoreinfo(img, "NUMBER(kimage_voffset)", false, &delta))
+		img->machine = KIMG_EM_AARCH64;
+	if (!img->machine &&
+	    kimage_vmcoreinfo(img, "SYMBOL(init_top_pgt)", true, &delta))
+		img->machine = KIMG_EM_X86_64;
+	if (!note_span(img, 0, ~0ULL, &lo, &hi)) {
+		ret = fail(why, wl,
+			   "kdump-compressed file whose VMCOREINFO names no kallsyms_* array (before 6.0): no way to know which pages hold the table");
+		goto out;
+	}
+	if (img->machine == KIMG_EM_AARCH64 &&
+	    kimage_vmcoreinfo(img, "NUMBER(kimage_voffset)", false, &delta)) {
+		/* the image's virtual less physical address */
+	} else if (img->machine == KIMG_EM_X86_64) {
+		/* the kernel's own phys_base; the sub-header's is the writer's guess */
+		if (!kimage_vmcoreinfo(img, "NUMBER(phys_base)", false, &delta))
+			delta = ksym_get_uint(sub + DD_SUB_PHYS_BASE, 8, dd.be);
+		delta = X86_64_START_KERNEL_MAP - delta;
+	} else {
+		ret = fail(why, wl,
+			   "kdump-compressed dump of a %.16s machine: no rule maps its kernel image to physical memory",
+			   mach);
+		goto out;
+	}
+	/* the frames around the arrays, CORE_WINDOW either side */
+	pa_lo = lo - delta > CORE_WINDOW ? lo - delta - CORE_WINDOW : 0;
+	pa_hi = hi - delta + CORE_WINDOW;
+	if (pa_hi / dd.block > dd.nr_pfn)
+		pa_hi = dd.nr_pfn * dd.block;
+	pa_lo &= ~(dd.block - 1);
+	/* frames left out at either end read as zeros: not held */
+	while (pa_lo < pa_hi && !dd_dumped(&dd, pa_lo / dd.block))
+		pa_lo += dd.block;
+	while (pa_hi > pa_lo && !dd_dumped(&dd, (pa_hi - 1) / dd.block))
+		pa_hi = (pa_hi - 1) & ~(dd.block - 1);
+	if (pa_lo >= pa_hi || pa_hi - pa_lo > lim->max_size) {
+		ret = fail(why, wl,
+			   "kdump-compressed: the arrays' frames (physical 0x%llx-0x%llx) are outside its %llu frames",
+			   (unsigned long long)pa_lo, (unsigned long long)pa_hi,
+			   (unsigned long long)dd.nr_pfn);
+		goto out;
+	}
+	buf = malloc(vi_len + (pa_hi - pa_lo) + 1);
+	if (!buf) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	memcpy(buf, text, vi_len);
+	for (i = 0; i < pa_lo / dd.block; i++)
+		index += dd_dumped(&dd, i);
+	for (pfn = pa_lo / dd.block; pfn < pa_hi / dd.block; pfn++) {
+		ret = dd_page(&dd, pfn, index,
+			      buf + vi_len + (pfn * dd.block - pa_lo), why, wl);
+		if (ret)
+			goto out;
+		index += dd_dumped(&dd, pfn);
+		img->core_read += dd.block;
+	}
+	img->owned = buf;
+	img->data = buf;
+	img->size = vi_len + (pa_hi - pa_lo);
+	img->vmcoreinfo = (const char *)buf;
+	img->nr_seg = 1;
+	img->seg[0].va = pa_lo + delta;
+	img->seg[0].off = vi_len;
+	img->seg[0].size = pa_hi - pa_lo;
+	img->kind = KIMG_ELF;
+	img->core = true;
+	img->big_endian = dd.be;
+	img->endian_known = true;
+	img->ptr_size = 8;
+	img->core_loads = 1;
+	snprintf(what, sizeof(what),
+		 "%skdump-compressed %.16s (header version %llu), read in parts: frames 0x%llx-0x%llx of %llu, where VMCOREINFO names kallsyms_*",
+		 flat ? "flattened " : "",
+		 img->machine == KIMG_EM_AARCH64 ? "aarch64" :
+		 img->machine == KIMG_EM_X86_64 ? "x86_64" : mach,
+		 (unsigned long long)ver,
+		 (unsigned long long)(pa_lo / dd.block),
+		 (unsigned long long)(pa_hi / dd.block),
+		 (unsigned long long)dd.nr_pfn);
+	add_how(img, what);
+	buf = NULL;
+	ret = 0;
+out:
+	free(dd.rec);
+	free(text);
+	free(dd.dumped);
+	free(dd.cbuf);
+	free(buf);
+	if (ret) {
+		img->vmcoreinfo = NULL;
+		kimage_close(img);
+	}
 	return ret;
 }
 
@@ -608,7 +1059,8 @@ bool kimage_vmcoreinfo(const struct kimage *img, const char *key, bool hex,
 	if (!kimage_vmcoreinfo_str(img, key, buf, sizeof(buf)) || !buf[0])
 		return false;
 	errno = 0;
-	*val = strtoull(buf, &e, hex ? 16 : 10);
+	/* SYMBOL() is hex without 0x; NUMBER() decimal, or 0x... (arm64) */
+	*val = strtoull(buf, &e, hex ? 16 : 0);
 	return !errno && !*e;
 }
 

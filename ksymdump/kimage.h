@@ -99,6 +99,18 @@ int kimage_load_core(struct kimage *img, int fd, u64 size,
 		     const struct kimg_limits *lim, char *why, size_t why_len);
 
 /*
+ * A kdump-compressed (diskdump) file in @fd, as makedumpfile and QEMU's
+ * dump-guest-memory -z/-l write it (64-bit layout): of its pages only the
+ * frames around the kallsyms_* arrays its VMCOREINFO text names, mapped
+ * to the kernel image's virtual addresses by kimage_voffset (arm64) or
+ * phys_base (x86_64).  Returns 1 if the file is not one, otherwise as
+ * kimage_open().
+ */
+int kimage_load_diskdump(struct kimage *img, int fd, u64 size,
+			 const struct kimg_limits *lim, char *why,
+			 size_t why_len);
+
+/*
  * A compressed stream inside the innermost layer, at an offset no header
  * names: ARM's zImage and s390x's image are a decompressor followed by
  * one, MIPS and PowerPC wrap one in an ELF, Android's boot.img and

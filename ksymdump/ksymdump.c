@@ -868,8 +868,11 @@ int main(int argc, char **argv)
 			op.file);
 		return KD_IO;
 	}
-	/* a core is read in parts: a dump may be many GB, /proc/kcore 128 TiB */
-	ret = kimage_load_core(&img, fd, sb.st_size, &op.lim, why, sizeof(why));
+	/* dumps are read in parts: many GB, or 128 TiB for /proc/kcore */
+	ret = kimage_load_diskdump(&img, fd, sb.st_size, &op.lim, why, sizeof(why));
+	if (ret == 1)
+		ret = kimage_load_core(&img, fd, sb.st_size, &op.lim, why,
+				       sizeof(why));
 	map = MAP_FAILED;
 	if (ret == 1) {
 		map = mmap(NULL, sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);

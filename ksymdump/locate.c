@@ -252,6 +252,8 @@ static int take_best(struct kimage *img, struct kd_result *best,
 		 "; kept the largest");
 	if (!r->base_how[0])
 		snprintf(r->base_how, sizeof(r->base_how), "%s",
+			 img->core ?
+			 "the dump's own addresses (runtime ones, as that boot had them)" :
 			 img->kind == KIMG_ELF ?
 			 "the ELF program headers" :
 			 "0 (not derivable: give --base)");

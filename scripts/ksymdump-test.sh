@@ -8,6 +8,7 @@
 #      --anchor: the output must equal the fixture's expected.txt;
 #   1b. every fixture as an ELF core (tests/core-edit.py make-core), read
 #      in parts: with a VMCOREINFO note (no options) and without (--anchor);
+#      every 64-bit one as a kdump-compressed file (make-kdump);
 #   2. the Debian kernels of the QEMU matrix: each package's vmlinuz,
 #      with --no-symbols, against the /proc/kallsyms that scripts/qemu.sh
 #      --nokaslr captured from that kernel: every line must match.  The
@@ -104,7 +105,7 @@ done
 ktap_result "$([ $fx_fail = 0 ] && [ $fx_pass -gt 60 ] && echo 1)" \
 	"fixtures_raw_scan ($fx_pass fixtures)" "$fx_fail of $((fx_pass + fx_fail)) differ"
 
-echo "# === 1b. fixtures as ELF cores, read in parts: with a VMCOREINFO note, and without"
+echo "# === 1b. fixtures as ELF cores (with a VMCOREINFO note, and without) and kdump-compressed files, read in parts"
 # tests/core-edit.py make-core: the note names the arrays and the anchor,
 # as a kernel's names its arrays and _stext; without it, --anchor
 core_pass=0 core_fail=0
@@ -137,6 +138,27 @@ for d in "$B"/fixtures/*/; do
 done
 ktap_result "$([ $core_fail = 0 ] && [ $core_pass -gt 120 ] && echo 1)" \
 	"fixtures_as_cores ($core_pass cores)" "$core_fail of $((core_pass + core_fail)) differ"
+# kdump-compressed (tests/core-edit.py make-kdump: zlib and stored pages,
+# frames left out by the bitmap), the 64-bit fixtures
+kd_pass=0 kd_fail=0
+for d in "$B"/fixtures/*/; do
+	d=${d%/}
+	[ -f "$d/meta" ] && grep -q '^bits 64' "$d/meta" || continue
+	if "$top/tests/core-edit.py" make-kdump "$d" "$t/fx.kdump" &&
+	   "$kd" "$t/fx.kdump" >"$t/fx.out" 2>"$t/fx.err" &&
+	   "$kd" --stats "$t/fx.kdump" >"$t/fx.stats" 2>>"$t/fx.err" &&
+	   awk '{ a = $1; while (length(a) < 16) a = "0" a; print a, $2, $3 }' \
+		"$t/fx.out" | cmp -s - "$d/expected.txt" &&
+	   grep -q '^input: kdump-compressed .*read in parts' "$t/fx.stats" &&
+	   grep -q '^vmcoreinfo: used' "$t/fx.stats"; then
+		kd_pass=$((kd_pass + 1))
+	else
+		kd_fail=$((kd_fail + 1))
+		echo "# fixture $(basename "$d") as a kdump-compressed file: $(head -c 300 "$t/fx.err")"
+	fi
+done
+ktap_result "$([ $kd_fail = 0 ] && [ $kd_pass -gt 60 ] && echo 1)" \
+	"fixtures_as_kdump_compressed ($kd_pass files)" "$kd_fail of $((kd_pass + kd_fail)) differ"
 
 echo "# === 2. Debian vmlinuz, no symbols, against /proc/kallsyms of a nokaslr boot"
 if [ -n "${KSYMDUMP_KERNELS:-}" ]; then

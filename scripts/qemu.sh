@@ -36,10 +36,12 @@
 #                   vmcoreinfo device and Debian's qemu_fw_cfg module)
 #                   captures /proc/kallsyms, runs a static ksymdump on its
 #                   own /proc/kcore (x86_64), then the host takes memory
-#                   dumps through QMP (tests/qmp-dump.py): ELF with paging
-#                   (virtual addresses), and the same with the VMCOREINFO
-#                   note cut out; ksymdump on each must equal the capture,
-#                   with the KASLR offset of the boot
+#                   dumps through QMP (tests/qmp-dump.py): ELF (physical
+#                   addresses), kdump-compressed (zlib pages) and, on
+#                   x86_64, ELF with paging (virtual
+#                   addresses) and the same with the VMCOREINFO note cut
+#                   out; ksymdump on each must equal the capture, with the
+#                   KASLR offset of the boot (from a nokaslr capture)
 #   --kunit-module  also build ksym_verify_kunit.ko, load it in the guest
 #                   and parse its KUnit results with kunit.py (the kernel
 #                   needs CONFIG_KUNIT; used with TREE=)
@@ -190,9 +192,16 @@ make_initramfs() { # ARCH KO OUT [KUNIT-KO]
 # fwcfg_module OUT: Debian's qemu_fw_cfg.ko, unpacked (it hands the
 # guest's VMCOREINFO to QEMU's vmcoreinfo device); nothing if not found
 fwcfg_module() {
-	local m
+	local m deb root=$KSYM_CACHE/kernels/$K_REL/root suite
 
-	m=$(find "$KSYM_CACHE/kernels/$K_REL/root/lib/modules" -name 'qemu_fw_cfg.ko*' 2>/dev/null | head -n 1)
+	m=$(find "$root/lib/modules" "$root/usr/lib/modules" -name 'qemu_fw_cfg.ko*' 2>/dev/null | head -n 1)
+	# 7.x splits the image: the modules are in linux-modules-<rel>; only
+	# this one is kept, in the kernel's cache entry
+	if [ -z "$m" ] && [ "$kver" != tree ] && suite=$(ksym_suite "$kver") &&
+	   deb=$(ksym_download "$suite" "$(deb_arch "$arch")" "linux-modules-$K_REL"); then
+		dpkg --fsys-tarfile "$deb" | tar -x -C "$root" --wildcards '*/qemu_fw_cfg.ko*' 2>/dev/null
+		m=$(find "$root/lib/modules" "$root/usr/lib/modules" -name 'qemu_fw_cfg.ko*' 2>/dev/null | head -n 1)
+	fi
 	case $m in
 	*.xz) xz -dc "$m" >"$1" ;;
 	*.zst) zstd -dcq "$m" >"$1" ;;
@@ -247,8 +256,11 @@ boot() { # ARCH IMAGE INITRAMFS SERIALLOG MODULE-ARGS
 		mkdir -p "$dd/dumps"
 		rm -f "$dd/qmp.sock"
 		q+=(-qmp "unix:$dd/qmp.sock,server=on,wait=off" -device vmcoreinfo)
+		# arm64: QEMU writes physical addresses, paging or not
+		local -a which=(elf=elf kdump-zlib=kdump-zlib)
+		[ "$arch" = x86_64 ] && which+=(elf-paging=elf,paging)
 		"$top/tests/qmp-dump.py" "$dd/qmp.sock" "$log" "$dd/dumps" \
-			elf-paging=elf,paging >"$dd/dumps.log" 2>&1 &
+			"${which[@]}" >"$dd/dumps.log" 2>&1 &
 	fi
 	timeout "$QEMU_TIMEOUT" "${q[@]}" -kernel "$image" -initrd "$initrd" \
 		-nographic -no-reboot -monitor none -serial "file:$log" \
@@ -625,14 +637,17 @@ kaslr_truth() {
 # guest's /proc/kallsyms, says whether it used VMCOREINFO (WANT-NOTE 1 or
 # 0) and, with the note, gives the boot's KASLR offset
 check_dump() {
-	local name=$1 f=$2 d=$3 want=$4 st rc off truth how
+	local name=$1 f=$2 d=$3 want=$4 st rss rc off truth how
 
 	"$B_KSYMDUMP" --verify "$d/kallsyms" "$f" >"$f.verify" 2>&1
 	rc=$?
-	"$B_KSYMDUMP" --stats "$f" >"$f.stats" 2>&1
+	# figures, not a timed test: the whole process on the whole dump
+	/usr/bin/time -f '%e %M' -o "$f.time" "$B_KSYMDUMP" --stats "$f" >"$f.stats" 2>&1
 	sed -n 's/^verify: [0-9]* decoded/&/p' "$f.verify" | sed 's/^/    # /'
 	how=$(sed -n 's/^vmcoreinfo: //p' "$f.stats")
 	echo "    # $name: $(sed -n 's/^input: //p' "$f.stats"); vmcoreinfo: ${how:-?}"
+	read -r st rss <"$f.time" 2>/dev/null &&
+		echo "    # $name: $(stat -c %s "$f") bytes; ksymdump --stats ${st}s, peak RSS $((rss / 1024)) MB"
 	off=$(sed -n 's/^kernel_offset: \(0x[0-9a-f]*\).*/\1/p' "$f.stats")
 	truth=$(kaslr_truth "$d")
 	if [ $rc != 0 ] || ! grep -q ' 0 mismatches' "$f.verify"; then
@@ -648,7 +663,7 @@ check_dump() {
 	fi
 }
 
-# check_dumps DIR: the dumps QMP took, and ksymdump on the guest's kcore
+# check_dumps DIR ARCH: the dumps QMP took, and ksymdump on the guest's kcore
 check_dumps() {
 	local d=$1 n sz t
 
@@ -656,14 +671,27 @@ check_dumps() {
 		case $n in '#'*) echo "    $n $sz $t"; continue ;; esac
 		echo "    # dump $n: $sz bytes in ${t}s"
 	done <"$d/dumps.log"
+	# physical addresses, the note maps the image (kimage_voffset, phys_base)
+	if [ -s "$d/dumps/elf" ]; then
+		check_dump elf_physical "$d/dumps/elf" "$d" 1
+	else
+		ktap_fail dump_elf_physical "QEMU wrote no dump (tests/qmp-dump.py: $(tail -n 1 "$d/dumps.log"))"
+	fi
+	# kdump-compressed: zlib pages, the note in the sub-header
+	if [ -s "$d/dumps/kdump-zlib" ]; then
+		check_dump kdump_zlib "$d/dumps/kdump-zlib" "$d" 1
+	else
+		ktap_fail dump_kdump_zlib "QEMU wrote no kdump-zlib dump (tests/qmp-dump.py: $(tail -n 1 "$d/dumps.log"))"
+	fi
+	# virtual addresses (x86_64), with the note and without
 	if [ -s "$d/dumps/elf-paging" ]; then
 		check_dump elf_paging "$d/dumps/elf-paging" "$d" 1
 		"$top/tests/core-edit.py" drop-vmcoreinfo "$d/dumps/elf-paging" \
 			"$d/dumps/elf-paging-nonote" >"$d/dumps/edit.log" 2>&1 ||
 			sed 's/^/    # /' "$d/dumps/edit.log"
 		check_dump elf_paging_no_vmcoreinfo "$d/dumps/elf-paging-nonote" "$d" 0
-	else
-		ktap_fail dump_elf_paging "QEMU wrote no dump (tests/qmp-dump.py: $(tail -n 1 "$d/dumps.log"))"
+	elif [ "$2" = x86_64 ]; then
+		ktap_fail dump_elf_paging "QEMU wrote no paging dump (tests/qmp-dump.py: $(tail -n 1 "$d/dumps.log"))"
 	fi
 	if [ "$(marker FWCFG "$d")" != 0 ]; then
 		echo "    # insmod qemu_fw_cfg: $(marker FWCFG "$d") (without it QEMU has no VMCOREINFO to write)"
@@ -676,7 +704,7 @@ check_dumps() {
 			kcore_in_guest "static ksymdump --verify /proc/kallsyms /proc/kcore in the guest: exit $(marker KCORE-VERIFY "$d"), $(grep '^verify: [0-9]* decoded' "$d/kcore-verify" | cut -c1-160)"
 	fi
 	# 2 GB each: the figures are kept, the dumps are not (KEEP_DUMPS=1 keeps them)
-	[ "${KEEP_DUMPS:-}" = 1 ] || rm -f "$d"/dumps/elf-*
+	[ "${KEEP_DUMPS:-}" = 1 ] || rm -f "$d"/dumps/elf "$d"/dumps/elf-* "$d"/dumps/kdump-*
 }
 
 # run_entry ARCH KVER DIR: one kernel, as a KTAP subtest's results
@@ -692,7 +720,7 @@ run_entry() {
 	check_clean_build "$d/module/build.log" module_build_w1_sparse_clean
 	if [ $dump = 1 ]; then
 		ksym_extract kallsyms "$d/serial.log" "$d/kallsyms"
-		check_dumps "$d"
+		check_dumps "$d" "$arch"
 		return 0
 	fi
 	if [ -n "$stress" ]; then

@@ -28,6 +28,10 @@
 #      6.1 (scripts/capture-foreign.sh), then scripts/ksymdump-test.sh:
 #      fixtures, each vmlinuz without symbols, source-built kernels against
 #      System.map, crafted files, and the runs that must fail
+#   8. ksymdump on memory dumps (qemu.sh --dump): Debian 6.12 on amd64 and
+#      arm64 booted with KASLR, QEMU's ELF dumps (physical; paging, with
+#      and without VMCOREINFO), its kdump-zlib dump and the guest's
+#      /proc/kcore (make test-all: 7.x too)
 #   --all (make test-all) adds the newest 7.x of any suite (7new) and
 #      6.12's cloud and rt flavours to the QEMU matrix, ksymdump on 7new,
 #      every fault-injection case on 6.12 and 7new, check-tree on Clang
@@ -225,6 +229,14 @@ ktap_add "$B/test-qemu-nokaslr.log"
 KSYMDUMP_KERNELS=$(cat "$B"/qemu-nokaslr/*/release 2>/dev/null) B="$B" \
 	"$here/ksymdump-test.sh" 2>&1 | tee "$B/test-ksymdump.log"
 ktap_add "$B/test-ksymdump.log"
+
+# memory dumps: make test one kernel per arch, make test-all both lines
+ktap_stage "ksymdump on memory dumps: QEMU dump-guest-memory of KASLR boots, the guest's /proc/kcore"
+dump_kvers=(KVER=6.12)
+[ $all = 1 ] && dump_kvers+=(KVER=7)
+"$here/qemu.sh" -o "$B/qemu-dump" --dump ARCH=x86_64 ARCH=arm64 "${dump_kvers[@]}" \
+	2>&1 | tee "$B/test-qemu-dump.log" | grep -E '^(not )?ok|passed'
+ktap_add "$B/test-qemu-dump.log"
 
 if [ $all = 1 ]; then
 	ktap_stage "all: the newest 7.x of any suite, and 6.12's cloud and rt flavours"

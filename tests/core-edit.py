@@ -13,10 +13,20 @@
       OUT is an ELF core of the fixture (scripts/gen-fixtures.sh): one
       PT_LOAD holding its rodata.bin at rodata_va, and a PT_NOTE with a
       VMCOREINFO note naming the kallsyms_* arrays a kernel's names (all
-      but markers and seqs_of_names), its anchor and OSRELEASE (--no-note: no note).  ELF class and byte order
-      follow the fixture; the machine is the fixture's arch.
+      but markers and seqs_of_names), its anchor and OSRELEASE (with
+      --no-note, none).  ELF class and byte order follow the fixture; the
+      machine is the fixture's arch.
+
+  core-edit.py make-kdump FIXTURE_DIR OUT
+      OUT is a kdump-compressed file (the 64-bit layout makedumpfile and
+      QEMU write) of a 64-bit fixture: its rodata.bin at the physical
+      address an x86_64 image at rodata_va has with phys_base 0x1000000
+      (aarch64: kimage_voffset puts it at 16 MiB), pages compressed with
+      zlib or stored, five other dumped pages just before it, the rest of
+      memory left out by the bitmap, and the VMCOREINFO text of make-core.
 """
 import shutil
+import zlib
 import struct
 import sys
 
@@ -133,9 +143,94 @@ def make_core(fixture, out, note=True):
     return 0
 
 
+def make_kdump(fixture, out):
+    meta = {}
+    arrays = {}
+    with open(fixture + '/meta') as f:
+        for line in f:
+            w = line.split()
+            if w and w[0] == 'array':
+                arrays[w[1]] = int(w[2])
+            elif w:
+                meta[w[0]] = w[1:]
+    if meta['bits'][0] != '64':
+        sys.exit('make-kdump: 64-bit fixtures only')
+    with open(fixture + '/rodata.bin', 'rb') as f:
+        data = f.read()
+    end = '>' if meta['endian'][0] == 'big' else '<'
+    va = int(meta['rodata_va'][0], 16)
+    blk = 4096
+    arm = meta['arch'][0] == 'arm64'
+    if arm:
+        pa = 16 << 20
+        extra = 'NUMBER(kimage_voffset)=0x%x\n' % (va - pa)
+        phys_base = 0
+    else:
+        phys_base = 0x1000000
+        pa = va - 0xffffffff80000000 + phys_base
+        extra = 'NUMBER(phys_base)=%d\n' % phys_base
+    text = 'OSRELEASE=%s\nPAGESIZE=4096\n' % meta['line'][0] + extra
+    text += 'SYMBOL(%s)=%x\n' % (meta['anchor'][0], int(meta['anchor'][1], 16))
+    for name, off in sorted(arrays.items()):
+        if name not in ('kallsyms_markers', 'kallsyms_seqs_of_names'):
+            text += 'SYMBOL(%s)=%x\n' % (name, va + off)
+    text = text.encode()
+    # the fixture at pa (not page-aligned), in whole pages
+    first = pa // blk
+    head = pa - first * blk
+    body = bytes(head) + data
+    body += bytes(-len(body) % blk)
+    pfns = list(range(first - 8, first - 3)) + \
+        list(range(first, first + len(body) // blk))
+    nr_pfn = first + len(body) // blk + 64
+    bm_bytes = ((nr_pfn + 7) // 8 + blk - 1) // blk * blk
+    bitmap = bytearray(bm_bytes)
+    for p in pfns:
+        bitmap[p >> 3] |= 1 << (p & 7)
+    sub_blocks = 1
+    bm_blocks = 2 * bm_bytes // blk
+    desc_at = (1 + sub_blocks + bm_blocks) * blk
+    vi_at = blk + 128
+    pages_at = desc_at + 24 * len(pfns)
+    descs = b''
+    pages = b''
+    for i, p in enumerate(pfns):
+        raw = body[(p - first) * blk:(p - first + 1) * blk] if p >= first \
+            else bytes([p & 0xff]) * blk
+        z = zlib.compress(raw)
+        if i % 3 == 2 or len(z) >= blk:
+            z, flags = raw, 0
+        else:
+            flags = 1
+        descs += struct.pack(end + 'qIIQ', pages_at + len(pages), len(z),
+                             flags, 0)
+        pages += z
+    uts = b''
+    for field in (b'Linux', b'core-edit', meta['line'][0].encode(), b'#1',
+                  b'aarch64' if arm else b'x86_64', b'(none)'):
+        uts += field + bytes(65 - len(field))
+    hdr = b'KDUMP   ' + struct.pack(end + 'i', 6) + uts
+    hdr += bytes(408 - len(hdr)) + struct.pack(end + 'qq', 0, 0)
+    hdr += struct.pack(end + 'IiiIIIIIIi', 0, blk, sub_blocks, bm_blocks,
+                       nr_pfn, len(pfns), 0, 0, 0, 1)
+    sub = struct.pack(end + 'Qiiqq', phys_base, 31, 0, 0, nr_pfn)
+    sub += struct.pack(end + 'QQ', vi_at, len(text))
+    sub += bytes(96 - len(sub)) + struct.pack(end + 'Q', nr_pfn)
+    with open(out, 'wb') as f:
+        f.write(hdr + bytes(blk - len(hdr)))
+        f.write(sub + bytes(128 - len(sub)) + text)
+        f.write(bytes(2 * blk - f.tell()))
+        f.write(bytes(bm_bytes))           # first bitmap: present (unread)
+        f.write(bitmap)                    # second: dumped
+        f.write(descs + pages)
+    return 0
+
+
 if __name__ == '__main__':
     if len(sys.argv) == 4 and sys.argv[1] == 'drop-vmcoreinfo':
         sys.exit(drop_vmcoreinfo(sys.argv[2], sys.argv[3]))
+    if len(sys.argv) == 4 and sys.argv[1] == 'make-kdump':
+        sys.exit(make_kdump(sys.argv[2], sys.argv[3]))
     if len(sys.argv) in (4, 5) and sys.argv[1] == 'make-core':
         sys.exit(make_core(sys.argv[2], sys.argv[3],
                            sys.argv[4:] != ['--no-note']))

@@ -3,7 +3,8 @@
  * libFuzzer target for ksymdump's locator: any bytes as a kernel image
  * (containers, decompression, ELF, arm64 Image, raw scan), then the
  * decoder over whatever was proven.  The first input byte picks options
- * (bit 3: the input is a file, read as ksymdump reads an ELF core).
+ * (bit 3: the input is a file, read as ksymdump reads an ELF core or a
+ * kdump-compressed one).
  */
 #define _GNU_SOURCE	/* memfd_create() */
 #include <stdlib.h>
@@ -46,7 +47,11 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 
 		if (fd < 0 || write(fd, data + 1, size - 1) != (ssize_t)(size - 1))
 			abort();
-		ret = kimage_load_core(&img, fd, size - 1, &lim, why, sizeof(why));
+		ret = kimage_load_diskdump(&img, fd, size - 1, &lim, why,
+					   sizeof(why));
+		if (ret == 1)
+			ret = kimage_load_core(&img, fd, size - 1, &lim, why,
+					       sizeof(why));
 		close(fd);
 		if (ret == 1)
 			ret = kimage_open(&img, data + 1, size - 1, &lim, why,

@@ -685,7 +685,7 @@ struct diskdump {
  * any order, until an offset of -1.
  */
 #define FLAT_HDR	4096
-#define FLAT_MAX_RECS	(1U << 24)
+#define FLAT_MAX_RECS	16777216U
 
 static int flat_cmp(const void *x, const void *y)
 {
@@ -860,7 +860,10 @@ int kimage_load_diskdump(struct kimage *img, int fd, u64 fsize,
 	}
 	if (memcmp(hdr, "KDUMP   ", 8)) {
 		free(dd.rec);
-		return flat ? fail(why, wl, "flattened dump of something that is not kdump-compressed") : 1;
+		if (!flat)
+			return 1;
+		return fail(why, wl,
+			    "flattened dump of something that is not kdump-compressed");
 	}
 	/* the header's byte order is the machine's: a version of 1..63 */
 	ver = ksym_get_uint(hdr + DD_VERSION, 4, false);
@@ -876,10 +879,10 @@ int kimage_load_diskdump(struct kimage *img, int fd, u64 fsize,
 	    (dd.block & (dd.block - 1)) || !sub_blocks || sub_blocks > 64 ||
 	    bm_blocks < 2 || bm_blocks & 1 || bm_blocks * dd.block > 2 * DD_BITMAP_MAX) {
 		ret = fail(why, wl,
-			    "kdump-compressed header (64-bit layout): version %llu, block size %llu, %llu sub-header and %llu bitmap blocks are not a dump's",
-			    (unsigned long long)ver, (unsigned long long)dd.block,
-			    (unsigned long long)sub_blocks,
-			    (unsigned long long)bm_blocks);
+			   "kdump-compressed header (64-bit layout): version %llu, block size %llu, %llu sub-header and %llu bitmap blocks are not a dump's",
+			   (unsigned long long)ver, (unsigned long long)dd.block,
+			   (unsigned long long)sub_blocks,
+			   (unsigned long long)bm_blocks);
 		goto out;
 	}
 	ret = dd_read(&dd, sub, sizeof(sub), dd.block);

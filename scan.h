@@ -28,10 +28,11 @@ struct ksym_scan_hit {
  * candidate token table) could cost billions.  Each candidate region (a
  * digit run, its token index and the markers and names before it) gets
  * at most KSYM_SCAN_REGION_WORK; the whole scan @work->budget, for which
- * KSYM_SCAN_WORK(len) is the default.
+ * KSYM_SCAN_WORK(len) is the default: one read a byte and 2^27, about 25
+ * times what the largest (60 MB) costs.
  */
 #define KSYM_SCAN_REGION_WORK	(64ULL << 20)
-#define KSYM_SCAN_WORK(len)	(4ULL * (len) + (128ULL << 20))
+#define KSYM_SCAN_WORK(len)	((u64)(len) + (128ULL << 20))
 
 struct ksym_scan_work {
 	u64 budget;		/* in: reads allowed; out: reads left */

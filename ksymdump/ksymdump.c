@@ -58,7 +58,7 @@ static const char usage_text[] =
 "      --max-ratio N       how many times its input one layer may grow\n"
 "                          (default 64)\n"
 "      --scan-work N       reads the landmark scan may do in all (default\n"
-"                          4 per input byte + 2^27)\n"
+"                          1 per input byte + 2^27)\n"
 "  -h, --help\n"
 "\n"
 "Exit status: 0 ok (and --verify matched), 1 --verify found mismatches,\n"

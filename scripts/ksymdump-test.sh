@@ -38,7 +38,10 @@
 #   5. --json parses and lists every symbol; --help exits 0;
 #   6. crafted files (tests/hostile.py: a nested compression bomb, .lzma
 #      and zstd headers asking for 4 GiB, 64 MiB of candidate token
-#      tables, 64 MiB of gzip headers): each ends with its limit or "not found", within 512 MB of
+#      tables, 64 MiB of gzip headers), an empty stream in each codec, and
+#      lying dumps (tests/core-edit.py hostile: truncated, every frame
+#      marked dumped, 2^40 frames, a 1 TiB PT_LOAD, 2^31 program headers):
+#      each ends with its limit, "not found" or "corrupt", within 512 MB of
 #      memory and 10 s of CPU, in the plain build and under ASan+UBSan;
 #      the figures are printed.
 #
@@ -393,6 +396,14 @@ for c in gzip bzip2 xz lzop zstd; do
 done
 lz4 -c </dev/null >"$t/hostile/empty.lz4"
 hostile empty_lz4_frame empty.lz4 4 "corrupt: lz4 frame data decompresses to 0 bytes"
+# lying dumps (tests/core-edit.py hostile): a message, never a read past them
+fx=$(ls -d "$B"/fixtures/6.12-x86_64-all | head -n 1)
+"$top/tests/core-edit.py" hostile "$fx" "$t/hostile"
+hostile dump_kdump_truncated kdump-truncated 4 'corrupt: kdump-compressed: frame .* not a page of this'
+hostile dump_kdump_every_frame kdump-allbits 4 'corrupt: kdump-compressed: frame .* not a page of this'
+hostile dump_kdump_2e40_frames kdump-mapnr 4 'corrupt: kdump-compressed: 1099511627776 page frames, more than'
+hostile dump_core_1tib_load core-lying 4 'corrupt: ELF core PT_LOAD 1: .* outside the'
+hostile dump_core_2e31_phdrs core-xnum 4 'corrupt: ELF core program headers .* outside the'
 rm -rf "$t/hostile"
 
 ktap_totals

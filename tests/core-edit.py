@@ -24,7 +24,15 @@
       (aarch64: kimage_voffset puts it at 16 MiB), pages compressed with
       zlib or stored, five other dumped pages just before it, the rest of
       memory left out by the bitmap, and the VMCOREINFO text of make-core.
+
+  core-edit.py hostile FIXTURE_DIR DIR
+      lying dumps made from a 64-bit fixture, each for ksymdump to refuse
+      with a message: kdump-truncated (cut at 60%), kdump-allbits (every
+      frame marked dumped, its descriptors garbage), kdump-mapnr (2^40
+      frames claimed), core-lying (a PT_LOAD of 1 TiB), core-xnum
+      (PN_XNUM with 2^31 program headers).
 """
+import os
 import shutil
 import zlib
 import struct
@@ -226,9 +234,53 @@ def make_kdump(fixture, out):
     return 0
 
 
+def hostile(fixture, d):
+    os.makedirs(d, exist_ok=True)
+    kd = os.path.join(d, 'kdump-ok')
+    make_kdump(fixture, kd)
+    with open(kd, 'rb') as f:
+        good = bytearray(f.read())
+    os.unlink(kd)
+    blk = 4096
+    with open(os.path.join(d, 'kdump-truncated'), 'wb') as f:
+        f.write(good[:len(good) * 6 // 10])
+    bad = bytearray(good)
+    bm_blocks, = struct.unpack('<I', bad[436:440])
+    half = bm_blocks * blk // 2
+    at = 2 * blk + half
+    bad[at:at + half] = b'\xff' * half
+    with open(os.path.join(d, 'kdump-allbits'), 'wb') as f:
+        f.write(bad)
+    bad = bytearray(good)
+    bad[blk + 96:blk + 104] = struct.pack('<Q', 1 << 40)
+    with open(os.path.join(d, 'kdump-mapnr'), 'wb') as f:
+        f.write(bad)
+    core = os.path.join(d, 'core-ok')
+    make_core(fixture, core)
+    with open(core, 'rb') as f:
+        good = bytearray(f.read())
+    os.unlink(core)
+    bad = bytearray(good)
+    # the second program header (PT_LOAD): p_filesz 1 TiB
+    bad[64 + 56 + 32:64 + 56 + 40] = struct.pack('<Q', 1 << 40)
+    with open(os.path.join(d, 'core-lying'), 'wb') as f:
+        f.write(bad)
+    bad = bytearray(good)
+    # e_phnum PN_XNUM, section 0 (at e_shoff) with sh_info 2^31
+    shoff = len(bad)
+    bad[0x28:0x30] = struct.pack('<Q', shoff)
+    bad[0x38:0x3a] = struct.pack('<H', 0xffff)
+    bad += bytes(44) + struct.pack('<I', 1 << 31) + bytes(16)
+    with open(os.path.join(d, 'core-xnum'), 'wb') as f:
+        f.write(bad)
+    return 0
+
+
 if __name__ == '__main__':
     if len(sys.argv) == 4 and sys.argv[1] == 'drop-vmcoreinfo':
         sys.exit(drop_vmcoreinfo(sys.argv[2], sys.argv[3]))
+    if len(sys.argv) == 4 and sys.argv[1] == 'hostile':
+        sys.exit(hostile(sys.argv[2], sys.argv[3]))
     if len(sys.argv) == 4 and sys.argv[1] == 'make-kdump':
         sys.exit(make_kdump(sys.argv[2], sys.argv[3]))
     if len(sys.argv) in (4, 5) and sys.argv[1] == 'make-core':

@@ -26,6 +26,12 @@ static void build_views(struct ctx *c, const struct cand *cd,
 
 	a->n = p ? (u32)ksym_get_uint(p, 4, c->be) : 0;
 	ksym_views_at(&a->t, cd->va, a->n, c->psz, image_at, c);
+	/* ksym_views_at() sizes seqs_of_names for 3-byte entries */
+	if (a->l.seqs_size == 4 && cd->va[KSYM_A_SEQS]) {
+		p = kimage_at(c->img, cd->va[KSYM_A_SEQS], 4ULL * a->n);
+		a->t.seqs.data = p;
+		a->t.seqs.size = p ? 4ULL * a->n : 0;
+	}
 }
 
 static void attempt_free(struct attempt *a)

@@ -5,7 +5,8 @@
 #
 #   1. every fixture (the real scripts/kallsyms.c of 6.1, 6.12 and 7.x, all
 #      flag combinations, x86_64/i386/arm64) as raw bytes, with --base and
-#      --anchor: the output must equal the fixture's expected.txt;
+#      --anchor: the output must equal the fixture's expected.txt, and the
+#      seqs_of_names --stats claims (none, 3 or 4 bytes, where) the meta's;
 #   1b. every fixture as an ELF core (tests/core-edit.py make-core), read
 #      in parts: with a VMCOREINFO note (no options) and without (--anchor);
 #      every 64-bit one as a kdump-compressed file (make-kdump);
@@ -107,6 +108,37 @@ for d in "$B"/fixtures/*/; do
 done
 ktap_result "$([ $fx_fail = 0 ] && [ $fx_pass -gt 60 ] && echo 1)" \
 	"fixtures_raw_scan ($fx_pass fixtures)" "$fx_fail of $((fx_pass + fx_fail)) differ"
+# the layout --stats claims against the generator's: seqs_of_names absent,
+# or 3- or 4-byte entries at the address the generator put them
+sq_pass=0 sq_fail=0
+for d in "$B"/fixtures/*/; do
+	d=${d%/}
+	[ -f "$d/meta" ] || continue
+	va=$(awk '$1 == "rodata_va" { print $2 }' "$d/meta")
+	an=$(awk '$1 == "anchor" { print $2 "=" $3 }' "$d/meta")
+	bits=$(awk '$1 == "bits" { print $2 }' "$d/meta")
+	sz=$(awk '$1 == "seqs_size" { print $2 }' "$d/meta")
+	want=$(awk '$1 == "array" && $2 == "kallsyms_seqs_of_names" { print $3 }' "$d/meta")
+	[ -n "$want" ] && want=$(printf '0x%x' $((va + want)))
+	"$kd" --stats --base "$va" --anchor "$an" --ptr-size $((bits / 8)) \
+		"$d/rodata.bin" >"$t/fx.stats" 2>"$t/fx.err"
+	claim=$(sed -n 's/^seqs_of_names: //p' "$t/fx.stats")
+	got=$(awk '$1 == "array" && $2 == "kallsyms_seqs_of_names" { print $4 }' "$t/fx.stats")
+	case $sz:$claim in
+	0:none*) ok=$([ -z "$got" ] && echo 1) ;;
+	4:4-byte*) ok=$([ "$got" = "$want" ] && echo 1) ;;
+	3:sorted*) ok=$([ "$got" = "$want" ] && echo 1) ;;
+	*) ok="" ;;
+	esac
+	if [ "$ok" = 1 ]; then
+		sq_pass=$((sq_pass + 1))
+	else
+		sq_fail=$((sq_fail + 1))
+		echo "# fixture $(basename "$d"): seqs_size $sz at ${want:-none}; ksymdump: ${claim:-?} at ${got:-none}"
+	fi
+done
+ktap_result "$([ $sq_fail = 0 ] && [ $sq_pass -gt 60 ] && echo 1)" \
+	"fixtures_seqs_layout ($sq_pass fixtures)" "$sq_fail of $((sq_pass + sq_fail)) claim another seqs_of_names"
 
 echo "# === 1b. fixtures as ELF cores (with a VMCOREINFO note, and without) and kdump-compressed files, read in parts"
 # tests/core-edit.py make-core: the note names the arrays and the anchor,

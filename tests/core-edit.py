@@ -99,7 +99,8 @@ def drop_vmcoreinfo(src, dst):
 MACHINES = {'x86_64': 62, 'arm64': 183, 'i386': 3, 'arm': 40, 'armhf': 40}
 
 
-def make_core(fixture, out, note=True):
+def read_fixture(fixture):
+    """(meta, arrays, rodata) of a fixture directory."""
     meta = {}
     arrays = {}
     with open(fixture + '/meta') as f:
@@ -110,18 +111,27 @@ def make_core(fixture, out, note=True):
             elif w:
                 meta[w[0]] = w[1:]
     with open(fixture + '/rodata.bin', 'rb') as f:
-        data = f.read()
-    e64 = meta['bits'][0] == '64'
-    end = '>' if meta['endian'][0] == 'big' else '<'
+        return meta, arrays, f.read()
+
+
+def note_text(meta, arrays, extra=''):
+    """A VMCOREINFO text for the fixture, as a 6.0+ kernel writes one."""
     va = int(meta['rodata_va'][0], 16)
-    text = 'OSRELEASE=%s\nPAGESIZE=4096\n' % meta['line'][0]
+    text = 'OSRELEASE=%s\nPAGESIZE=4096\n' % meta['line'][0] + extra
     text += 'SYMBOL(%s)=%x\n' % (meta['anchor'][0], int(meta['anchor'][1], 16))
-    # what a kernel's note names (6.0+): not markers, not seqs_of_names
+    # what a kernel's note names: not markers, not seqs_of_names
     for name, off in sorted(arrays.items()):
         if name not in ('kallsyms_markers', 'kallsyms_seqs_of_names'):
             text += 'SYMBOL(%s)=%x\n' % (name, va + off)
-    text += 'KERNELOFFSET=0\n'
-    desc = text.encode()
+    return text + 'KERNELOFFSET=0\n'
+
+
+def make_core(fixture, out, note=True):
+    meta, arrays, data = read_fixture(fixture)
+    e64 = meta['bits'][0] == '64'
+    end = '>' if meta['endian'][0] == 'big' else '<'
+    va = int(meta['rodata_va'][0], 16)
+    desc = note_text(meta, arrays).encode()
     name = b'VMCOREINFO\0'
     nb = struct.pack(end + 'III', len(name), len(desc), 0)
     nb += name + bytes(-len(name) % 4) + desc + bytes(-len(desc) % 4)
@@ -152,19 +162,9 @@ def make_core(fixture, out, note=True):
 
 
 def make_kdump(fixture, out):
-    meta = {}
-    arrays = {}
-    with open(fixture + '/meta') as f:
-        for line in f:
-            w = line.split()
-            if w and w[0] == 'array':
-                arrays[w[1]] = int(w[2])
-            elif w:
-                meta[w[0]] = w[1:]
+    meta, arrays, data = read_fixture(fixture)
     if meta['bits'][0] != '64':
         sys.exit('make-kdump: 64-bit fixtures only')
-    with open(fixture + '/rodata.bin', 'rb') as f:
-        data = f.read()
     end = '>' if meta['endian'][0] == 'big' else '<'
     va = int(meta['rodata_va'][0], 16)
     blk = 4096
@@ -177,12 +177,7 @@ def make_kdump(fixture, out):
         phys_base = 0x1000000
         pa = va - 0xffffffff80000000 + phys_base
         extra = 'NUMBER(phys_base)=%d\n' % phys_base
-    text = 'OSRELEASE=%s\nPAGESIZE=4096\n' % meta['line'][0] + extra
-    text += 'SYMBOL(%s)=%x\n' % (meta['anchor'][0], int(meta['anchor'][1], 16))
-    for name, off in sorted(arrays.items()):
-        if name not in ('kallsyms_markers', 'kallsyms_seqs_of_names'):
-            text += 'SYMBOL(%s)=%x\n' % (name, va + off)
-    text = text.encode()
+    text = note_text(meta, arrays, extra).encode()
     # the fixture at pa (not page-aligned), in whole pages
     first = pa // blk
     head = pa - first * blk

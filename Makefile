@@ -114,6 +114,14 @@ $(B)/ksymdump-static: $(KSYMDUMP_SRC) $(KSYMDUMP_HDR)
 	@mkdir -p $(B)
 	cc $(HOSTCFLAGS) -O2 -static -o $@ $(KSYMDUMP_SRC) $(KSYMDUMP_LIBS)
 
+# and for an arm64 guest: Debian's arm64 -dev archives unpacked in
+# ARM64_LIBROOT (scripts/qemu.sh --dump fetches them), libc6-dev-arm64-cross
+ARM64_LIBROOT ?= $(HOME)/.cache/ksym_verify/arm64-libs/root
+$(B)/ksymdump-static-arm64: $(KSYMDUMP_SRC) $(KSYMDUMP_HDR)
+	@mkdir -p $(B)
+	aarch64-linux-gnu-gcc $(HOSTCFLAGS) -O2 -static -I$(ARM64_LIBROOT)/usr/include -o $@ \
+		$(KSYMDUMP_SRC) -L$(ARM64_LIBROOT)/usr/lib/aarch64-linux-gnu $(KSYMDUMP_LIBS)
+
 $(B)/ksymdump-san: $(KSYMDUMP_SRC) $(KSYMDUMP_HDR)
 	@mkdir -p $(B)
 	cc $(HOSTCFLAGS) -O1 -g $(SAN) -o $@ $(KSYMDUMP_SRC) $(KSYMDUMP_LIBS)

@@ -371,6 +371,33 @@ static bool core_holds(const u8 *ph, unsigned int phnum, unsigned int phent,
 }
 
 /*
+ * The index of the smallest PT_LOAD that holds all of [@lo, @hi] (at
+ * p_paddr + @delta when @phys), or -1.
+ */
+static int core_tightest(const u8 *ph, unsigned int phnum, unsigned int phent,
+			 bool e64, bool be, bool phys, u64 delta, u64 lo, u64 hi)
+{
+	unsigned int i;
+	u64 v, sz, best = 0;
+	int at = -1;
+
+	for (i = 0; i < phnum; i++) {
+		const u8 *p = ph + (size_t)i * phent;
+
+		if (ELF_FIELD(p, e64, be, Phdr, p_type) != PT_LOAD)
+			continue;
+		v = phys ? ELF_FIELD(p, e64, be, Phdr, p_paddr) + delta :
+			   ELF_FIELD(p, e64, be, Phdr, p_vaddr);
+		sz = ELF_FIELD(p, e64, be, Phdr, p_filesz);
+		if (lo >= v && hi >= lo && hi - v < sz && (at < 0 || sz < best)) {
+			at = (int)i;
+			best = sz;
+		}
+	}
+	return at;
+}
+
+/*
  * Virtual less physical address of the kernel image, from the note:
  * arm64's NUMBER(kimage_voffset); x86_64's image is mapped at
  * __START_KERNEL_map (0xffffffff80000000) + its physical address less
@@ -414,6 +441,7 @@ int kimage_load_core(struct kimage *img, int fd, u64 fsize,
 	u64 phoff, off, fsz, va, nlen = 0, total = 0, all_bytes = 0, lo, hi, s, e;
 	bool be, e64, sym_note, partial = false, phys = false;
 	u64 delta = 0;
+	int tight = -1;
 	char what[160];
 	int ret;
 
@@ -510,6 +538,16 @@ int kimage_load_core(struct kimage *img, int fd, u64 fsize,
 	if (sym_note && !core_holds(ph, phnum, phent, e64, be, lo) &&
 	    image_delta(img, eh, e64, be, &delta))
 		phys = true;
+	/*
+	 * Of the segments that hold all the arrays, only the smallest: the
+	 * kernel image's own (/proc/kcore's KCORE_TEXT, not arm64's vmalloc
+	 * segment around it, whose reads of what is mapped there can oops
+	 * the kernel: Debian's 6.12 arm64 hits usercopy_abort() in
+	 * vread_iter()).
+	 */
+	if (sym_note)
+		tight = core_tightest(ph, phnum, phent, e64, be, phys, delta,
+				      lo, hi);
 	for (i = 0; i < phnum; i++) {
 		const u8 *p = ph + (size_t)i * phent;
 
@@ -533,7 +571,8 @@ int kimage_load_core(struct kimage *img, int fd, u64 fsize,
 		s = 0;
 		e = fsz;
 		if (sym_note) {
-			if (!note_span(img, va, fsz, &lo, &hi))
+			if ((tight >= 0 && i != (unsigned int)tight) ||
+			    !note_span(img, va, fsz, &lo, &hi))
 				continue;
 			s = lo - va > CORE_WINDOW ? (lo - va - CORE_WINDOW) & ~(CORE_PAGE - 1) : 0;
 			e = fsz - (hi - va) > CORE_WINDOW ? hi - va + CORE_WINDOW : fsz;

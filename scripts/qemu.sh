@@ -35,7 +35,7 @@
 #   --dump          instead of the module: the guest (with QEMU's
 #                   vmcoreinfo device and Debian's qemu_fw_cfg module)
 #                   captures /proc/kallsyms, runs a static ksymdump on its
-#                   own /proc/kcore (x86_64), then the host takes memory
+#                   own /proc/kcore, then the host takes memory
 #                   dumps through QMP (tests/qmp-dump.py): ELF (physical
 #                   addresses), kdump-compressed (zlib pages) and, on
 #                   x86_64, ELF with paging (virtual
@@ -103,11 +103,36 @@ fi
 # one kernel per layout era; make test-all adds 7new and the flavours
 [ ${#kvers[@]} -gt 0 ] || kvers=(5.10 6.1 6.12 7)
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-900}
+# arm64_libs: Debian's arm64 static libraries for ksymdump, unpacked
+# once under the cache (complete once all six archives are there)
+arm64_libs() {
+	local r=$KSYM_CACHE/arm64-libs d deb
+
+	[ -f "$r/.complete" ] && return 0
+	rm -rf "$r" && mkdir -p "$r/root" || return 1
+	for d in zlib1g-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev liblzo2-dev; do
+		deb=$(ksym_download bookworm arm64 "$d") && dpkg -x "$deb" "$r/root" || return 1
+	done
+	for d in z lzma zstd lz4 bz2 lzo2; do
+		[ -f "$r/root/usr/lib/aarch64-linux-gnu/lib$d.a" ] || return 1
+	done
+	touch "$r/.complete"
+}
+
 if [ $dump = 1 ]; then
 	bdir=${B:-$top/build}
 	B_KSYMDUMP=$bdir/ksymdump B_KSYMDUMP_STATIC=$bdir/ksymdump-static
 	make -s -C "$top" B="$bdir" "$B_KSYMDUMP" "$B_KSYMDUMP_STATIC" >&2 ||
 		ksym_die "ksymdump did not build"
+	# arm64 guests run their own, where the libraries can be had
+	B_KSYMDUMP_ARM64=""
+	if arm64_libs &&
+	   make -s -C "$top" B="$bdir" ARM64_LIBROOT="$KSYM_CACHE/arm64-libs/root" \
+		"$bdir/ksymdump-static-arm64" >&2; then
+		B_KSYMDUMP_ARM64=$bdir/ksymdump-static-arm64
+	else
+		echo "# no static arm64 ksymdump (Debian's arm64 -dev archives or libc6-dev-arm64-cross missing): arm64 guests skip /proc/kcore" >&2
+	fi
 fi
 # vCPUs of each guest (scripts/bench-module.sh, in make bench, boots 1 and 2)
 SMP=${SMP:-2}
@@ -183,6 +208,8 @@ make_initramfs() { # ARCH KO OUT [KUNIT-KO]
 	if [ $dump = 1 ]; then
 		fwcfg_module "$r/qemu_fw_cfg.ko"
 		[ "$arch" = x86_64 ] && cp "$B_KSYMDUMP_STATIC" "$r/ksymdump"
+		[ "$arch" = arm64 ] && [ -n "$B_KSYMDUMP_ARM64" ] &&
+			cp "$B_KSYMDUMP_ARM64" "$r/ksymdump"
 	fi
 	chmod +x "$r/init" "$r/stress"
 	(cd "$r" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$img"

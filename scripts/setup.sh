@@ -10,6 +10,8 @@ set -euo pipefail
 pkgs=(
 	make gcc clang libclang-rt-14-dev perl xz-utils
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
+	# a static arm64 ksymdump for the guests' /proc/kcore (qemu.sh --dump)
+	libc6-dev-arm64-cross
 	sparse debian-archive-keyring
 	linux-headers-6.12-amd64
 	qemu-system-x86 qemu-system-arm busybox-static cpio gzip

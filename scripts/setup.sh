@@ -22,6 +22,8 @@ pkgs=(
 	zlib1g-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev liblzo2-dev binutils
 	# and their tools, to make the tests' containers
 	lz4 lzop zstd
+	# the reference writer of kdump-compressed files (qemu.sh --dump)
+	makedumpfile
 	# peak memory of one process in the tests and benchmarks
 	time
 	# dkms.conf is tested with Debian's dkms (scripts/dkms-test.sh)

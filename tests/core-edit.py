@@ -9,6 +9,13 @@
       is the dump drgn cannot read without a vmlinux.  Prints how many
       notes were dropped; exit 1 if there was none to drop.
 
+  core-edit.py phdrs-first IN OUT
+      OUT is IN (an ELF64 core) with its program headers moved to just
+      after the ELF header and its section headers dropped, where
+      makedumpfile 1.7.2 reads them (it ignores e_phoff; QEMU puts its
+      section headers there).  Exit 1 if they do not fit before the
+      first segment's bytes.
+
   core-edit.py make-core FIXTURE_DIR OUT [--no-note]
       OUT is an ELF core of the fixture (scripts/gen-fixtures.sh): one
       PT_LOAD holding its rodata.bin at rodata_va, and a PT_NOTE with a
@@ -97,6 +104,31 @@ def drop_vmcoreinfo(src, dst):
 
 
 MACHINES = {'x86_64': 62, 'arm64': 183, 'i386': 3, 'arm': 40, 'armhf': 40}
+
+
+def phdrs_first(src, dst):
+    with open(src, 'rb') as f:
+        head = bytearray(f.read(1 << 20))
+    if head[:4] != b'\x7fELF' or head[4] != 2:
+        sys.exit('%s: not an ELF64 file' % src)
+    end = '>' if head[5] == 2 else '<'
+    phoff, = struct.unpack(end + 'Q', head[0x20:0x28])
+    phent, phnum = struct.unpack(end + 'HH', head[0x36:0x3a])
+    ph = head[phoff:phoff + phent * phnum]
+    first = min(struct.unpack(end + 'Q', ph[i * phent + 8:i * phent + 16])[0]
+                for i in range(phnum))
+    if phnum == 0xffff or 64 + len(ph) > first:
+        print('program headers (%d) do not fit before 0x%x' % (phnum, first))
+        return 1
+    shutil.copyfile(src, dst)
+    with open(dst, 'r+b') as f:
+        f.seek(0x20)
+        f.write(struct.pack(end + 'QQ', 64, 0))     # e_phoff, e_shoff
+        f.seek(0x3c)
+        f.write(struct.pack(end + 'HH', 0, 0))      # e_shnum, e_shstrndx
+        f.seek(64)
+        f.write(ph)
+    return 0
 
 
 def read_fixture(fixture):
@@ -274,6 +306,8 @@ def hostile(fixture, d):
 if __name__ == '__main__':
     if len(sys.argv) == 4 and sys.argv[1] == 'drop-vmcoreinfo':
         sys.exit(drop_vmcoreinfo(sys.argv[2], sys.argv[3]))
+    if len(sys.argv) == 4 and sys.argv[1] == 'phdrs-first':
+        sys.exit(phdrs_first(sys.argv[2], sys.argv[3]))
     if len(sys.argv) == 4 and sys.argv[1] == 'hostile':
         sys.exit(hostile(sys.argv[2], sys.argv[3]))
     if len(sys.argv) == 4 and sys.argv[1] == 'make-kdump':

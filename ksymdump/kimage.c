@@ -145,20 +145,27 @@ static void elf_notes(struct kimage *img, const u8 *p, u64 len, bool be)
 	}
 }
 
-/* Does [@va, @va + @size) hold an address SYMBOL(kallsyms_*) names? */
-static bool note_holds(const struct kimage *img, u64 va, u64 size)
+/* The lowest and highest SYMBOL(kallsyms_*) in [@va, @va + @size). */
+static bool note_span(const struct kimage *img, u64 va, u64 size, u64 *lo,
+		      u64 *hi)
 {
 	char key[48];
 	unsigned int k;
+	bool any = false;
 	u64 v;
 
 	for (k = 0; k < KSYM_NR_ARRAYS; k++) {
 		snprintf(key, sizeof(key), "SYMBOL(%s)", ksym_array_name(k));
-		if (kimage_vmcoreinfo(img, key, true, &v) && v >= va &&
-		    v - va < size)
-			return true;
+		if (!kimage_vmcoreinfo(img, key, true, &v) || v < va ||
+		    v - va >= size)
+			continue;
+		if (!any || v < *lo)
+			*lo = v;
+		if (!any || v > *hi)
+			*hi = v;
+		any = true;
 	}
-	return false;
+	return any;
 }
 
 static int elf_open(struct kimage *img, char *why, size_t wl)
@@ -166,7 +173,7 @@ static int elf_open(struct kimage *img, char *why, size_t wl)
 	const u8 *d = img->data;
 	size_t len = img->size;
 	bool be, e64;
-	u64 phoff, shoff, off, fsz, va;
+	u64 phoff, shoff, off, fsz, va, lo, hi;
 	unsigned int phnum, phent, shnum, shent, i, type, flags, link, pass;
 	char what[64];
 
@@ -243,7 +250,7 @@ static int elf_open(struct kimage *img, char *why, size_t wl)
 			if (!fsz)
 				continue;
 			if (img->vmcoreinfo &&
-			    note_holds(img, va, fsz) == !!pass)
+			    note_span(img, va, fsz, &lo, &hi) == !!pass)
 				continue;
 			img->core_loads += img->core;
 			if (img->nr_seg >= KIMG_MAX_SEGS)
@@ -321,54 +328,11 @@ static int pread_all(int fd, u8 *p, u64 len, u64 off)
 	return 0;
 }
 
-/* The lowest and highest SYMBOL(kallsyms_*) in [@va, @va + @size). */
-static bool note_span(const struct kimage *img, u64 va, u64 size, u64 *lo,
-		      u64 *hi)
-{
-	char key[48];
-	unsigned int k;
-	bool any = false;
-	u64 v;
-
-	for (k = 0; k < KSYM_NR_ARRAYS; k++) {
-		snprintf(key, sizeof(key), "SYMBOL(%s)", ksym_array_name(k));
-		if (!kimage_vmcoreinfo(img, key, true, &v) || v < va ||
-		    v - va >= size)
-			continue;
-		if (!any || v < *lo)
-			*lo = v;
-		if (!any || v > *hi)
-			*hi = v;
-		any = true;
-	}
-	return any;
-}
-
 #define CORE_MIN_RUN	((u64)1 << 20)	/* a kernel image's run, at least */
 
 struct core_part {
 	u64 va, off, size;
 };
-
-/* Does a PT_LOAD of the core hold virtual address @va? */
-static bool core_holds(const u8 *ph, unsigned int phnum, unsigned int phent,
-		       bool e64, bool be, u64 va)
-{
-	unsigned int i;
-	u64 v, sz;
-
-	for (i = 0; i < phnum; i++) {
-		const u8 *p = ph + (size_t)i * phent;
-
-		if (ELF_FIELD(p, e64, be, Phdr, p_type) != PT_LOAD)
-			continue;
-		v = ELF_FIELD(p, e64, be, Phdr, p_vaddr);
-		sz = ELF_FIELD(p, e64, be, Phdr, p_filesz);
-		if (va >= v && va - v < sz)
-			return true;
-	}
-	return false;
-}
 
 /*
  * The index of the smallest PT_LOAD that holds all of [@lo, @hi] (at
@@ -535,7 +499,7 @@ int kimage_load_core(struct kimage *img, int fd, u64 fsize,
 	 * paging, and arm64's always, give physical ones): the note's own
 	 * numbers map the kernel image to physical memory.
 	 */
-	if (sym_note && !core_holds(ph, phnum, phent, e64, be, lo) &&
+	if (sym_note && core_tightest(ph, phnum, phent, e64, be, false, 0, lo, lo) < 0 &&
 	    image_delta(img, eh, e64, be, &delta))
 		phys = true;
 	/*

@@ -334,6 +334,71 @@ static unsigned int more_readings(const struct scan_ctx *c,
 	return nh;
 }
 
+/*
+ * 6.4+, and before 6.1.42: the markers end at the token table, padded by
+ * less than 8 bytes.  From each such end, walk back over the strictly
+ * increasing entries to the 0 that starts them: the one run that can end
+ * there.  Returns the number of hits added.
+ */
+static unsigned int markers_at(struct scan_ctx *c, size_t tt, size_t ti,
+			       struct ksym_scan_hit *hits, unsigned int max)
+{
+	unsigned int nh = 0;
+	size_t e, m;
+	u32 k, v, next;
+
+	for (e = tt; e + 8 > tt && e >= 4 && nh < max && !c->cut; e--) {
+		if (!aligned(c, e, 4))
+			continue;
+		m = e;
+		v = 1;
+		next = ~0U;
+		for (k = 1; k <= KSYM_SCAN_MAX_MARKERS && m >= 4 && !c->cut; k++) {
+			m -= 4;
+			v = rd(c, m, 4);
+			if (!v || v >= next)
+				break;
+			next = v;
+		}
+		if (v || c->cut || k > KSYM_SCAN_MAX_MARKERS)
+			continue;
+		if (names_for_markers(c, m, k, e, tt, ti, &hits[nh]))
+			nh = more_readings(c, hits, nh + 1, max);
+	}
+	return nh;
+}
+
+/*
+ * 6.1.42-6.3 put seqs_of_names between the markers and the token table:
+ * 3- or 4-byte big-endian entries, each below 2^21 (the scan's limit of
+ * KSYM_SCAN_MAX_MARKERS blocks of 256 symbols), then less than 8 bytes of
+ * padding.  Walking back from @tt over such entries, on every grid the
+ * real ones could sit on, covers them; the longest walk bounds how far
+ * before @tt the markers can end.
+ */
+static size_t seqs_reach(struct scan_ctx *c, size_t tt)
+{
+	size_t q, best = 0;
+	unsigned int sz, p, i;
+	u32 v;
+
+	for (sz = 3; sz <= 4; sz++) {
+		for (p = 0; p < 8 && p + sz <= tt; p++) {
+			for (q = tt - p; q >= sz && !c->cut; q -= sz) {
+				if (!spend(c) || q > c->len)
+					break;
+				for (i = 0, v = 0; i < sz; i++)
+					v = v << 8 | c->buf[q - sz + i];
+				if (v >> 21)
+					break;
+			}
+			if (tt - q > best)
+				best = tt - q;
+		}
+	}
+	return best;
+}
+
 /* Markers that end before the token table at @tt, directly or after seqs. */
 static unsigned int markers_before(struct scan_ctx *c, size_t tt,
 				   size_t ti, struct ksym_scan_hit *hits,
@@ -341,12 +406,26 @@ static unsigned int markers_before(struct scan_ctx *c, size_t tt,
 {
 	size_t span = 3ULL * 256 * KSYM_SCAN_MAX_MARKERS +
 		      4ULL * KSYM_SCAN_MAX_MARKERS + 16;
-	size_t m, lo = tt > span ? tt - span : 0;
-	unsigned int nh = 0;
+	size_t m, lo, reach;
+	unsigned int nh;
 	u32 run, k, gap;
 
 	if (tt < 4)
 		return 0;
+	nh = markers_at(c, tt, ti, hits, max);
+	if (nh || c->cut)
+		return nh;
+	/*
+	 * Then a seqs_of_names between them: its entries bound the search
+	 * (n entries need ceil(n / 256) markers).
+	 */
+	reach = seqs_reach(c, tt);
+	if (reach < 8)
+		return 0;
+	reach += 4ULL * (reach / (3 * 256) + 2);
+	if (reach < span)
+		span = reach;
+	lo = tt > span ? tt - span : 0;
 	/* the markers are 4-aligned: only aligned positions, 4 apart */
 	for (m = tt - 4; m > lo && !aligned(c, m, 4); m--)
 		;
@@ -362,9 +441,9 @@ static unsigned int markers_before(struct scan_ctx *c, size_t tt,
 			size_t e = m + 4ULL * k;
 
 			gap = tt - e;
-			/* padding only, or room for seqs of 256(k-1)+1..256k */
-			if (gap >= 8 && (gap < 3 * (256 * (k - 1) + 1) ||
-					 gap > 4 * 256 * k + 16))
+			/* room for seqs of 256(k-1)+1..256k (padding: above) */
+			if (gap < 8 || gap < 3 * (256 * (k - 1) + 1) ||
+			    gap > 4 * 256 * k + 16)
 				continue;
 			if (!names_for_markers(c, m, k, e, tt, ti, &hits[nh]))
 				continue;
@@ -410,6 +489,8 @@ unsigned int ksym_scan(const u8 *buf, size_t len, u64 va, bool big_endian,
 			work->regions_cut++;
 	}
 	work->exhausted = !c.left;
+	if (work->exhausted)
+		work->stop = d;
 	work->budget = c.left;
 	work->used += c.used;
 	return nh;

@@ -625,6 +625,13 @@ static void path_scan(struct ksym_located *loc)
 		snprintf(p->note, sizeof(p->note),
 			 "%u candidate(s)%s, none reproduces the imports' addresses",
 			 nh, nh == KSYM_SCAN_HITS ? " (the cap: more not looked at)" : "");
+		if (work.exhausted) {
+			size_t l = strlen(p->note);
+
+			snprintf(p->note + l, sizeof(p->note) - l,
+				 "; the scan stopped at its bound at 0x%lx, %zu bytes short of the end",
+				 start + work.stop, len - work.stop);
+		}
 		goto out;
 	}
 	for (h = 0; h < KSYM_NR_ARRAYS; h++)

@@ -42,6 +42,8 @@ struct ctx {
 	unsigned int psz;
 	struct rela_run rela;
 	struct ksym_scan_work work;	/* one bound for every scan of the input */
+	u64 scan_stop_va;		/* where that bound ran out, and */
+	u64 scan_stop_left;		/* the bytes it left unscanned */
 	/* the best failure so far */
 	int fail_stage;
 	struct ksym_error fail_err;

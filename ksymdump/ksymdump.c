@@ -331,6 +331,10 @@ static void print_stats(FILE *f, const struct options *op,
 		(unsigned long long)r->scan_reads,
 		(unsigned long long)r->scan_bound,
 		r->scan_regions_cut, (unsigned long long)KSYM_SCAN_REGION_WORK);
+	if (r->scan_exhausted)
+		fprintf(f, "scan_stopped: at 0x%llx, %llu bytes not scanned\n",
+			(unsigned long long)r->scan_stop_va,
+			(unsigned long long)r->scan_stop_left);
 	fprintf(f, "ms_load: %.2f\nms_locate_and_validate: %.2f\n",
 		ns_load / 1e6, ns_locate / 1e6);
 }
@@ -906,6 +910,13 @@ int main(int argc, char **argv)
 		kimage_close(&img);
 		return ret;
 	}
+	/* the table kept is the best of what the scan reached */
+	if (r.scan_exhausted)
+		fprintf(stderr,
+			"ksymdump: %s: warning: the landmark scan stopped at its bound of %llu reads at 0x%llx with %llu bytes not scanned; of the %u candidates it found the table kept is the best, the kernel's own may lie beyond (--scan-work raises the bound)\n",
+			op.file, (unsigned long long)r.scan_reads,
+			(unsigned long long)r.scan_stop_va,
+			(unsigned long long)r.scan_stop_left, r.candidates);
 
 	if (op.verify) {
 		ret = do_verify(&op, &r);

@@ -54,8 +54,16 @@ static unsigned int scan_image(struct ctx *c, struct cand *cands,
 		if (note_skips(c->img, s))
 			continue;
 
+		if (c->work.exhausted) {
+			c->scan_stop_left += s->size;
+			continue;
+		}
 		nh = ksym_scan(c->img->data + s->off, s->size, s->va, c->be,
 			       c->psz, &c->work, hits, KD_SCAN_HITS);
+		if (c->work.exhausted) {
+			c->scan_stop_va = s->va + c->work.stop;
+			c->scan_stop_left = s->size - c->work.stop;
+		}
 		for (h = 0; h < nh && nc < max; h++) {
 			struct cand *cd = &cands[nc++];
 
@@ -401,6 +409,8 @@ int kd_locate(struct kimage *img, const struct kd_opts *o,
 	r->scan_reads = c.work.used;
 	r->scan_regions_cut = c.work.regions_cut;
 	r->scan_exhausted = c.work.exhausted;
+	r->scan_stop_va = c.scan_stop_va;
+	r->scan_stop_left = c.scan_stop_left;
 	if (ret == -ENOMEM) {
 		kd_result_free(r);
 		snprintf(r->why, sizeof(r->why), "out of memory");

@@ -68,7 +68,9 @@ struct kd_result {
 	u64 scan_bound;		/* the reads it was allowed (--scan-work) */
 	u64 scan_reads;		/* the landmark scan's work, in reads */
 	u32 scan_regions_cut;	/* candidate regions cut at their bound */
-	bool scan_exhausted;	/* the scan stopped at its bound */
+	bool scan_exhausted;	/* the scan stopped at its bound, */
+	u64 scan_stop_va;	/* here, */
+	u64 scan_stop_left;	/* with these bytes not scanned */
 };
 
 /*

@@ -379,19 +379,15 @@ static unsigned int markers_at(struct scan_ctx *c, size_t tt, size_t ti,
 static size_t seqs_reach(struct scan_ctx *c, size_t tt)
 {
 	size_t q, best = 0;
-	unsigned int sz, p, i;
-	u32 v;
+	unsigned int sz, p;
 
 	for (sz = 3; sz <= 4; sz++) {
 		for (p = 0; p < 8 && p + sz <= tt; p++) {
-			for (q = tt - p; q >= sz && !c->cut; q -= sz) {
-				if (!spend(c) || q > c->len)
+			/* big-endian whatever the table's byte order */
+			for (q = tt - p; q >= sz && !c->cut; q -= sz)
+				if (!spend(c) || q > c->len ||
+				    ksym_get_uint(c->buf + q - sz, sz, true) >> 21)
 					break;
-				for (i = 0, v = 0; i < sz; i++)
-					v = v << 8 | c->buf[q - sz + i];
-				if (v >> 21)
-					break;
-			}
 			if (tt - q > best)
 				best = tt - q;
 		}

@@ -199,11 +199,7 @@ run_case() {
 ksym_log "fault-inject: $pv, small x86_64 kernel in $o"
 run_case unmodified - pass "" "" </dev/null
 # qemu.sh probes KVM (up to 20 s) on every boot: once is enough
-acc=$(grep -a -m1 '# accel:' "$out/unmodified/check-tree.log" 2>/dev/null)
-if [[ $acc =~ accel:\ ([a-z]+)\ \((.*)\) ]]; then
-	export KSYM_ACCEL=${BASH_REMATCH[1]}
-	export KSYM_ACCEL_WHY="${BASH_REMATCH[2]}, as probed for the unmodified kernel"
-fi
+ksym_accel_from "$out/unmodified/check-tree.log"
 major=$(make -s -C "$src" kernelversion | cut -d. -f1)
 while IFS='|' read -r lines id file kind want expr; do
 	[ -n "$id" ] || continue

@@ -45,6 +45,19 @@ ksym_extract() {
 		tr -d '\r' | base64 -d 2>/dev/null | gunzip >"$3" 2>/dev/null
 }
 
+# ksym_accel_from LOG: export the accelerator an earlier qemu.sh run
+# probed (its "# accel: NAME (WHY)" line), so that later runs skip the
+# probe (up to 20 s each where /dev/kvm opens but runs no guest)
+ksym_accel_from() {
+	local acc
+
+	acc=$(grep -a -m1 '# accel:' "$1" 2>/dev/null)
+	if [[ $acc =~ accel:\ ([a-z]+)\ \((.*)\) ]]; then
+		export KSYM_ACCEL=${BASH_REMATCH[1]}
+		export KSYM_ACCEL_WHY="${BASH_REMATCH[2]}, as probed by an earlier run"
+	fi
+}
+
 # the Debian archive: private apt lists, packages, sources, kernels
 # shellcheck source=debian.sh
 . "$(dirname "${BASH_SOURCE[0]}")/debian.sh"

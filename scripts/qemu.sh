@@ -48,12 +48,15 @@
 #                   and parse its KUnit results with kunit.py (the kernel
 #                   needs CONFIG_KUNIT; used with TREE=)
 #
-# With no ARCH/KVER, every entry of the matrix runs.  Kernels (image and
-# headers, unpacked with dpkg -x, never installed) and busybox are cached
-# under $KSYM_CACHE/kernels; each guest's report, ktap, stats, symbols,
-# /proc/kallsyms and dmesg are kept in OUTDIR/<arch>-<kver>/ (default
-# build/qemu) and its /proc/kallsyms, runtime _text and KASLR offset (from
-# VMCOREINFO, via the report) also in the kernel's cache directory.
+# With no ARCH/KVER, every entry of the matrix runs, JOBS guests at a time
+# (environment; default 2, 1 with --stress); each entry's results are
+# printed whole, in the matrix's order, when it and those before it end.
+# Kernels (image and headers, unpacked with dpkg -x, never installed) and
+# busybox are cached under $KSYM_CACHE/kernels; each guest's report, ktap,
+# stats, symbols, /proc/kallsyms and dmesg are kept in
+# OUTDIR/<arch>-<kver>/ (default build/qemu) and its /proc/kallsyms,
+# runtime _text and KASLR offset (from VMCOREINFO, via the report) also in
+# the kernel's cache directory.
 #
 # Output is KTAP, one subtest per kernel, then "N passed, N failed".  The
 # exit status is non-zero on any failure, a boot that did not come back, a
@@ -241,6 +244,9 @@ fwcfg_module() {
 
 # accel: KVM only where it really runs a guest
 qemu_accel() {
+	# the matrix's entries run in subshells: the first probe is kept
+	[ -z "${KSYM_ACCEL:-}" ] && [ -s "$jobdir/accel" ] &&
+		IFS='|' read -r KSYM_ACCEL KSYM_ACCEL_WHY <"$jobdir/accel"
 	if [ -z "${KSYM_ACCEL:-}" ]; then
 		KSYM_ACCEL=tcg
 		KSYM_ACCEL_WHY="KVM not usable here"
@@ -251,6 +257,7 @@ qemu_accel() {
 			KSYM_ACCEL=kvm
 			KSYM_ACCEL_WHY="/dev/kvm runs a guest"
 		fi
+		echo "$KSYM_ACCEL|$KSYM_ACCEL_WHY" >"$jobdir/accel"
 	fi
 }
 
@@ -353,6 +360,21 @@ entry_prepare() {
 	fi
 	make_initramfs "$arch" "$d/module/ksym-verify.ko" "$d/initramfs.gz" "$KKO" ||
 		{ WHY="initramfs failed"; return 1; }
+}
+
+# prepare_locked ARCH KVER DIR: entry_prepare, one at a time across every
+# qemu.sh on this machine (an flock on a file in the cache)
+prepare_locked() {
+	local fd rc
+
+	mkdir -p "$KSYM_CACHE"
+	exec {fd}>>"$KSYM_CACHE/.prepare.lock"
+	flock "$fd"
+	entry_prepare "$@"
+	rc=$?
+	flock -u "$fd"
+	exec {fd}>&-
+	return $rc
 }
 
 # entry_boot ARCH KVER DIR: boot the guest; on failure, WHY says why
@@ -766,7 +788,7 @@ run_entry() {
 	local arch=$1 kver=$2 d=$3 f
 
 	WHY=""
-	if ! entry_prepare "$arch" "$kver" "$d" ||
+	if ! prepare_locked "$arch" "$kver" "$d" ||
 	   ! entry_boot "$arch" "$kver" "$d"; then
 		ktap_fail boot "$WHY"
 		return
@@ -799,20 +821,72 @@ run_entry() {
 	return 0
 }
 
-nrun=0
+# entry IDX ARCH KVER: one kernel as the IDX-th result of the matrix; its
+# last line, "==COUNTS PASSED FAILED SKIPPED BOOTED", is for the caller
+entry() {
+	local idx=$1 arch=$2 kver=$3 d=$out/$2-$3 t0
+
+	KTAP_NUM=$((idx - 1)) KTAP_PASS=0 KTAP_FAIL=0 KTAP_SKIP=0 nrun=0
+	rm -rf "$d" && mkdir -p "$d"
+	t0=$(date +%s)
+	K_REL='?' K_PKG='?' K_HOW=""
+	ktap_subtest "$arch-$kver"
+	run_entry "$arch" "$kver" "$d"
+	ktap_subtest_end "$arch-$kver" "$(($(date +%s) - t0))s, $K_REL"
+	echo "==COUNTS $KTAP_PASS $KTAP_FAIL $KTAP_SKIP $nrun"
+}
+
+# show_entries [all]: print the finished entries in order, whole, and add
+# up their counts; with "all", wait for every one
+show_entries() {
+	local f p fl s r
+
+	while [ "$shown" -lt "$started" ]; do
+		f=$jobdir/$((shown + 1))
+		[ "${1:-}" = all ] || [ -e "$f.done" ] || return 0
+		[ -e "$f.done" ] || wait "$(cat "$f.pid")"
+		shown=$((shown + 1))
+		grep -av '^==COUNTS ' "$f"
+		read -r _ p fl s r < <(grep -a '^==COUNTS ' "$f")
+		if [ -n "${r:-}" ]; then
+			KTAP_PASS=$((KTAP_PASS + p)) KTAP_FAIL=$((KTAP_FAIL + fl))
+			KTAP_SKIP=$((KTAP_SKIP + s)) nrun=$((nrun + r))
+			KTAP_NUM=$shown
+		else
+			KTAP_NUM=$((shown - 1))
+			ktap_fail "$(cat "$f.name")" "its run ended before its result"
+		fi
+	done
+}
+
+# JOBS guests run at once (default 2; 1 for --stress, whose debug kernels
+# are slow enough alone).  Preparing an entry (download, module build,
+# initramfs) holds a lock (prepare_locked), so the cache and the archive's lists see
+# one writer at a time, and one entry's preparation overlaps another's boot.
+JOBS=${JOBS:-2}
+[ -n "$stress" ] && JOBS=1
+# (runs may share an OUTDIR, one entry each: their scratch is their own)
+mkdir -p "$out" && jobdir=$(mktemp -d "$out/.entries.XXXXXX") ||
+	ksym_die "cannot make a directory in $out"
+nrun=0 started=0 shown=0
 ktap_header
 echo "1..$((${#arches[@]} * ${#kvers[@]}))"
 for arch in "${arches[@]}"; do
 	for kver in "${kvers[@]}"; do
-		d=$out/$arch-$kver
-		rm -rf "$d" && mkdir -p "$d"
-		t0=$(date +%s)
-		K_REL='?' K_PKG='?' K_HOW=""
-		ktap_subtest "$arch-$kver"
-		run_entry "$arch" "$kver" "$d"
-		ktap_subtest_end "$arch-$kver" "$(($(date +%s) - t0))s, $K_REL"
+		while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
+			wait -n
+			show_entries
+		done
+		started=$((started + 1))
+		f=$jobdir/$started
+		echo "$arch-$kver" >"$f.name"
+		ksym_log "qemu.sh: $arch-$kver started ($started of $((${#arches[@]} * ${#kvers[@]})), $JOBS at a time)"
+		{ entry "$started" "$arch" "$kver" >"$f" 2>&1; touch "$f.done"; } &
+		echo $! >"$f.pid"
 	done
 done
+show_entries all
+rm -rf "$jobdir"
 if [ $nrun = 0 ]; then
 	echo "# no kernel booted"
 	KTAP_FAIL=$((KTAP_FAIL + 1))

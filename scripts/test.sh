@@ -56,6 +56,8 @@ esac
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 B=${B:-$top/build}
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 # shellcheck source=ktap.sh
 . "$here/ktap.sh"
 
@@ -70,54 +72,94 @@ ktap_stage "QEMU matrix"
 "$here/qemu.sh" -o "$B/qemu" 2>&1 | tee "$B/test-qemu.log"
 ktap_add "$B/test-qemu.log"
 
-# expect_fail NAME GREP-PATTERN qemu.sh-ARGS...: the run must fail, and its
-# log or the guest's dmesg must say why
-expect_fail() {
-	local name=$1 pat=$2 d=$B/qemu-neg/$1
-	shift 2
-	ktap_stage "must fail: $name"
-	if "$here/qemu.sh" -o "$d" "$@" >"$d.log" 2>&1; then
-		ktap_result 0 "$name" "the run passed"
-	elif grep -qE "$pat" "$d.log" "$d"/*/dmesg 2>/dev/null; then
-		ktap_result 1 "$name" ""
-		grep -hE "$pat" "$d.log" "$d"/*/dmesg 2>/dev/null | head -n 2 | sed 's/^/# /'
-	else
-		ktap_result 0 "$name" "failed, but not with /$pat/; see $d.log"
-	fi
+# the runs below boot one kernel each: qemu.sh probes KVM on every run
+# (up to 20 s here), and the matrix's probe is enough
+ksym_accel_from "$B/test-qemu.log"
+
+# qemu_bg NAME qemu.sh-ARGS...: start a qemu.sh run, at most two at once
+# (each guest leaves most of a core idle; qemu.sh prepares one at a time);
+# its log is $B/runs/NAME.log, its exit status $B/runs/NAME.rc
+qemu_bg() {
+	local name=$1
+
+	shift
+	while [ "$(jobs -rp | wc -l)" -ge "${JOBS:-2}" ]; do
+		wait -n
+	done
+	rm -f "$B/runs/$name.rc"
+	{ "$here/qemu.sh" "$@" >"$B/runs/$name.log" 2>&1; echo $? >"$B/runs/$name.rc"; } &
 }
-mkdir -p "$B/qemu-neg"
+
+# qemu_rc NAME: the exit status of that run, once every run has ended
+qemu_rc() {
+	cat "$B/runs/$1.rc" 2>/dev/null || echo 255
+}
+
+# the landmark scan alone must find the tables: old order, 8-aligned new
+# order (make test-all), 4-aligned 7.x order; 5.10 has no other path, so
+# the matrix covers the order before seqs
+scan_kernels=(x86_64:7)
+[ $all = 1 ] && scan_kernels=(x86_64:6.1 arm64:6.12 x86_64:7)
+
+ktap_stage "QEMU runs that must fail or must pass, two at a time"
+rm -rf "$B/runs" "$B/qemu-neg" "$B/qemu-scan" && mkdir -p "$B/runs" "$B/qemu-neg"
 # the name that sorts last is changed so that it still sorts last: the
 # table decodes (structure=0) and every reader of the real name disagrees
-expect_fail misdecoded_symbol 'FAIL .* structure=0 .*name_to_addr=[1-9][0-9]* addr_to_name=[1-9][0-9]* order=[1-9]' \
+qemu_bg misdecoded_symbol -o "$B/qemu-neg/misdecoded_symbol" \
 	ARCH=x86_64 KVER=6.12 ARGS=corrupt=name
-expect_fail structural_error 'FAIL .*structure=1.*addr\.nondecreasing' \
+qemu_bg structural_error -o "$B/qemu-neg/structural_error" \
 	ARCH=x86_64 KVER=6.12 ARGS=corrupt=structure
-expect_fail wild_parameter 'names_addr points at unreadable memory' \
+qemu_bg wild_parameter -o "$B/qemu-neg/wild_parameter" \
 	ARCH=x86_64 KVER=6.12 ARGS=names_addr=0x1234
-QEMU_TIMEOUT=60 expect_fail guest_never_powers_off 'timeout after 60s' \
-	ARCH=x86_64 KVER=6.12 --no-poweroff
+QEMU_TIMEOUT=60 qemu_bg guest_never_powers_off \
+	-o "$B/qemu-neg/guest_never_powers_off" ARCH=x86_64 KVER=6.12 --no-poweroff
+qemu_bg params_path -o "$B/qemu-params" ARCH=x86_64 KVER=7 --params-from-capture
+qemu_bg max_mismatches_capped -o "$B/qemu-cap" ARCH=arm64 KVER=6.1 \
+	ARGS="max_mismatches=4000000000 sample=64"
+for k in "${scan_kernels[@]}"; do
+	qemu_bg "scan_only_${k/:/_}" -o "$B/qemu-scan" ARCH="${k%%:*}" \
+		KVER="${k#*:}" ARGS=paths=scan
+done
+wait
 
-ktap_stage "must pass: parameters from an earlier boot, KASLR-shifted"
+# expect_fail NAME GREP-PATTERN: the run must have failed, and its log or
+# the guest's dmesg must say why
+expect_fail() {
+	local name=$1 pat=$2 d=$B/qemu-neg/$1 log=$B/runs/$1.log
+
+	if [ "$(qemu_rc "$name")" = 0 ]; then
+		ktap_result 0 "$name" "the run passed"
+	elif grep -qE "$pat" "$log" "$d"/*/dmesg 2>/dev/null; then
+		ktap_result 1 "$name" ""
+		grep -hE "$pat" "$log" "$d"/*/dmesg 2>/dev/null | head -n 2 | sed 's/^/# /'
+	else
+		ktap_result 0 "$name" "failed, but not with /$pat/; see $log"
+	fi
+}
+expect_fail misdecoded_symbol 'FAIL .* structure=0 .*name_to_addr=[1-9][0-9]* addr_to_name=[1-9][0-9]* order=[1-9]'
+expect_fail structural_error 'FAIL .*structure=1.*addr\.nondecreasing'
+expect_fail wild_parameter 'names_addr points at unreadable memory'
+expect_fail guest_never_powers_off 'timeout after 60s'
+
+# must pass: parameters from an earlier boot, KASLR-shifted
 d=$B/qemu-params
-if "$here/qemu.sh" -o "$d" ARCH=x86_64 KVER=7 --params-from-capture >"$d.log" 2>&1 &&
+if [ "$(qemu_rc params_path)" = 0 ] &&
    grep -q '^locate.params: used' "$d/x86_64-7/report" &&
    grep -q '^locate.paths_agree: yes' "$d/x86_64-7/report"; then
 	ktap_result 1 params_path ""
 	grep -E '^locate\.' "$d/x86_64-7/report" | sed 's/^/# /'
 else
-	ktap_result 0 params_path "see $d.log"
+	ktap_result 0 params_path "see $B/runs/params_path.log"
 fi
 
-ktap_stage "must pass: a max_mismatches too large to allocate is capped; sample=64"
+# must pass: a max_mismatches too large to allocate is capped; sample=64
 d=$B/qemu-cap
-"$here/qemu.sh" -o "$d" ARCH=arm64 KVER=6.1 \
-	ARGS="max_mismatches=4000000000 sample=64" >"$d.log" 2>&1
-rc=$?
-if [ $rc = 0 ] &&
+rc=$(qemu_rc max_mismatches_capped)
+if [ "$rc" = 0 ] &&
    grep -q 'max_mismatches=4000000000 is over 1024' "$d/arm64-6.1/dmesg"; then
 	ktap_pass max_mismatches_capped
 else
-	ktap_fail max_mismatches_capped "see $d.log"
+	ktap_fail max_mismatches_capped "see $B/runs/max_mismatches_capped.log"
 fi
 # sample=64: the readers are asked about indices 0, 64, ... and the last;
 # the number is computed here from num_syms, which the matrix proves
@@ -126,30 +168,24 @@ r=$d/arm64-6.1/report
 n=$(sed -n 's/^num_syms: //p' "$r" 2>/dev/null)
 n=${n:-0}
 want=$(( n ? (n - 1) / 64 + 1 + ((n - 1) % 64 ? 1 : 0) : -1 ))
-if [ $rc = 0 ] && grep -q '^check.sample: every 64-th' "$r" &&
+if [ "$rc" = 0 ] && grep -q '^check.sample: every 64-th' "$r" &&
    [ "$(sed -n 's/^symbols_checked: //p' "$r")" = "$want" ]; then
 	ktap_pass sample_64_asks_every_64th
 	echo "# num_syms $n: $want names asked; $(grep -E '^(addresses_checked|ms.total):' "$r" | tr '\n' ' ')"
 else
-	ktap_fail sample_64_asks_every_64th "num_syms ${n:-?}, symbols_checked $(sed -n 's/^symbols_checked: //p' "$r" 2>/dev/null) (want $want); see $d.log"
+	ktap_fail sample_64_asks_every_64th "num_syms ${n:-?}, symbols_checked $(sed -n 's/^symbols_checked: //p' "$r" 2>/dev/null) (want $want); see $B/runs/max_mismatches_capped.log"
 fi
 
-# the landmark scan alone must find the tables: old order, 8-aligned new
-# order (make test-all), 4-aligned 7.x order; 5.10 has no other path, so
-# the matrix covers the order before seqs
-scan_kernels=(x86_64:7)
-[ $all = 1 ] && scan_kernels=(x86_64:6.1 arm64:6.12 x86_64:7)
+# must pass: paths=scan only
 for k in "${scan_kernels[@]}"; do
 	arch=${k%%:*} kver=${k#*:}
-	d=$B/qemu-scan
-	ktap_stage "must pass: paths=scan only, $arch $kver"
-	if "$here/qemu.sh" -o "$d" ARCH="$arch" KVER="$kver" ARGS=paths=scan \
-		>"$d-$arch-$kver.log" 2>&1 &&
-	   grep -q '^locate.scan: used' "$d/$arch-$kver/report"; then
-		ktap_result 1 "scan_only_${arch}_$kver" ""
-		grep -E '^locate.scan' "$d/$arch-$kver/report" | sed 's/^/# /'
+	name=scan_only_${arch}_$kver
+	if [ "$(qemu_rc "$name")" = 0 ] &&
+	   grep -q '^locate.scan: used' "$B/qemu-scan/$arch-$kver/report"; then
+		ktap_result 1 "$name" ""
+		grep -E '^locate.scan' "$B/qemu-scan/$arch-$kver/report" | sed 's/^/# /'
 	else
-		ktap_result 0 "scan_only_${arch}_$kver" "see $d-$arch-$kver.log"
+		ktap_result 0 "$name" "see $B/runs/$name.log"
 	fi
 done
 

@@ -41,6 +41,9 @@
 #      make test-all also fuzzes for FUZZ_SECONDS=300 per target instead
 #      of make test's 60
 #
+# Guests boot JOBS (environment, default 2) at a time: the matrices of
+# stages 3, 7 and 8 inside qemu.sh, the single runs of stage 4 here.
+#
 # A table of the time each stage took comes before the last line, which is
 # "N passed, N failed"; the exit status is the verdict.
 set -uo pipefail

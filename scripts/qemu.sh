@@ -866,7 +866,9 @@ show_entries() {
 JOBS=${JOBS:-2}
 [ -n "$stress" ] && JOBS=1
 # (runs may share an OUTDIR, one entry each: their scratch is their own)
-mkdir -p "$out" && jobdir=$(mktemp -d "$out/.entries.XXXXXX") ||
+# (an absolute OUTDIR: kbuild's M= of the module build lives under it)
+mkdir -p "$out" && out=$(cd "$out" && pwd) &&
+	jobdir=$(mktemp -d "$out/.entries.XXXXXX") ||
 	ksym_die "cannot make a directory in $out"
 nrun=0 started=0 shown=0
 ktap_header

@@ -154,14 +154,13 @@ fi
 # fuzz_start TARGET: run make TARGET in the background into $B/TARGET.out;
 # fuzz_result TARGET NAME WHAT: its verdict, once it has ended
 fuzz_start() {
-	{ make -s -C "$top" B="$B" FUZZ_SECONDS="$FUZZ_SECONDS" "$1" >"$B/$1.out" 2>&1
-	  echo $? >"$B/$1.rc"; } &
+	ksym_bg 2 "$B/$1.out" make -s -C "$top" B="$B" FUZZ_SECONDS="$FUZZ_SECONDS" "$1"
 }
 fuzz_result() {
-	if [ "$(cat "$B/$1.rc" 2>/dev/null)" = 0 ]; then
+	if [ "$(ksym_bg_rc "$B/$1.out")" = 0 ]; then
 		tail -n 2 "$B/$1.out" | sed 's/^/# /'
 		ktap_pass "$2"
-	elif [ ! -e "$B/$1.rc" ]; then
+	elif [ ! -e "$B/$1.out.rc" ]; then
 		ktap_fail "$2" "the fuzzers or their fixtures did not build"
 	else
 		tail -n 30 "$B/$1.out" | sed 's/^/# /'
@@ -175,7 +174,7 @@ elif ! command -v clang >/dev/null; then
 	ktap_skip fuzz "clang not installed"
 	ktap_skip fuzz_locate "clang not installed"
 else
-	rm -f "$B/fuzz.rc" "$B/fuzz-locate.rc"
+	rm -f "$B/fuzz.out.rc" "$B/fuzz-locate.out.rc"
 	if make -s -C "$top" B="$B" "$B/fuzz_decoder" "$B/fuzz_seed" \
 		"$B/fuzz_locate" "$B/fixtures/.stamp" >"$B/fuzz-build.out" 2>&1; then
 		fuzz_start fuzz

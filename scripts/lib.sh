@@ -58,6 +58,26 @@ ksym_accel_from() {
 	fi
 }
 
+# ksym_bg MAX LOG CMD...: run CMD (a command or a function) in the
+# background once fewer than MAX jobs of this shell run; its output goes
+# to LOG, its exit status to LOG.rc when it ends
+ksym_bg() {
+	local max=$1 log=$2
+
+	shift 2
+	while [ "$(jobs -rp | wc -l)" -ge "$max" ]; do
+		wait -n
+	done
+	rm -f "$log.rc"
+	{ "$@" >"$log" 2>&1; echo $? >"$log.rc"; } &
+}
+
+# ksym_bg_rc LOG: the exit status of ksym_bg's command, 255 if it has not
+# ended (or never started)
+ksym_bg_rc() {
+	cat "$1.rc" 2>/dev/null || echo 255
+}
+
 # the Debian archive: private apt lists, packages, sources, kernels
 # shellcheck source=debian.sh
 . "$(dirname "${BASH_SOURCE[0]}")/debian.sh"

@@ -843,8 +843,8 @@ show_entries() {
 
 	while [ "$shown" -lt "$started" ]; do
 		f=$jobdir/$((shown + 1))
-		[ "${1:-}" = all ] || [ -e "$f.done" ] || return 0
-		[ -e "$f.done" ] || wait "$(cat "$f.pid")"
+		[ "${1:-}" = all ] || [ -e "$f.rc" ] || return 0
+		[ -e "$f.rc" ] || wait
 		shown=$((shown + 1))
 		grep -av '^==COUNTS ' "$f"
 		read -r _ p fl s r < <(grep -a '^==COUNTS ' "$f")
@@ -854,7 +854,7 @@ show_entries() {
 			KTAP_NUM=$shown
 		else
 			KTAP_NUM=$((shown - 1))
-			ktap_fail "$(cat "$f.name")" "its run ended before its result"
+			ktap_fail "${names[shown]}" "its run ended before its result"
 		fi
 	done
 }
@@ -870,21 +870,16 @@ JOBS=${JOBS:-2}
 mkdir -p "$out" && out=$(cd "$out" && pwd) &&
 	jobdir=$(mktemp -d "$out/.entries.XXXXXX") ||
 	ksym_die "cannot make a directory in $out"
-nrun=0 started=0 shown=0
+nrun=0 started=0 shown=0 names=()
 ktap_header
 echo "1..$((${#arches[@]} * ${#kvers[@]}))"
 for arch in "${arches[@]}"; do
 	for kver in "${kvers[@]}"; do
-		while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
-			wait -n
-			show_entries
-		done
 		started=$((started + 1))
-		f=$jobdir/$started
-		echo "$arch-$kver" >"$f.name"
+		names[started]=$arch-$kver
+		ksym_bg "$JOBS" "$jobdir/$started" entry "$started" "$arch" "$kver"
 		ksym_log "qemu.sh: $arch-$kver started ($started of $((${#arches[@]} * ${#kvers[@]})), $JOBS at a time)"
-		{ entry "$started" "$arch" "$kver" >"$f" 2>&1; touch "$f.done"; } &
-		echo $! >"$f.pid"
+		show_entries
 	done
 done
 show_entries all

@@ -79,23 +79,19 @@ ktap_add "$B/test-qemu.log"
 # (up to 20 s here), and the matrix's probe is enough
 ksym_accel_from "$B/test-qemu.log"
 
-# qemu_bg NAME qemu.sh-ARGS...: start a qemu.sh run, at most two at once
-# (each guest leaves most of a core idle; qemu.sh prepares one at a time);
-# its log is $B/runs/NAME.log, its exit status $B/runs/NAME.rc
+# qemu_bg NAME qemu.sh-ARGS...: start a qemu.sh run, at most JOBS (2) at
+# once (each guest leaves most of a core idle; qemu.sh prepares one at a
+# time); its log is $B/runs/NAME.log
 qemu_bg() {
 	local name=$1
 
 	shift
-	while [ "$(jobs -rp | wc -l)" -ge "${JOBS:-2}" ]; do
-		wait -n
-	done
-	rm -f "$B/runs/$name.rc"
-	{ "$here/qemu.sh" "$@" >"$B/runs/$name.log" 2>&1; echo $? >"$B/runs/$name.rc"; } &
+	ksym_bg "${JOBS:-2}" "$B/runs/$name.log" "$here/qemu.sh" "$@"
 }
 
 # qemu_rc NAME: the exit status of that run, once every run has ended
 qemu_rc() {
-	cat "$B/runs/$1.rc" 2>/dev/null || echo 255
+	ksym_bg_rc "$B/runs/$1.log"
 }
 
 # the landmark scan alone must find the tables: old order, 8-aligned new

@@ -57,7 +57,8 @@ static int unpack(struct kimage *img, const struct codec *c, const u8 *in,
 	by_ratio = len > SIZE_MAX / lim->max_ratio ? SIZE_MAX :
 		   len * lim->max_ratio;
 	max = by_size < by_ratio ? by_size : by_ratio;
-	ret = codec_unpack(c, in, len, max, hint, &out, &out_len);
+	ret = codec_unpack(c, in, len, max, hint, img->in_file && !img->owned,
+			   &out, &out_len);
 	if (ret == -ENOMEM)
 		return ret;
 	if (ret == -EFBIG && by_ratio < by_size) {
@@ -73,14 +74,7 @@ static int unpack(struct kimage *img, const struct codec *c, const u8 *in,
 		return -EFBIG;
 	}
 	if (ret == -E2BIG) {
-		if (!strcmp(c->name, "zstd"))
-			fail(why, wl,
-			     "limit: zstd data asks for a window over 2^%d bytes, more than any kernel's",
-			     KD_ZSTD_WINDOW_LOG);
-		else
-			fail(why, wl,
-			     "limit: %s data asks for more than %llu MiB of decoder memory (a dictionary larger than any kernel's)",
-			     c->name, (unsigned long long)(KD_DECODER_MEM >> 20));
+		fail(why, wl, "limit: %s data asks for %s", c->name, c->too_big);
 		return -EFBIG;
 	}
 	if (ret)
@@ -1152,9 +1146,12 @@ static int open_layers(struct kimage *img, const struct kimg_limits *lim,
 					    (unsigned long long)off,
 					    plen > 0 ? d[off] : 0, plen > 1 ? d[off + 1] : 0,
 					    plen > 2 ? d[off + 2] : 0, plen > 3 ? d[off + 3] : 0);
-			/* the kernel appends the unpacked size (not to gzip) */
+			/*
+			 * The last 4 bytes are the unpacked size: the one
+			 * the kernel appends, or gzip's own ISIZE.
+			 */
 			ret = unpack(img, c, d + off, plen,
-				     strcmp(c->name, "gzip") && plen >= 4 ?
+				     plen >= 4 ?
 				     ksym_get_uint(d + off + plen - 4, 4, false) : 0,
 				     lim, why, wl);
 			if (ret)
@@ -1195,12 +1192,13 @@ static int open_layers(struct kimage *img, const struct kimg_limits *lim,
 	return 0;
 }
 
-int kimage_open(struct kimage *img, const u8 *buf, size_t len,
+int kimage_open(struct kimage *img, const u8 *buf, size_t len, bool in_file,
 		const struct kimg_limits *lim, char *why, size_t wl)
 {
 	int ret;
 
 	memset(img, 0, sizeof(*img));
+	img->in_file = in_file;
 	img->data = buf;
 	img->size = len;
 	ret = open_layers(img, lim, why, wl);
@@ -1241,6 +1239,7 @@ int kimage_open_payload(struct kimage *img, const struct kimage *outer,
 	int ret;
 
 	memset(img, 0, sizeof(*img));
+	img->in_file = outer->in_file && !outer->owned;
 	img->data = outer->data + p->off;
 	img->size = outer->size - p->off;
 	img->held_outer = (outer->owned ? outer->size : 0) + outer->held_outer;

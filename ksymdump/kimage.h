@@ -30,6 +30,7 @@ struct kimage {
 	const u8 *data;		/* the innermost layer */
 	size_t size;
 	u8 *owned;		/* the innermost layer, when unpacked */
+	bool in_file;		/* the outermost is a read-only file mapping */
 	unsigned int layers;	/* layers unpacked */
 	size_t held_outer;	/* bytes an outer image holds (a payload's) */
 	char how[256];		/* "bzImage > zstd > ELF64 LE x86_64" */
@@ -81,9 +82,11 @@ struct kimg_limits {
  * Unpack @buf (@len bytes, owned by the caller and kept alive) into @img
  * within @lim.  On failure returns -EINVAL (malformed), -EFBIG (a limit
  * of @lim, or the decoder memory of unpack.h, was reached) or -ENOMEM,
- * and writes why into @why.
+ * and writes why into @why.  @in_file: @buf is a read-only private
+ * mapping of a file, whose pages a decompressor may drop from the
+ * resident set as it consumes them (codec_unpack() in unpack.h).
  */
-int kimage_open(struct kimage *img, const u8 *buf, size_t len,
+int kimage_open(struct kimage *img, const u8 *buf, size_t len, bool in_file,
 		const struct kimg_limits *lim, char *why, size_t why_len);
 void kimage_close(struct kimage *img);
 

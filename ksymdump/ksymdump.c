@@ -888,7 +888,8 @@ int main(int argc, char **argv)
 			close(fd);
 			return KD_IO;
 		}
-		ret = kimage_open(&img, map, sb.st_size, &op.lim, why, sizeof(why));
+		ret = kimage_open(&img, map, sb.st_size, true, &op.lim, why,
+				  sizeof(why));
 	}
 	close(fd);
 	if (ret) {

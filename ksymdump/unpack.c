@@ -5,6 +5,8 @@
  * stream cannot take more memory than the caller allows.
  */
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <bzlib.h>
 #include <lz4.h>
@@ -12,6 +14,7 @@
 #include <lzma.h>
 #include <lzo/lzo1x.h>
 #include <zlib.h>
+#define ZSTD_STATIC_LINKING_ONLY	/* ZSTD_d_stableOutBuffer */
 #include <zstd.h>
 #include <zstd_errors.h>
 
@@ -47,6 +50,41 @@ static int out_room(struct outbuf *o, size_t want)
 	return 0;
 }
 
+/*
+ * The streaming decoders take their input in parts of this size, so that
+ * what they have consumed of a file mapping can leave the resident set.
+ */
+#define KD_IN_PART	((size_t)1 << 20)
+
+void kd_drop_pages(const void *p, size_t len)
+{
+	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t lo = (uintptr_t)p & ~(pg - 1);
+	uintptr_t hi = ((uintptr_t)p + len) & ~(pg - 1);
+
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
+/* Done with @in up to @pos: out of the resident set, if it is a file's. */
+static void consumed(struct outbuf *o, const u8 *in, size_t pos)
+{
+	if (!o->in_file || pos <= o->dropped)
+		return;
+	kd_drop_pages(in + o->dropped, pos - o->dropped);
+	o->dropped = pos;
+}
+
+/* The next part of the input after @pos, of at most KD_IN_PART bytes. */
+static size_t in_part(struct outbuf *o, const u8 *in, size_t len, size_t pos,
+		      size_t max)
+{
+	size_t part = len - pos < KD_IN_PART ? len - pos : KD_IN_PART;
+
+	consumed(o, in, pos);
+	return part < max ? part : max;
+}
+
 static int gunzip(const u8 *in, size_t len, struct outbuf *o)
 {
 	z_stream z = { 0 };
@@ -55,8 +93,10 @@ static int gunzip(const u8 *in, size_t len, struct outbuf *o)
 	if (inflateInit2(&z, 15 + 16) != Z_OK)
 		return -ENOMEM;
 	z.next_in = (u8 *)in;
-	z.avail_in = len > UINT32_MAX ? UINT32_MAX : len;
 	while (zr != Z_STREAM_END) {
+		if (!z.avail_in)
+			z.avail_in = in_part(o, in, len, z.next_in - in,
+					     UINT32_MAX);
 		ret = out_room(o, 1 << 20);
 		if (ret)
 			break;
@@ -85,14 +125,17 @@ static int unxz(const u8 *in, size_t len, struct outbuf *o, bool alone)
 	if (lr != LZMA_OK)
 		return -ENOMEM;
 	s.next_in = in;
-	s.avail_in = len;
 	do {
+		if (!s.avail_in)
+			s.avail_in = in_part(o, in, len, s.next_in - in, SIZE_MAX);
 		ret = out_room(o, 1 << 20);
 		if (ret)
 			break;
 		s.next_out = o->p + o->len;
 		s.avail_out = o->cap - o->len;
-		lr = lzma_code(&s, LZMA_FINISH);
+		/* LZMA_FINISH once the last part is in: the end must be there */
+		lr = lzma_code(&s, s.next_in + s.avail_in == in + len ?
+				   LZMA_FINISH : LZMA_RUN);
 		o->len = s.next_out - o->p;
 	} while (lr == LZMA_OK);
 	lzma_end(&s);
@@ -106,43 +149,52 @@ static int unxz(const u8 *in, size_t len, struct outbuf *o, bool alone)
 static int unzstd(const u8 *in, size_t len, struct outbuf *o)
 {
 	ZSTD_DStream *z = ZSTD_createDStream();
-	ZSTD_inBuffer ib = { in, len, 0 };
+	ZSTD_inBuffer ib = { in, 0, 0 };
+	ZSTD_outBuffer ob = { 0 };
+	bool stable = false;
 	size_t r = 1;
 	int ret = -EINVAL;
 
 	if (!z)
 		return -ENOMEM;
-	/*
-	 * The size known and within the limit: one call into a buffer of
-	 * that size needs no window buffer (the kernel's frames do not say
-	 * their size, the bzImage does).  Any failure goes the long way.
-	 */
-	if (o->hint && o->hint <= o->max && !out_room(o, o->hint)) {
-		size_t flen = ZSTD_findFrameCompressedSize(in, len);
-
-		r = ZSTD_isError(flen) ? flen :
-		    ZSTD_decompressDCtx(z, o->p, o->cap, in, flen);
-		if (!ZSTD_isError(r) && r == o->hint) {
-			o->len = r;
-			ZSTD_freeDStream(z);
-			return 0;
-		}
-		ZSTD_DCtx_reset(z, ZSTD_reset_session_and_parameters);
-		r = 1;
-	}
 	/* the kernel compresses with a large window (--ultra -22): 2^27 */
 	ZSTD_DCtx_setParameter(z, ZSTD_d_windowLogMax, KD_ZSTD_WINDOW_LOG);
+	/*
+	 * The size known and within the limit: a buffer of that size that
+	 * stays put is the window, and zstd needs none of its own (the
+	 * kernel's frames do not say their size, the bzImage does).  A wrong
+	 * size fails the frame: then the long way, from the start.
+	 */
+	if (o->hint && o->hint <= o->max && !out_room(o, o->hint) &&
+	    !ZSTD_isError(ZSTD_DCtx_setParameter(z, ZSTD_d_stableOutBuffer, 1))) {
+		stable = true;
+		ob.dst = o->p;
+		ob.size = o->cap;
+	}
 	while (r) {
-		ZSTD_outBuffer ob;
-
-		ret = out_room(o, 1 << 20);
-		if (ret)
-			break;
-		ob.dst = o->p + o->len;
-		ob.size = o->cap - o->len;
-		ob.pos = 0;
+		if (ib.pos == ib.size)
+			ib.size += in_part(o, in, len, ib.pos, SIZE_MAX);
+		if (!stable) {
+			ret = out_room(o, 1 << 20);
+			if (ret)
+				break;
+			ob.dst = o->p + o->len;
+			ob.size = o->cap - o->len;
+			ob.pos = 0;
+		}
 		r = ZSTD_decompressStream(z, &ob, &ib);
-		o->len += ob.pos;
+		o->len = stable ? ob.pos : o->len + ob.pos;
+		if (ZSTD_isError(r) && stable) {
+			/* over the stated size: the growing buffer decides */
+			ZSTD_DCtx_reset(z, ZSTD_reset_session_only);
+			ZSTD_DCtx_setParameter(z, ZSTD_d_stableOutBuffer, 0);
+			stable = false;
+			ib.pos = 0;
+			ib.size = 0;
+			o->len = 0;
+			r = 1;
+			continue;
+		}
 		if (ZSTD_isError(r)) {
 			ret = ZSTD_getErrorCode(r) ==
 			      ZSTD_error_frameParameter_windowTooLarge ? -E2BIG :
@@ -150,7 +202,7 @@ static int unzstd(const u8 *in, size_t len, struct outbuf *o)
 			      -ENOMEM : -EINVAL;
 			break;
 		}
-		if (r && ib.pos == ib.size && ob.pos < ob.size) {
+		if (r && ib.pos == len && ob.pos < ob.size) {
 			ret = -EINVAL;	/* truncated */
 			break;
 		}
@@ -189,6 +241,7 @@ static int unlz4(const u8 *in, size_t len, struct outbuf *o)
 			       -EFBIG : -EINVAL;
 		o->len += n;
 		pos += c;
+		consumed(o, in, pos);
 	}
 	return o->len ? 0 : -EINVAL;
 }
@@ -203,7 +256,7 @@ static int unlz4f(const u8 *in, size_t len, struct outbuf *o)
 	if (LZ4F_isError(LZ4F_createDecompressionContext(&z, LZ4F_VERSION)))
 		return -ENOMEM;
 	while (r && pos < len) {
-		size_t src = len - pos, dst;
+		size_t src = in_part(o, in, len, pos, SIZE_MAX), dst;
 
 		ret = out_room(o, 1 << 20);
 		if (ret)
@@ -299,6 +352,7 @@ static int unlzop(const u8 *in, size_t len, struct outbuf *o)
 		}
 		o->len += dst;
 		pos += src;
+		consumed(o, in, pos);
 	}
 }
 
@@ -310,8 +364,11 @@ static int unbzip2(const u8 *in, size_t len, struct outbuf *o)
 	if (BZ2_bzDecompressInit(&s, 0, 0) != BZ_OK)
 		return -ENOMEM;
 	s.next_in = (char *)in;
-	s.avail_in = len > UINT32_MAX ? UINT32_MAX : len;
 	while (br == BZ_OK) {
+		if (!s.avail_in)
+			s.avail_in = in_part(o, in, len,
+					     (const u8 *)s.next_in - in,
+					     UINT32_MAX);
 		ret = out_room(o, 1 << 20);
 		if (ret)
 			break;
@@ -320,7 +377,8 @@ static int unbzip2(const u8 *in, size_t len, struct outbuf *o)
 			      UINT32_MAX : o->cap - o->len;
 		br = BZ2_bzDecompress(&s);
 		o->len = (u8 *)s.next_out - o->p;
-		if (br == BZ_OK && !s.avail_in && s.avail_out)
+		if (br == BZ_OK && (const u8 *)s.next_in == in + len &&
+		    s.avail_out)
 			break;	/* truncated */
 	}
 	BZ2_bzDecompressEnd(&s);
@@ -337,15 +395,29 @@ static int unlzma(const u8 *in, size_t len, struct outbuf *o)
 	return unxz(in, len, o, true);
 }
 
+#define KD_STR_(x)	#x
+#define KD_STR(x)	KD_STR_(x)
+#define KD_DICT_LIMIT	"more than " KD_STR(KD_DECODER_MEM_MIB) \
+	" MiB of decoder memory (a dictionary larger than any kernel's)"
+
 static const struct codec codecs[] = {
-	{ "gzip", { 0x1f, 0x8b }, 2, false, gunzip },
-	{ "xz", { 0xfd, '7', 'z', 'X', 'Z', 0 }, 6, false, unxz_stream },
-	{ "zstd", { 0x28, 0xb5, 0x2f, 0xfd }, 4, false, unzstd },
-	{ "lz4", { 0x02, 0x21, 0x4c, 0x18 }, 4, false, unlz4 },
-	{ "lz4 frame", { 0x04, 0x22, 0x4d, 0x18 }, 4, false, unlz4f },
-	{ "lzo", { 0x89, 'L', 'Z', 'O', 0, '\r' }, 6, false, unlzop },
-	{ "bzip2", { 'B', 'Z', 'h' }, 3, false, unbzip2 },
-	{ "lzma", { 0x5d, 0, 0 }, 3, true, unlzma },
+	{ .name = "gzip", .magic = { 0x1f, 0x8b }, .mlen = 2, .fn = gunzip },
+	{ .name = "xz", .magic = { 0xfd, '7', 'z', 'X', 'Z', 0 }, .mlen = 6,
+	  .fn = unxz_stream, .too_big = KD_DICT_LIMIT },
+	{ .name = "zstd", .magic = { 0x28, 0xb5, 0x2f, 0xfd }, .mlen = 4,
+	  .fn = unzstd,
+	  .too_big = "a window over 2^" KD_STR(KD_ZSTD_WINDOW_LOG)
+		     " bytes, more than any kernel's" },
+	{ .name = "lz4", .magic = { 0x02, 0x21, 0x4c, 0x18 }, .mlen = 4,
+	  .fn = unlz4 },
+	{ .name = "lz4 frame", .magic = { 0x04, 0x22, 0x4d, 0x18 }, .mlen = 4,
+	  .fn = unlz4f },
+	{ .name = "lzo", .magic = { 0x89, 'L', 'Z', 'O', 0, '\r' }, .mlen = 6,
+	  .fn = unlzop },
+	{ .name = "bzip2", .magic = { 'B', 'Z', 'h' }, .mlen = 3,
+	  .fn = unbzip2 },
+	{ .name = "lzma", .magic = { 0x5d, 0, 0 }, .mlen = 3, .weak = true,
+	  .fn = unlzma, .too_big = KD_DICT_LIMIT },
 };
 
 const struct codec *codec_at(const u8 *p, size_t len)
@@ -393,11 +465,12 @@ const struct codec *codec_inside(const u8 *p, size_t len)
 }
 
 int codec_unpack(const struct codec *c, const u8 *in, size_t len, size_t max,
-		 size_t hint, u8 **out, size_t *out_len)
+		 size_t hint, bool in_file, u8 **out, size_t *out_len)
 {
-	struct outbuf o = { .max = max, .hint = hint };
+	struct outbuf o = { .max = max, .hint = hint, .in_file = in_file };
 	int ret = c->fn(in, len, &o);
 
+	consumed(&o, in, len);
 	if (ret) {
 		free(o.p);
 		return ret;

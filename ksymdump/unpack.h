@@ -12,6 +12,8 @@ struct outbuf {
 	u8 *p;
 	size_t len, cap, max;
 	size_t hint;	/* the unpacked size, when a container says; 0 unknown */
+	bool in_file;	/* the input is a read-only file mapping */
+	size_t dropped;	/* bytes of its pages out of the resident set */
 };
 
 struct codec {
@@ -20,6 +22,7 @@ struct codec {
 	u8 mlen;
 	bool weak;	/* a magic raw data may start with: fall back to raw */
 	int (*fn)(const u8 *in, size_t len, struct outbuf *o);
+	const char *too_big;	/* what its -E2BIG means: "asks for ..." */
 };
 
 /* The codec whose magic @p starts with, or NULL. */
@@ -37,7 +40,8 @@ const struct codec *codec_inside(const u8 *p, size_t len);
  * zstd window of 2^27 bytes, which the kernel's "zstd -22 --ultra" uses at
  * most): the kernel's xz and lzma dictionaries are 32 and 64 MiB.
  */
-#define KD_DECODER_MEM		((u64)256 << 20)
+#define KD_DECODER_MEM_MIB	256
+#define KD_DECODER_MEM		((u64)KD_DECODER_MEM_MIB << 20)
 #define KD_ZSTD_WINDOW_LOG	27
 
 /*
@@ -48,9 +52,20 @@ const struct codec *codec_inside(const u8 *p, size_t len);
  * 0, is the unpacked size a container states (the kernel appends it to
  * every bzImage payload but gzip's): the buffer is allocated at that size
  * once, and zstd then unpacks into it directly, without a window buffer
- * of its own.  A wrong hint costs memory, never correctness.
+ * of its own.  A wrong hint costs memory, never correctness.  @in_file
+ * says that @in lies in a read-only private file mapping: the pages
+ * consumed then leave the resident set as the stream goes (madvise
+ * MADV_DONTNEED; a page read again comes back from the file), so that the
+ * peak is the output and not the output and the input.
  */
+/*
+ * The whole pages of @len bytes at @p, which lie in a read-only private
+ * file mapping, out of the resident set; read again, they come back from
+ * the file.
+ */
+void kd_drop_pages(const void *p, size_t len);
+
 int codec_unpack(const struct codec *c, const u8 *in, size_t len, size_t max,
-		 size_t hint, u8 **out, size_t *out_len);
+		 size_t hint, bool in_file, u8 **out, size_t *out_len);
 
 #endif /* KSYMDUMP_UNPACK_H */

@@ -62,7 +62,7 @@ static int bench(const char *file, int runs)
 	}
 	for (run = 0; run < runs; run++) {
 		t = now_ms();
-		if (kimage_open(&img, map, sb.st_size, &lim, why,
+		if (kimage_open(&img, map, sb.st_size, true, &lim, why,
 				sizeof(why))) {
 			fprintf(stderr, "%s: %s\n", file, why);
 			return 1;

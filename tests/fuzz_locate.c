@@ -54,10 +54,11 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 					       sizeof(why));
 		close(fd);
 		if (ret == 1)
-			ret = kimage_open(&img, data + 1, size - 1, &lim, why,
+			ret = kimage_open(&img, data + 1, size - 1, false, &lim, why,
 					  sizeof(why));
 	} else {
-		ret = kimage_open(&img, data + 1, size - 1, &lim, why, sizeof(why));
+		ret = kimage_open(&img, data + 1, size - 1, false, &lim, why,
+				  sizeof(why));
 	}
 	if (ret)
 		return 0;

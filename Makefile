@@ -45,7 +45,8 @@ FUZZ_SECONDS ?= 60
 BENCH_FIXTURE ?= $(B)/fixtures/7-x86_64-all-pcrel-large
 
 HOSTCFLAGS := -std=gnu11 -Wall -Wextra -Werror \
-	'-D__printf(a,b)=__attribute__((format(printf,a,b)))'
+	'-D__printf(a,b)=__attribute__((format(printf,a,b)))' \
+	'-D__packed=__attribute__((__packed__))'
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 DECODER := decoder.c decoder.h ksym_compat.h scan.c scan.h

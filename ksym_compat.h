@@ -62,6 +62,9 @@ typedef __INT64_TYPE__ s64;
 #ifndef fallthrough
 #define fallthrough __attribute__((__fallthrough__))
 #endif
+#ifndef __packed
+#define __packed	/* as __printf: layout only, never meaning */
+#endif
 #endif /* __KERNEL__ */
 
 #endif /* KSYM_COMPAT_H */

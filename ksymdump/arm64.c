@@ -205,10 +205,11 @@ int arm64_fix_rb(struct ctx *c, const struct cand *cd, struct attempt *a,
 	return attempt_open(a, NULL);
 }
 
+/* packed: one for every symbol, 12 bytes and not 16 */
 struct addr_idx {
 	u64 addr;
 	u32 index;
-};
+} __packed;
 
 static int cmp_addr(const void *x, const void *y)
 {
@@ -274,6 +275,62 @@ static u32 vote(const u64 *ptrs, u32 np, const struct addr_idx *v, u32 n,
 	return hits;
 }
 
+/* A word that looks like an arm64 kernel pointer: its upper half, else 0. */
+static u32 kernel_hi(const u8 *p)
+{
+	u64 w = ksym_get_uint(p, 8, false);
+
+	return (w >> 48) == 0xffff && (w >> 32) != 0xffffffff ? (u32)(w >> 32) : 0;
+}
+
+#define HI_SLOTS	16
+
+/*
+ * The most common upper half of the image's kernel-looking words, in two
+ * passes and no memory: the Misra-Gries summary of HI_SLOTS counters holds
+ * every value that is more than 1/(HI_SLOTS + 1) of them (the image's own
+ * addresses are most of them), the second pass counts those exactly.
+ */
+static u32 common_hi(const u8 *d, size_t size, u32 *count)
+{
+	u32 val[HI_SLOTS] = { 0 }, n[HI_SLOTS] = { 0 }, h;
+	unsigned int j, free_slot;
+	size_t i;
+
+	for (i = 0; i + 8 <= size; i += 8) {
+		h = kernel_hi(d + i);
+		if (!h)
+			continue;
+		free_slot = HI_SLOTS;
+		for (j = 0; j < HI_SLOTS && !(n[j] && val[j] == h); j++)
+			if (!n[j])
+				free_slot = j;
+		if (j < HI_SLOTS) {
+			n[j]++;
+		} else if (free_slot < HI_SLOTS) {
+			val[free_slot] = h;
+			n[free_slot] = 1;
+		} else {
+			for (j = 0; j < HI_SLOTS; j++)
+				n[j]--;
+		}
+	}
+	memset(n, 0, sizeof(n));
+	for (i = 0; i + 8 <= size; i += 8) {
+		h = kernel_hi(d + i);
+		for (j = 0; h && j < HI_SLOTS; j++)
+			if (val[j] == h) {
+				n[j]++;
+				break;
+			}
+	}
+	for (j = 1, h = 0; j < HI_SLOTS; j++)
+		if (n[j] > n[h])
+			h = j;
+	*count = n[h];
+	return val[h];
+}
+
 /*
  * Pointer values the image holds: the addends of its R_AARCH64_RELATIVE
  * entries (RELA: the words themselves read 0), else, with RELR packing,
@@ -285,8 +342,7 @@ static u32 pointer_sample(struct ctx *c, u64 *ptrs, const char **what)
 	const struct rela_run *rr = rela(c);
 	const u8 *d = c->img->data;
 	size_t size = c->img->size, i, nw = 0, step;
-	u32 np = 0, *hi, best_hi = 0, run, best_run = 0;
-	u64 w;
+	u32 np = 0, best_hi, best_run;
 
 	if (rr->count >= VOTE_SAMPLE / 8) {
 		step = rr->count > VOTE_SAMPLE ? rr->count / VOTE_SAMPLE : 1;
@@ -296,32 +352,13 @@ static u32 pointer_sample(struct ctx *c, u64 *ptrs, const char **what)
 		return np;
 	}
 	*what = "kernel pointers in the image (RELR keeps them in place)";
-	hi = malloc(sizeof(*hi) * (size / 8 + 1));
-	if (!hi)
+	best_hi = common_hi(d, size, &best_run);
+	if (!best_run)
 		return 0;
-	for (i = 0; i + 8 <= size; i += 8) {
-		w = ksym_get_uint(d + i, 8, false);
-		if ((w >> 48) == 0xffff && (w >> 32) != 0xffffffff)
-			hi[nw++] = (u32)(w >> 32);
-	}
-	/* the most common upper half: the image's own addresses */
-	qsort(hi, nw, sizeof(*hi), kd_cmp_u32);
-	for (i = 0; i < nw; i += run) {
-		for (run = 1; i + run < nw && hi[i + run] == hi[i]; run++)
-			;
-		if (run > best_run) {
-			best_run = run;
-			best_hi = hi[i];
-		}
-	}
-	free(hi);
 	step = best_run > VOTE_SAMPLE ? best_run / VOTE_SAMPLE : 1;
-	for (i = 0, nw = 0; i + 8 <= size && np < VOTE_SAMPLE; i += 8) {
-		w = ksym_get_uint(d + i, 8, false);
-		if ((u32)(w >> 32) == best_hi && (w >> 48) == 0xffff &&
-		    !(nw++ % step))
-			ptrs[np++] = w;
-	}
+	for (i = 0; i + 8 <= size && np < VOTE_SAMPLE; i += 8)
+		if (kernel_hi(d + i) == best_hi && !(nw++ % step))
+			ptrs[np++] = ksym_get_uint(d + i, 8, false);
 	return np;
 }
 
@@ -367,14 +404,24 @@ int arm64_derive(struct ctx *c, const struct cand *cd, struct attempt *a,
 		return -ENOMEM;
 	a->kt->layout.mode = KSYM_ADDR_PC_RELATIVE;
 	for (i = 0; i < a->n; i++) {
-		v[i].index = i;
+		u64 addr = 0;
+
 		if (rb)
-			v[i].addr = ksym_get_uint(a->t.offsets.data + 4ULL * i, 4, false);
-		else if (ksym_address(a->kt, i, &v[i].addr, NULL))
-			v[i].addr = 0;
+			addr = ksym_get_uint(a->t.offsets.data + 4ULL * i, 4, false);
+		else if (ksym_address(a->kt, i, &addr, NULL))
+			addr = 0;
+		v[i].addr = addr;
+		v[i].index = i;
 	}
 	a->kt->layout.mode = keep;
-	qsort(v, a->n, sizeof(*v), cmp_addr);
+	/*
+	 * The generator sorts by address: only a table that is not (or a
+	 * hostile one) pays for qsort(), whose merge sort takes a copy.
+	 */
+	for (i = 1; i < a->n && v[i - 1].addr <= v[i].addr; i++)
+		;
+	if (i < a->n)
+		qsort(v, a->n, sizeof(*v), cmp_addr);
 
 	if (rb) {
 		for (e = 0; e < rr->count; e++) {

@@ -84,6 +84,7 @@ struct ksym_check_result {
 	u32 on_each_count;	/* symbols kallsyms_on_each_symbol() visited */
 	u64 ns_kernel_walk;	/* the kernel's own full traversal, for scale */
 	u64 ns_kernel_lookup_all; /* its lookup of every name (bench=1) */
+	u64 ns_kernel_sprint_all; /* its sprint_symbol() of each (bench=1) */
 	u64 ns_decode_pass;	/* our sequential pass over the table */
 };
 
@@ -112,9 +113,14 @@ int ksym_check_name_to_addr(const struct ksym_kernel *k,
 			    struct ksym_decoder *kt, const u32 *first,
 			    u32 stride, unsigned int workers,
 			    struct ksym_findings *f, struct ksym_check_result *r);
-/* For scale: the kernel's lookup of every name, and our decode pass. */
+/*
+ * For scale: the kernel's lookup of every name, its sprint_symbol() of
+ * every address the address-to-name check asks about, and our decode pass.
+ */
 int ksym_kernel_lookup_all(const struct ksym_kernel *k,
 			   struct ksym_decoder *kt, struct ksym_check_result *r);
+int ksym_kernel_sprint_all(struct ksym_decoder *kt,
+			   struct ksym_check_result *r);
 void ksym_decode_pass(struct ksym_decoder *kt, struct ksym_check_result *r);
 int ksym_check_addr_to_name(const struct ksym_kernel *k,
 			    struct ksym_decoder *kt, u32 stride,

@@ -59,12 +59,20 @@ static int stage_decode(struct ksym_live *lv)
 static int stage_truth(struct ksym_live *lv)
 {
 	struct ksym_decoder *kt = lv->snap.kt;
+	struct ksym_truth *t = &lv->truth;
+	u64 t0 = ktime_get_ns(), t1, t2;
 	int err;
 
-	err = ksym_check_imports(kt, &lv->found, &lv->truth);
-	err = err ?: ksym_check_invariants(kt, &lv->found, &lv->truth);
-	err = err ?: ksym_check_exports(kt, &lv->found, &lv->truth);
-	return err ?: ksym_check_proc_kallsyms(kt, &lv->found, &lv->truth);
+	err = ksym_check_imports(kt, &lv->found, t);
+	err = err ?: ksym_check_invariants(kt, &lv->found, t);
+	t1 = ktime_get_ns();
+	err = err ?: ksym_check_exports(kt, &lv->found, t);
+	t2 = ktime_get_ns();
+	err = err ?: ksym_check_proc_kallsyms(kt, &lv->found, t);
+	t->ns_rules = t1 - t0;
+	t->ns_exports = t2 - t1;
+	t->ns_proc = ktime_get_ns() - t2;
+	return err;
 }
 
 /* The kernel's functions, proven before any call; then the name path. */
@@ -119,6 +127,12 @@ static int stage_name_to_addr(struct ksym_live *lv)
 
 static int stage_addr_to_name(struct ksym_live *lv)
 {
+	if (lv->bench) {
+		int ret = ksym_kernel_sprint_all(lv->snap.kt, &lv->check);
+
+		if (ret)
+			return ret;
+	}
 	return ksym_check_addr_to_name(&lv->kernel, lv->snap.kt, lv->sample,
 				       lv->workers, &lv->found, &lv->check);
 }

@@ -18,6 +18,7 @@
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/sched/signal.h>
@@ -714,7 +715,10 @@ int ksym_check_proc_kallsyms(struct ksym_decoder *kt, struct ksym_findings *f,
 		return -ENOMEM;
 	}
 	while (!pc.modules && !pc.broken) {
+		u64 t0 = ktime_get_ns();
+
 		got = proc_read(file, ubuf, buf + have, KSYM_PROC_CHUNK, &pos);
+		r->ns_proc_read += ktime_get_ns() - t0;
 		if (got <= 0)
 			break;
 		have += got;

@@ -23,6 +23,10 @@ struct ksym_findings;
  * @invariants: generator rules checked (one per symbol and rule)
  * @proc_lines: core lines of /proc/kallsyms compared
  * @proc_how: how /proc/kallsyms was read, or why it was not
+ * @ns_rules: time of the imports and invariants checks
+ * @ns_exports: of the export table check
+ * @ns_proc: of the /proc/kallsyms comparison
+ * @ns_proc_read: of that, inside the kernel's read of the file
  */
 struct ksym_truth {
 	u32 imports;
@@ -33,6 +37,10 @@ struct ksym_truth {
 	u32 invariants;
 	u32 proc_lines;
 	char proc_how[128];
+	u64 ns_rules;
+	u64 ns_exports;
+	u64 ns_proc;
+	u64 ns_proc_read;
 };
 
 /*

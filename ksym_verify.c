@@ -43,7 +43,7 @@ MODULE_PARM_DESC(sample,
 static bool bench;
 module_param(bench, bool, 0644);
 MODULE_PARM_DESC(bench,
-		 "also time the kernel's own kallsyms_lookup_name() of every name, unchecked (ms.kernel_lookup_all; as long again as name_to_addr)");
+		 "also time the kernel's own kallsyms_lookup_name() of every name and sprint_symbol() of every address, unchecked (ms.kernel_lookup_all, ms.kernel_sprint_all; each as long again as its check)");
 
 static unsigned int workers;
 module_param(workers, uint, 0644);
@@ -260,19 +260,29 @@ static int report_show(struct seq_file *m, void *v)
 		   ms(lv->ns.decode - lv->snap.ns_copy - lv->check.ns_decode_pass));
 	seq_printf(m, "ms.decode_pass: %llu\n", ms(lv->check.ns_decode_pass));
 	seq_printf(m, "ms.truth: %llu\n", ms(lv->ns.truth));
+	seq_printf(m, "ms.truth_rules: %llu\n", ms(lv->truth.ns_rules));
+	seq_printf(m, "ms.truth_exports: %llu\n", ms(lv->truth.ns_exports));
+	seq_printf(m, "ms.truth_proc: %llu\n", ms(lv->truth.ns_proc));
+	seq_printf(m, "ms.kernel_proc_read: %llu\n",
+		   ms(lv->truth.ns_proc_read));
 	seq_printf(m, "ms.prove: %llu\n", ms(lv->ns.prove));
 	seq_printf(m, "ms.name_to_addr: %llu\n",
 		   ms(lv->ns.name - lv->check.ns_kernel_lookup_all));
-	seq_printf(m, "ms.addr_to_name: %llu\n", ms(lv->ns.addr));
+	seq_printf(m, "ms.addr_to_name: %llu\n",
+		   ms(lv->ns.addr - lv->check.ns_kernel_sprint_all));
 	seq_printf(m, "ms.order: %llu\n", ms(lv->ns.order));
 	seq_printf(m, "ms.kernel_walk: %llu\n",
 		   ms(lv->check.ns_kernel_walk));
 	if (lv->check.ns_kernel_lookup_all)
 		seq_printf(m, "ms.kernel_lookup_all: %llu\n",
 			   ms(lv->check.ns_kernel_lookup_all));
-	/* the run, without the bench=1 measurement */
+	if (lv->check.ns_kernel_sprint_all)
+		seq_printf(m, "ms.kernel_sprint_all: %llu\n",
+			   ms(lv->check.ns_kernel_sprint_all));
+	/* the run, without the bench=1 measurements */
 	seq_printf(m, "ms.total: %llu\n",
-		   ms(cur_ns - lv->check.ns_kernel_lookup_all));
+		   ms(cur_ns - lv->check.ns_kernel_lookup_all -
+		      lv->check.ns_kernel_sprint_all));
 	if (lv->snap.err.code)
 		seq_printf(m, "decoder_error: %s\n", m->private ? lv->snap.err.msg :
 			   lv->snap.err.check);

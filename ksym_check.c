@@ -516,6 +516,42 @@ static unsigned long decoded_addr(struct ksym_decoder *kt, const char *name)
 	return ksym_lookup_name(kt, name, &a, NULL, NULL) ? 0 : (unsigned long)a;
 }
 
+/*
+ * The size kallsyms_lookup() gives symbol @i, the first at its address
+ * @addr in a table proven in address order: up to the next higher address,
+ * 0 when none follows (the last; get_symbol_pos() has its own rule).
+ */
+static u64 size_after(struct ksym_decoder *kt, u32 i, u64 addr)
+{
+	u64 a;
+
+	for (i++; i < kt->num_syms; i++) {
+		if (ksym_address(kt, i, &a, NULL))
+			return ~0ULL;
+		if (a > addr)
+			return a - addr;
+	}
+	return kt->end_addr > addr ? kt->end_addr - addr : 0;
+}
+
+/* "+0x<offset>/0x<size>" as sprint_symbol() prints it (a module's " [m]" cut) */
+static bool parse_off_size(const char *plus, unsigned long *off,
+			   unsigned long *size)
+{
+	char tail[48], *slash, *sp;
+
+	if (strscpy(tail, plus, sizeof(tail)) < 0)
+		return false;
+	slash = strchr(tail, '/');
+	if (!slash)
+		return false;
+	*slash = '\0';
+	sp = strchr(slash + 1, ' ');
+	if (sp)
+		*sp = '\0';
+	return !kstrtoul(tail + 1, 16, off) && !kstrtoul(slash + 1, 16, size);
+}
+
 static int addr_to_name_range(struct ksym_range *rg)
 {
 	const struct ksym_ranges *r = rg->ranges;
@@ -524,9 +560,9 @@ static int addr_to_name_range(struct ksym_range *rg)
 	struct ksym_findings *f = rg->f;
 	char *buf = kt->scratch[0], *plus, *out;
 	unsigned long koff, ksize;
-	u64 addr, prev = 0, ooff, osize;
+	u64 addr, prev = 0, osize;
 	struct ksym_sym s;
-	u32 i, off = rg->lo ? kt->rec_off[rg->lo] : 0, idx;
+	u32 i, off = rg->lo ? kt->rec_off[rg->lo] : 0;
 	int ret = 0;
 
 	/* the address before the share: an alias of it is not looked up */
@@ -564,7 +600,7 @@ static int addr_to_name_range(struct ksym_range *rg)
 			continue;
 		}
 		plus = strrchr(out, '+');
-		if (!plus || sscanf(plus, "+%lx/%lx", &koff, &ksize) != 2) {
+		if (!plus || !parse_off_size(plus, &koff, &ksize)) {
 			ksym_finding(f, KSYM_C_ADDR_TO_NAME, i, s.name, 0, 0,
 				     "unparsable \"%.60s\"", out);
 			continue;
@@ -585,10 +621,8 @@ static int addr_to_name_range(struct ksym_range *rg)
 				strscpy(out, s.name, KSYM_SYMBOL_LEN);
 			}
 		}
-		if (ksym_lookup_addr(kt, addr, &idx, &ooff, &osize, NULL) ||
-		    idx != i)
-			osize = ~0ULL;
-		else if (!osize)	/* the last address: get_symbol_pos()'s rule */
+		osize = size_after(kt, i, addr);
+		if (!osize)	/* the last address: get_symbol_pos()'s rule */
 			osize = (unsigned long)(kernel_end(r, addr) - addr);
 		if (strcmp(out, s.name) || koff)
 			ksym_finding(f, KSYM_C_ADDR_TO_NAME, i, s.name, 0, koff,

@@ -310,11 +310,14 @@ int ksym_open(struct ksym_decoder *kt, const struct ksym_arrays *t,
 	u64 n = 0, rb = 0;
 	int ret;
 	u32 *rec_off = kt->rec_off, rec_off_cap = kt->rec_off_cap;
+	u32 *first = kt->first, first_cap = kt->first_cap;
 
 	ksym_clear(err);
 	memset(kt, 0, sizeof(*kt) - sizeof(kt->scratch));
 	kt->rec_off = rec_off;
 	kt->rec_off_cap = rec_off_cap;
+	kt->first = first;
+	kt->first_cap = first_cap;
 	kt->arrays = *t;
 	kt->layout = *l;
 
@@ -636,10 +639,11 @@ static int seq_entry(struct ksym_decoder *kt, u32 j, u64 *s,
 
 static int validate_seqs(struct ksym_decoder *kt, struct ksym_error *err)
 {
+	bool fill = kt->first && kt->first_cap >= kt->num_syms;
 	struct ksym_sym cur, prev = { 0 };
-	u32 j, klen, pklen = 0;
+	u32 j, klen, pklen = 0, run = 0;
 	u64 s = 0, ps = 0;
-	int ret, c;
+	int ret, c = 1;
 
 	for (j = 0; j < kt->num_syms; j++) {
 		ret = seq_entry(kt, j, &s, &cur, &klen, err);
@@ -660,10 +664,16 @@ static int validate_seqs(struct ksym_decoder *kt, struct ksym_error *err)
 						 (unsigned long long)ps,
 						 prev.name);
 		}
+		/* as ksym_first_of_keys(): the first of a run of equal keys */
+		if (c)
+			run = (u32)s;
+		if (fill)
+			kt->first[s] = run;
 		prev = cur;
 		pklen = klen;
 		ps = s;
 	}
+	kt->first_valid = fill;
 	return 0;
 }
 
@@ -677,6 +687,7 @@ int ksym_validate(struct ksym_decoder *kt, struct ksym_error *err)
 
 	ksym_clear(err);
 	kt->rec_off_valid = false;
+	kt->first_valid = false;
 	kt->validated = false;
 	for (i = 0; i < kt->num_syms; i++) {
 		if (!(i & 0xff)) {
@@ -737,6 +748,42 @@ static bool mode_applicable(const struct ksym_decoder *kt,
 	return check_addr_views(kt, mode, NULL) == 0;
 }
 
+#define KSYM_NO_INDEX	((u32)~0U)
+
+/*
+ * The first index of each anchor's name, in one walk of the records (what
+ * ksym_lookup_name() without seqs gives, for the price of one lookup);
+ * KSYM_NO_INDEX for a name not there.  0, -ENOENT when one is missing, or
+ * the decode error that ended the walk.
+ */
+static int anchors_walk(struct ksym_decoder *kt,
+			const struct ksym_anchor *anchors, unsigned int nr,
+			u32 *index, struct ksym_error *err)
+{
+	u32 qlen[KSYM_MAX_ANCHORS], i, off = 0;
+	unsigned int a, left = nr;
+	struct ksym_sym sym;
+	int ret;
+
+	for (a = 0; a < nr; a++) {
+		index[a] = KSYM_NO_INDEX;
+		qlen[a] = strlen(anchors[a].name);
+	}
+	for (i = 0; left && i < kt->num_syms; i++) {
+		ret = ksym_decode_at(kt, i, &off, kt->scratch[1], &sym, err);
+		if (ret)
+			return ret;
+		for (a = 0; a < nr; a++)
+			if (index[a] == KSYM_NO_INDEX &&
+			    sym.name_len == qlen[a] &&
+			    !memcmp(sym.name, anchors[a].name, qlen[a])) {
+				index[a] = i;
+				left--;
+			}
+	}
+	return left ? -ENOENT : 0;
+}
+
 int ksym_prove_mode(struct ksym_decoder *kt, const struct ksym_anchor *anchors,
 		    unsigned int nr_anchors, struct ksym_proof *proof,
 		    struct ksym_error *err)
@@ -753,9 +800,16 @@ int ksym_prove_mode(struct ksym_decoder *kt, const struct ksym_anchor *anchors,
 				 KSYM_MAX_ANCHORS, "%u anchors given, need 1..%u",
 				 nr_anchors, KSYM_MAX_ANCHORS);
 	kt->layout.mode = KSYM_ADDR_UNKNOWN;
+	/* without seqs a lookup is a walk: one walk for all of them */
+	ret = kt->layout.seqs_size ? 0 :
+	      anchors_walk(kt, anchors, nr_anchors, proof->anchor_index, err);
+	if (ret && ret != -ENOENT)
+		return ret;
 	for (a = 0; a < nr_anchors; a++) {
-		ret = ksym_lookup_name(kt, anchors[a].name, NULL,
-				       &proof->anchor_index[a], err);
+		ret = kt->layout.seqs_size ?
+		      ksym_lookup_name(kt, anchors[a].name, NULL,
+				       &proof->anchor_index[a], err) :
+		      proof->anchor_index[a] == KSYM_NO_INDEX ? -ENOENT : 0;
 		if (ret == -ENOENT)
 			return ksym_fail(err, KSYM_E_ANCHOR, -ENOENT, a,
 					 anchors[a].addr, 0,

@@ -253,6 +253,11 @@ struct ksym_sym {
  *	O(1) afterwards
  * @rec_off_cap: entries in @rec_off
  * @rec_off_valid: @rec_off holds every record's offset
+ * @first: optional, set by the caller: @first_cap entries that
+ *	ksym_validate()'s seqs walk fills as ksym_first_of_keys() does, for
+ *	no second walk
+ * @first_cap: entries in @first
+ * @first_valid: @first holds every symbol's answer
  * @validated: ksym_validate() passed
  * @tok_off: each token's offset in the token table
  * @tok_len: each token's length
@@ -271,6 +276,9 @@ struct ksym_decoder {
 	u32 *rec_off;
 	u32 rec_off_cap;
 	bool rec_off_valid;
+	u32 *first;
+	u32 first_cap;
+	bool first_valid;
 	bool validated;
 	u16 tok_off[KSYM_NR_TOKENS];
 	u16 tok_len[KSYM_NR_TOKENS];
@@ -342,8 +350,8 @@ void ksym_views_at(struct ksym_arrays *t, const u64 va[KSYM_NR_ARRAYS],
 
 /**
  * ksym_open() - set up a decoder over @t with layout @l
- * @kt: the instance to fill (the caller owns it; @kt->rec_off and
- *	@kt->rec_off_cap may be set beforehand)
+ * @kt: the instance to fill (the caller owns it; @kt->rec_off,
+ *	@kt->rec_off_cap, @kt->first and @kt->first_cap may be set beforehand)
  * @t: the views; they must outlive @kt
  * @l: the layout; %KSYM_ADDR_UNKNOWN as the mode means "prove it"
  * @err: the failure, or NULL
@@ -365,7 +373,8 @@ int ksym_open(struct ksym_decoder *kt, const struct ksym_arrays *t,
  * One walk of every record: length prefixes, bounds, markers, name length,
  * type letter, address order (when the mode is known), and seqs_of_names
  * (in range, and strictly increasing by (name, index): a permutation in
- * name order).  Fills @kt->rec_off when the caller gave one.
+ * name order).  Fills @kt->rec_off, and with seqs @kt->first, when the
+ * caller gave them.
  *
  * Return: 0, or a negative errno with @err filled.
  */

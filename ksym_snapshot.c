@@ -184,8 +184,9 @@ out:
  */
 static void lowest_of_names(struct ksym_snapshot *s)
 {
-	s->first = kvmalloc_array(s->kt->num_syms, sizeof(*s->first),
-				  GFP_KERNEL);
+	/* the seqs walk of ksym_validate() filled it, or it is walked here */
+	if (s->kt->first_valid)
+		return;
 	if (s->first && ksym_first_of_keys(s->kt, s->first, NULL)) {
 		kvfree(s->first);
 		s->first = NULL;
@@ -340,6 +341,8 @@ static int try_guess(struct ksym_snapshot *s, const struct ksym_located *loc,
 	/* where ksym_validate() puts the record offsets, for every guess */
 	s->kt->rec_off = s->rec_off;
 	s->kt->rec_off_cap = loc->num_syms;
+	s->kt->first = s->first;
+	s->kt->first_cap = s->first ? loc->num_syms : 0;
 	ret = ksym_open(s->kt, &s->arrays, &s->layout, &s->err);
 	if (ret)
 		return ret;
@@ -407,6 +410,8 @@ int ksym_snapshot_take(struct ksym_snapshot *s, const struct ksym_located *loc,
 	s->rec_off = kvcalloc(n, sizeof(u32), GFP_KERNEL);
 	if (!s->kt || !s->rec_off)
 		return -ENOMEM;
+	/* optional: without it name_to_addr looks each name up */
+	s->first = kvmalloc_array(n, sizeof(*s->first), GFP_KERNEL);
 	ksym_live_layout(&s->layout);
 	/* proven by the walk that met the markers (ksym_locate.c) */
 	s->layout.len_enc = loc->len_enc;

@@ -321,21 +321,33 @@ static int by_key(const void *a, const void *b)
 }
 
 /*
- * ksym_first_of_keys() against the lowest index of each key, from the
- * fixture's own names sorted here (expected.txt, not the table's seqs).
+ * ksym_first_of_keys(), and the same answers ksym_validate() fills into
+ * kt->first on its seqs walk, against the lowest index of each key, from
+ * the fixture's own names sorted here (expected.txt, not the table's seqs).
  */
 static bool case_first_of_keys(struct fixture *fx, struct ksym_decoder *kt)
 {
 	unsigned int *ord, k, want = 0;
 	struct ksym_error err;
-	u32 *first;
+	u32 *first, *by_validate;
 	bool ok = true;
 
 	if (!fx->l.seqs_size)
 		return skip("no seqs_of_names in this layout");
+	by_validate = malloc(fx->nsyms * sizeof(*by_validate));
+	kt->first = by_validate;
+	kt->first_cap = fx->nsyms;
 	if (open_table(fx, kt, &fx->t, fx->expect_mode, &err) ||
-	    ksym_validate(kt, &err))
+	    ksym_validate(kt, &err)) {
+		kt->first = NULL;
+		kt->first_cap = 0;
+		free(by_validate);
 		return fail_err("validate", &err);
+	}
+	if (!kt->first_valid)
+		ok = fail("ksym_validate() did not fill kt->first");
+	kt->first = NULL;
+	kt->first_cap = 0;
 	ord = malloc(fx->nsyms * sizeof(*ord));
 	first = malloc(fx->nsyms * sizeof(*first));
 	for (k = 0; k < fx->nsyms; k++)
@@ -351,7 +363,12 @@ static bool case_first_of_keys(struct fixture *fx, struct ksym_decoder *kt)
 			ok = fail("first_of_keys[%u] (%s) = %u, expected %u (%s)",
 				  ord[k], fx->syms[ord[k]].name, first[ord[k]],
 				  want, fx->syms[want].name);
+		else if (by_validate[ord[k]] != want)
+			ok = fail("validate's first[%u] (%s) = %u, expected %u (%s)",
+				  ord[k], fx->syms[ord[k]].name,
+				  by_validate[ord[k]], want, fx->syms[want].name);
 	}
+	free(by_validate);
 	free(first);
 	free(ord);
 	return ok;

@@ -366,6 +366,12 @@ static int name_to_addr_range(struct ksym_range *rg)
 			continue;
 		r->checked++;
 		theirs = rg->k->lookup_name(s.name);
+		/*
+		 * Without seqs (up to 6.1.41) each lookup walks every name:
+		 * under TCG on a busy host the few between range_stop()'s
+		 * reschedules stalled RCU for 21 s (Debian 5.10).
+		 */
+		cond_resched();
 		ret = our_lowest(kt, rg->first, r, &s, i, &ours);
 		if (ret)	/* none: only a cut LTO lookup may say so too */
 			ours = r->lto == KSYM_LTO_CUT ? 0 : ~0ULL;

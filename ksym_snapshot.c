@@ -493,7 +493,6 @@ int ksym_snapshot_take(struct ksym_snapshot *s, const struct ksym_located *loc,
 		     s->err.check);
 decoded:
 	s->decoded = true;
-	ksym_stats(s->kt, &s->stats, NULL);
 	if (!s->layout.seqs_size) {
 		ret = own_name_order(s);
 		if (ret)

@@ -29,7 +29,9 @@ struct ksym_findings;
  * @ns_copy: time spent copying the arrays
  * @proof: how the address mode was decided
  * @err: the decoder's failure, when @decoded is false
- * @stats: table statistics, when @decoded
+ * @stats: table statistics, when @stats_valid (the stats file asks for
+ *	them: a pass over every record that no check needs)
+ * @stats_valid: @stats was computed
  * @seqs_addr: the seqs candidate that decoded (0: none)
  * @seqs_how: why that candidate
  * @order: the order the arrays sit in, as found
@@ -54,6 +56,7 @@ struct ksym_snapshot {
 	struct ksym_proof proof;
 	struct ksym_error err;
 	struct ksym_stats stats;
+	bool stats_valid;
 	unsigned long seqs_addr;
 	char seqs_how[96];
 	char order[160];

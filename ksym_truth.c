@@ -546,22 +546,26 @@ int ksym_check_invariants(struct ksym_decoder *kt, struct ksym_findings *f,
 {
 	u64 b[B_NR] = { 0 }, addr, prev_addr = 0, text_lo;
 	bool abs_percpu = kt->layout.mode == KSYM_ADDR_ABS_PERCPU;
-	u32 i, off = 0, key, prev_key = 0;
-	char prev_name[64] = "";
+	u32 i, off = 0, key, prev_key;
+	struct ksym_sym s, prev = { 0 };
 	unsigned int found;
-	struct ksym_sym s;
 
 	found = check_bounds(kt, f, b);
 	text_lo = found & BIT(B_TEXT) ? b[B_TEXT] : b[B_STEXT];
 	for (i = 0; i < kt->num_syms; i++) {
-		if (ksym_decode_at(kt, i, &off, kt->scratch[0], &s, NULL) ||
+		/* both scratch buffers: the previous name stays readable */
+		if (ksym_decode_at(kt, i, &off, kt->scratch[i & 1], &s, NULL) ||
 		    ksym_address(kt, i, &addr, NULL))
 			break;
-		key = alias_key(&s);
-		if (i && addr == prev_addr && key < prev_key)
-			ksym_finding(f, KSYM_C_INVARIANTS, i, s.name, prev_key, key,
-				     "alias order: after \"%.40s\" at the same address (compare_symbols(): strong, not linker-provided, fewer '_' first)",
-				     prev_name);
+		if (i && addr == prev_addr) {
+			key = alias_key(&s);
+			prev_key = alias_key(&prev);
+			if (key < prev_key)
+				ksym_finding(f, KSYM_C_INVARIANTS, i, s.name,
+					     prev_key, key,
+					     "alias order: after \"%.40s\" at the same address (compare_symbols(): strong, not linker-provided, fewer '_' first)",
+					     prev.name);
+		}
 		if ((found & BIT(B_ETEXT)) &&
 		    ((addr > text_lo && addr < b[B_ETEXT]) ||
 		     (addr > b[B_SINIT] && addr < b[B_EINIT])) &&
@@ -576,8 +580,7 @@ int ksym_check_invariants(struct ksym_decoder *kt, struct ksym_findings *f,
 			ksym_finding(f, KSYM_C_INVARIANTS, i, s.name, 0, 0,
 				     "the generator's input never has this name (scripts/mksysmap, scripts/kallsyms.c drop it)");
 		prev_addr = addr;
-		prev_key = key;
-		strscpy(prev_name, s.name, sizeof(prev_name));
+		prev = s;
 		if (ksym_check_stop(i))
 			return -EINTR;
 	}

@@ -330,6 +330,14 @@ static int stats_show(struct seq_file *m, void *v)
 		seq_puts(m, "no decoded table\n");
 		goto out;
 	}
+	/* computed when first asked for: no check needs them */
+	if (!cur->snap.stats_valid &&
+	    !ksym_stats(cur->snap.kt, &cur->snap.stats, NULL))
+		cur->snap.stats_valid = true;
+	if (!cur->snap.stats_valid) {
+		seq_puts(m, "no statistics: a record does not decode\n");
+		goto out;
+	}
 	st = &cur->snap.stats;
 	seq_printf(m, "num_syms: %u\n", st->num_syms);
 	seq_printf(m, "bytes.names: %zu\n", st->bytes_names);

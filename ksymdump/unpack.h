@@ -58,13 +58,6 @@ const struct codec *codec_inside(const u8 *p, size_t len);
  * MADV_DONTNEED; a page read again comes back from the file), so that the
  * peak is the output and not the output and the input.
  */
-/*
- * The whole pages of @len bytes at @p, which lie in a read-only private
- * file mapping, out of the resident set; read again, they come back from
- * the file.
- */
-void kd_drop_pages(const void *p, size_t len);
-
 int codec_unpack(const struct codec *c, const u8 *in, size_t len, size_t max,
 		 size_t hint, bool in_file, u8 **out, size_t *out_len);
 

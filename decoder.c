@@ -751,14 +751,13 @@ static bool mode_applicable(const struct ksym_decoder *kt,
 #define KSYM_NO_INDEX	((u32)~0U)
 
 /*
- * The first index of each anchor's name, in one walk of the records (what
- * ksym_lookup_name() without seqs gives, for the price of one lookup);
- * KSYM_NO_INDEX for a name not there.  0, -ENOENT when one is missing, or
- * the decode error that ended the walk.
+ * The first index of each of @nr names, in one walk of the records (as
+ * kallsyms_lookup_name() without seqs finds one); KSYM_NO_INDEX for a name
+ * not there.  0, -ENOENT when one is missing, or the decode error that
+ * ended the walk.  Uses @kt->scratch[1].
  */
-static int anchors_walk(struct ksym_decoder *kt,
-			const struct ksym_anchor *anchors, unsigned int nr,
-			u32 *index, struct ksym_error *err)
+static int names_walk(struct ksym_decoder *kt, const char *const *names,
+		      unsigned int nr, u32 *index, struct ksym_error *err)
 {
 	u32 qlen[KSYM_MAX_ANCHORS], i, off = 0;
 	unsigned int a, left = nr;
@@ -767,7 +766,7 @@ static int anchors_walk(struct ksym_decoder *kt,
 
 	for (a = 0; a < nr; a++) {
 		index[a] = KSYM_NO_INDEX;
-		qlen[a] = strlen(anchors[a].name);
+		qlen[a] = strlen(names[a]);
 	}
 	for (i = 0; left && i < kt->num_syms; i++) {
 		ret = ksym_decode_at(kt, i, &off, kt->scratch[1], &sym, err);
@@ -776,7 +775,7 @@ static int anchors_walk(struct ksym_decoder *kt,
 		for (a = 0; a < nr; a++)
 			if (index[a] == KSYM_NO_INDEX &&
 			    sym.name_len == qlen[a] &&
-			    !memcmp(sym.name, anchors[a].name, qlen[a])) {
+			    !memcmp(sym.name, names[a], qlen[a])) {
 				index[a] = i;
 				left--;
 			}
@@ -789,6 +788,7 @@ int ksym_prove_mode(struct ksym_decoder *kt, const struct ksym_anchor *anchors,
 		    struct ksym_error *err)
 {
 	enum ksym_addr_mode mode, found = KSYM_ADDR_UNKNOWN;
+	const char *names[KSYM_MAX_ANCHORS];
 	unsigned int a;
 	u64 addr;
 	int ret, pos = 0, len = sizeof(err->msg);
@@ -801,8 +801,10 @@ int ksym_prove_mode(struct ksym_decoder *kt, const struct ksym_anchor *anchors,
 				 nr_anchors, KSYM_MAX_ANCHORS);
 	kt->layout.mode = KSYM_ADDR_UNKNOWN;
 	/* without seqs a lookup is a walk: one walk for all of them */
+	for (a = 0; a < nr_anchors; a++)
+		names[a] = anchors[a].name;
 	ret = kt->layout.seqs_size ? 0 :
-	      anchors_walk(kt, anchors, nr_anchors, proof->anchor_index, err);
+	      names_walk(kt, names, nr_anchors, proof->anchor_index, err);
 	if (ret && ret != -ENOENT)
 		return ret;
 	for (a = 0; a < nr_anchors; a++) {
@@ -897,7 +899,7 @@ int ksym_lookup_name(struct ksym_decoder *kt, const char *name, u64 *addr,
 		     u32 *index, struct ksym_error *err)
 {
 	enum ksym_seqs_order ord = kt->layout.seqs_order;
-	u32 qlen = strlen(name), qklen, lo = 0, i, off = 0;
+	u32 qlen = strlen(name), qklen, lo = 0, i;
 	struct ksym_sym sym;
 	u64 s;
 	int ret;
@@ -905,15 +907,12 @@ int ksym_lookup_name(struct ksym_decoder *kt, const char *name, u64 *addr,
 	qklen = ksym_key_len(name, qlen, ord);
 	if (!kt->layout.seqs_size) {
 		/* no seqs: the first match in address order is the lowest */
-		for (i = 0; i < kt->num_syms; i++) {
-			ret = ksym_decode_at(kt, i, &off, kt->scratch[1], &sym,
-					     err);
-			if (ret)
-				return ret;
-			if (sym.name_len == qlen && !memcmp(sym.name, name, qlen))
-				goto found;
-		}
-		goto not_found;
+		ret = names_walk(kt, &name, 1, &i, err);
+		if (ret == -ENOENT)
+			goto not_found;
+		if (ret)
+			return ret;
+		goto found;
 	}
 	ret = seqs_lower_bound(kt, name, qklen, &lo, err);
 	if (ret)
@@ -1001,11 +1000,30 @@ int ksym_lookup_key(struct ksym_decoder *kt, const char *name, u64 *addr,
 			 "no symbol whose key is \"%.64s\"", name);
 }
 
+int ksym_size_after(struct ksym_decoder *kt, u32 i, u64 base, u64 *size,
+		    struct ksym_error *err)
+{
+	u64 a, next = kt->end_addr;
+	int ret;
+
+	for (i++; i < kt->num_syms; i++) {
+		ret = ksym_address(kt, i, &a, err);
+		if (ret)
+			return ret;
+		if (a > base) {
+			next = a;
+			break;
+		}
+	}
+	*size = next > base ? next - base : 0;
+	return 0;
+}
+
 int ksym_lookup_addr(struct ksym_decoder *kt, u64 addr, u32 *index,
 		     u64 *offset, u64 *size, struct ksym_error *err)
 {
-	u32 lo = 0, hi = kt->num_syms, i;
-	u64 a, base, next;
+	u32 lo = 0, hi = kt->num_syms;
+	u64 a, base, sz;
 	int ret;
 
 	ret = ksym_address(kt, 0, &a, err);
@@ -1040,22 +1058,15 @@ int ksym_lookup_addr(struct ksym_decoder *kt, u64 addr, u32 *index,
 			break;
 		lo--;
 	}
-	next = kt->end_addr;
-	for (i = lo + 1; i < kt->num_syms; i++) {
-		ret = ksym_address(kt, i, &a, err);
-		if (ret)
-			return ret;
-		if (a > base) {
-			next = a;
-			break;
-		}
-	}
+	ret = ksym_size_after(kt, lo, base, &sz, err);
+	if (ret)
+		return ret;
 	if (index)
 		*index = lo;
 	if (offset)
 		*offset = addr - base;
 	if (size)
-		*size = next > base ? next - base : 0;
+		*size = sz;
 	return 0;
 }
 

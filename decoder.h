@@ -525,6 +525,20 @@ int ksym_first_of_keys(struct ksym_decoder *kt, u32 *first,
 u32 ksym_key_len(const char *name, u32 len, enum ksym_seqs_order order);
 
 /**
+ * ksym_size_after() - the size kallsyms gives symbol @i
+ * @kt: an open decoder whose mode is known, in address order
+ * @i: the first symbol at its address
+ * @base: that address
+ * @size: up to the next higher symbol address; 0 for the last one (its
+ *	end is not in the table)
+ * @err: the failure, or NULL
+ *
+ * Return: 0, or the negative errno of an address that does not decode.
+ */
+int ksym_size_after(struct ksym_decoder *kt, u32 i, u64 base, u64 *size,
+		    struct ksym_error *err);
+
+/**
  * ksym_lookup_addr() - the symbol that holds @addr
  * @kt: an open decoder whose mode is known
  * @addr: any address

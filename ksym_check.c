@@ -522,24 +522,6 @@ static unsigned long decoded_addr(struct ksym_decoder *kt, const char *name)
 	return ksym_lookup_name(kt, name, &a, NULL, NULL) ? 0 : (unsigned long)a;
 }
 
-/*
- * The size kallsyms_lookup() gives symbol @i, the first at its address
- * @addr in a table proven in address order: up to the next higher address,
- * 0 when none follows (the last; get_symbol_pos() has its own rule).
- */
-static u64 size_after(struct ksym_decoder *kt, u32 i, u64 addr)
-{
-	u64 a;
-
-	for (i++; i < kt->num_syms; i++) {
-		if (ksym_address(kt, i, &a, NULL))
-			return ~0ULL;
-		if (a > addr)
-			return a - addr;
-	}
-	return kt->end_addr > addr ? kt->end_addr - addr : 0;
-}
-
 /* "+0x<offset>/0x<size>" as sprint_symbol() prints it (a module's " [m]" cut) */
 static bool parse_off_size(const char *plus, unsigned long *off,
 			   unsigned long *size)
@@ -627,8 +609,10 @@ static int addr_to_name_range(struct ksym_range *rg)
 				strscpy(out, s.name, KSYM_SYMBOL_LEN);
 			}
 		}
-		osize = size_after(kt, i, addr);
-		if (!osize)	/* the last address: get_symbol_pos()'s rule */
+		/* i is the first at its address: the walk skips the others */
+		if (ksym_size_after(kt, i, addr, &osize, NULL))
+			osize = ~0ULL;
+		else if (!osize)	/* the last address: get_symbol_pos()'s rule */
 			osize = (unsigned long)(kernel_end(r, addr) - addr);
 		if (strcmp(out, s.name) || koff)
 			ksym_finding(f, KSYM_C_ADDR_TO_NAME, i, s.name, 0, koff,

@@ -25,7 +25,7 @@
 
 /* Time spent in each stage, in ns. */
 struct ksym_timing {
-	u64 locate, decode, truth, prove, name, addr, order;
+	u64 locate, decode, prove, name, addr, order;
 };
 
 /**

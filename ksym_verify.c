@@ -259,7 +259,9 @@ static int report_show(struct seq_file *m, void *v)
 	seq_printf(m, "ms.validate: %llu\n",
 		   ms(lv->ns.decode - lv->snap.ns_copy - lv->check.ns_decode_pass));
 	seq_printf(m, "ms.decode_pass: %llu\n", ms(lv->check.ns_decode_pass));
-	seq_printf(m, "ms.truth: %llu\n", ms(lv->ns.truth));
+	seq_printf(m, "ms.truth: %llu\n",
+		   ms(lv->truth.ns_rules + lv->truth.ns_exports +
+		      lv->truth.ns_proc));
 	seq_printf(m, "ms.truth_rules: %llu\n", ms(lv->truth.ns_rules));
 	seq_printf(m, "ms.truth_exports: %llu\n", ms(lv->truth.ns_exports));
 	seq_printf(m, "ms.truth_proc: %llu\n", ms(lv->truth.ns_proc));

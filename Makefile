@@ -55,13 +55,13 @@ FIXTURE_DEPS := scripts/gen-fixtures.sh scripts/gen-symbols.awk \
 	scripts/expected.awk scripts/common.awk scripts/lib.sh
 
 KSYMDUMP_SRC := ksymdump/ksymdump.c ksymdump/locate.c ksymdump/prove.c \
-	ksymdump/arm64.c ksymdump/kimage.c ksymdump/unpack.c \
+	ksymdump/arm64.c ksymdump/kimage.c ksymdump/unpack.c ksymdump/xz.c \
 	decoder.c scan.c
 KSYMDUMP_HDR := ksymdump/locate.h ksymdump/internal.h ksymdump/kimage.h \
 	ksymdump/unpack.h $(DECODER)
 KSYMDUMP_LIBS := -lz -llzma -lzstd -llz4 -lbz2 -llzo2
 
-.PHONY: all help test-all test-debug check fixtures fuzz fuzz-locate bench clean qemu test modules ksymdump
+.PHONY: all help test-all test-debug check fixtures fuzz fuzz-locate fuzz-xz bench clean qemu test modules ksymdump
 
 # plain "make" builds the module, as for any out-of-tree module
 all: modules
@@ -138,6 +138,11 @@ $(B)/fuzz_locate: tests/fuzz_locate.c $(KSYMDUMP_SRC) $(KSYMDUMP_HDR)
 		tests/fuzz_locate.c $(filter-out ksymdump/ksymdump.c,$(KSYMDUMP_SRC)) \
 		$(KSYMDUMP_LIBS)
 
+$(B)/fuzz_xz: tests/fuzz_xz.c ksymdump/xz.c ksymdump/unpack.c ksymdump/unpack.h
+	@mkdir -p $(B)
+	clang $(HOSTCFLAGS) -O1 -g -fsanitize=fuzzer $(SAN) -o $@ \
+		tests/fuzz_xz.c ksymdump/xz.c ksymdump/unpack.c $(KSYMDUMP_LIBS)
+
 $(B)/fuzz_seed: tests/fuzz_seed.c tests/fuzz_input.h $(TEST_SRC) $(DECODER)
 	@mkdir -p $(B)
 	cc $(HOSTCFLAGS) -O1 -o $@ tests/fuzz_seed.c tests/fixture.c decoder.c
@@ -183,6 +188,26 @@ fuzz-locate: $(B)/fuzz_locate $(B)/fixtures/.stamp
 		-artifact_prefix=$(B)/locate- $(B)/fuzz-locate-corpus $(B)/fuzz-locate-seeds \
 		2>$(B)/fuzz-locate.log || { tail -n 40 $(B)/fuzz-locate.log; exit 1; }
 	@grep -E '^(stat::number_of_executed_units|Done)' $(B)/fuzz-locate.log || true
+
+# ksymdump's .xz decoder against liblzma: seeds are small streams xz(1)
+# writes with the kernel's options, CRC64, ARM BCJ, many blocks, stored
+# chunks and odd lc/lp/pb; the outputs must be the same bytes
+fuzz-xz: $(B)/fuzz_xz
+	rm -rf $(B)/fuzz-xz-seeds && mkdir -p $(B)/fuzz-xz-seeds $(B)/fuzz-xz-corpus
+	{ head -c 20000 $$(readlink -f $$(command -v cc)); cat $(wildcard *.h); \
+	  head -c 3000 /dev/urandom; } >$(B)/fuzz-xz-seeds/in.bin
+	cd $(B)/fuzz-xz-seeds && \
+	xz -c --check=crc32 --x86 --lzma2=dict=1MiB in.bin >kernel.xz && \
+	xz -c in.bin >crc64.xz && xz -c --arm=start=16 --lzma2 in.bin >arm.xz && \
+	xz -c -T2 --block-size=8KiB in.bin >blocks.xz && \
+	xz -c --lzma2=lc=0,lp=4,pb=0 in.bin >lp4.xz && \
+	head -c 5000 /dev/urandom | xz -c >stored.xz && xz -c </dev/null >empty.xz && \
+	rm in.bin
+	$(B)/fuzz_xz -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+		-rss_limit_mb=1024 -max_len=65536 -print_final_stats=1 \
+		-artifact_prefix=$(B)/xz- $(B)/fuzz-xz-corpus $(B)/fuzz-xz-seeds \
+		2>$(B)/fuzz-xz.log || { tail -n 40 $(B)/fuzz-xz.log; exit 1; }
+	@grep -E '^(stat::number_of_executed_units|Done)' $(B)/fuzz-xz.log || true
 
 $(B)/bench_decoder: tests/bench_decoder.c $(TEST_SRC) $(DECODER)
 	@mkdir -p $(B)

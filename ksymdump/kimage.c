@@ -46,6 +46,7 @@ static int unpack(struct kimage *img, const struct codec *c, const u8 *in,
 {
 	size_t held = (img->owned ? img->size : 0) + img->held_outer;
 	size_t by_size, by_ratio, max;
+	const char *how;
 	size_t out_len;
 	u8 *out;
 	int ret;
@@ -58,7 +59,7 @@ static int unpack(struct kimage *img, const struct codec *c, const u8 *in,
 		   len * lim->max_ratio;
 	max = by_size < by_ratio ? by_size : by_ratio;
 	ret = codec_unpack(c, in, len, max, hint, img->in_file && !img->owned,
-			   &out, &out_len);
+			   &out, &out_len, &how);
 	if (ret == -ENOMEM)
 		return ret;
 	if (ret == -EFBIG && by_ratio < by_size) {
@@ -91,7 +92,7 @@ static int unpack(struct kimage *img, const struct codec *c, const u8 *in,
 	img->layers++;
 	img->data = out;
 	img->size = out_len;
-	add_how(img, c->name);
+	add_how(img, how);
 	return 0;
 }
 

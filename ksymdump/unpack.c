@@ -20,11 +20,7 @@
 
 #include "unpack.h"
 
-/*
- * Room for up to @want more bytes (less near the limit); -EFBIG once the
- * output is at its limit.
- */
-static int out_room(struct outbuf *o, size_t want)
+int kd_out_room(struct outbuf *o, size_t want)
 {
 	size_t cap = o->cap ? o->cap :
 		     o->hint && o->hint <= o->max ? o->hint + 1 : 1 << 20;
@@ -71,8 +67,7 @@ static void kd_drop_pages(const void *p, size_t len)
 		madvise((void *)lo, hi - lo, MADV_DONTNEED);
 }
 
-/* Done with @in up to @pos: out of the resident set, if it is a file's. */
-static void consumed(struct outbuf *o, const u8 *in, size_t pos)
+void kd_consumed(struct outbuf *o, const u8 *in, size_t pos)
 {
 	if (!o->in_file || pos <= o->dropped)
 		return;
@@ -86,7 +81,7 @@ static size_t in_part(struct outbuf *o, const u8 *in, size_t len, size_t pos,
 {
 	size_t part = len - pos < KD_IN_PART ? len - pos : KD_IN_PART;
 
-	consumed(o, in, pos);
+	kd_consumed(o, in, pos);
 	return part < max ? part : max;
 }
 
@@ -102,7 +97,7 @@ static int gunzip(const u8 *in, size_t len, struct outbuf *o)
 		if (!z.avail_in)
 			z.avail_in = in_part(o, in, len, z.next_in - in,
 					     UINT32_MAX);
-		ret = out_room(o, 1 << 20);
+		ret = kd_out_room(o, 1 << 20);
 		if (ret)
 			break;
 		z.next_out = o->p + o->len;
@@ -133,7 +128,7 @@ static int unxz(const u8 *in, size_t len, struct outbuf *o, bool alone)
 	do {
 		if (!s.avail_in)
 			s.avail_in = in_part(o, in, len, s.next_in - in, SIZE_MAX);
-		ret = out_room(o, 1 << 20);
+		ret = kd_out_room(o, 1 << 20);
 		if (ret)
 			break;
 		s.next_out = o->p + o->len;
@@ -157,7 +152,7 @@ static int unzstd(const u8 *in, size_t len, struct outbuf *o)
 	ZSTD_inBuffer ib = { in, 0, 0 };
 	ZSTD_outBuffer ob = { 0 };
 	bool stable = false;
-	size_t r = 1;
+	size_t r = 1, want;
 	int ret = -EINVAL;
 
 	if (!z)
@@ -165,12 +160,16 @@ static int unzstd(const u8 *in, size_t len, struct outbuf *o)
 	/* the kernel compresses with a large window (--ultra -22): 2^27 */
 	ZSTD_DCtx_setParameter(z, ZSTD_d_windowLogMax, KD_ZSTD_WINDOW_LOG);
 	/*
-	 * The size known and within the limit: a buffer of that size that
-	 * stays put is the window, and zstd needs none of its own (the
-	 * kernel's frames do not say their size, the bzImage does).  A wrong
-	 * size fails the frame: then the long way, from the start.
+	 * A buffer that stays put is the window, and zstd needs none of its
+	 * own: of the size the container states (the kernel's frames do not
+	 * say it, the bzImage does), else of the whole limit, which only
+	 * costs address space (pages count once written; the rest is given
+	 * back at the end).  A wrong size fails the frame: then the long
+	 * way, from the start.
 	 */
-	if (o->hint && o->hint <= o->max && !out_room(o, o->hint) &&
+	want = o->hint && o->hint <= o->max ? o->hint :
+	       o->max <= KD_LAZY_OUT_MAX ? o->max : 0;
+	if (want && !kd_out_room(o, want) &&
 	    !ZSTD_isError(ZSTD_DCtx_setParameter(z, ZSTD_d_stableOutBuffer, 1))) {
 		stable = true;
 		ob.dst = o->p;
@@ -180,7 +179,7 @@ static int unzstd(const u8 *in, size_t len, struct outbuf *o)
 		if (ib.pos == ib.size)
 			ib.size += in_part(o, in, len, ib.pos, SIZE_MAX);
 		if (!stable) {
-			ret = out_room(o, 1 << 20);
+			ret = kd_out_room(o, 1 << 20);
 			if (ret)
 				break;
 			ob.dst = o->p + o->len;
@@ -233,7 +232,7 @@ static int unlz4(const u8 *in, size_t len, struct outbuf *o)
 		pos += 4;
 		if (!c || c > len - pos || c > (u32)LZ4_compressBound(blk))
 			break;	/* the size trailer, or the end */
-		ret = out_room(o, blk);
+		ret = kd_out_room(o, blk);
 		if (ret)
 			return ret;
 		n = LZ4_decompress_safe((const char *)in + pos,
@@ -246,7 +245,7 @@ static int unlz4(const u8 *in, size_t len, struct outbuf *o)
 			       -EFBIG : -EINVAL;
 		o->len += n;
 		pos += c;
-		consumed(o, in, pos);
+		kd_consumed(o, in, pos);
 	}
 	return o->len ? 0 : -EINVAL;
 }
@@ -263,7 +262,7 @@ static int unlz4f(const u8 *in, size_t len, struct outbuf *o)
 	while (r && pos < len) {
 		size_t src = in_part(o, in, len, pos, SIZE_MAX), dst;
 
-		ret = out_room(o, 1 << 20);
+		ret = kd_out_room(o, 1 << 20);
 		if (ret)
 			break;
 		dst = o->cap - o->len;
@@ -341,7 +340,7 @@ static int unlzop(const u8 *in, size_t len, struct outbuf *o)
 			       (flags & LZOP_F_CRC32_C ? 4 : 0);
 		if (!src || src > dst || pos > len || src > len - pos)
 			return -EINVAL;
-		ret = out_room(o, dst);
+		ret = kd_out_room(o, dst);
 		if (ret)
 			return ret;
 		if (o->cap - o->len < dst)
@@ -357,7 +356,7 @@ static int unlzop(const u8 *in, size_t len, struct outbuf *o)
 		}
 		o->len += dst;
 		pos += src;
-		consumed(o, in, pos);
+		kd_consumed(o, in, pos);
 	}
 }
 
@@ -374,7 +373,7 @@ static int unbzip2(const u8 *in, size_t len, struct outbuf *o)
 			s.avail_in = in_part(o, in, len,
 					     (const u8 *)s.next_in - in,
 					     UINT32_MAX);
-		ret = out_room(o, 1 << 20);
+		ret = kd_out_room(o, 1 << 20);
 		if (ret)
 			break;
 		s.next_out = (char *)o->p + o->len;
@@ -390,8 +389,19 @@ static int unbzip2(const u8 *in, size_t len, struct outbuf *o)
 	return br == BZ_STREAM_END ? 0 : ret ? ret : -EINVAL;
 }
 
+/*
+ * The kernel's .xz with the output as the dictionary (xz.c); what that
+ * does not decode, or finds corrupt, through liblzma from the start.
+ */
 static int unxz_stream(const u8 *in, size_t len, struct outbuf *o)
 {
+	int ret = kd_unxz(in, len, o);
+
+	if (!ret || ret == -EFBIG || ret == -ENOMEM)
+		return ret;
+	o->len = 0;
+	o->dropped = 0;
+	o->how = "xz (liblzma)";
 	return unxz(in, len, o, false);
 }
 
@@ -470,17 +480,27 @@ const struct codec *codec_inside(const u8 *p, size_t len)
 }
 
 int codec_unpack(const struct codec *c, const u8 *in, size_t len, size_t max,
-		 size_t hint, bool in_file, u8 **out, size_t *out_len)
+		 size_t hint, bool in_file, u8 **out, size_t *out_len,
+		 const char **how)
 {
-	struct outbuf o = { .max = max, .hint = hint, .in_file = in_file };
+	struct outbuf o = { .max = max, .hint = hint, .in_file = in_file,
+			    .how = c->name };
 	int ret = c->fn(in, len, &o);
 
-	consumed(&o, in, len);
+	kd_consumed(&o, in, len);
 	if (ret) {
 		free(o.p);
 		return ret;
 	}
+	/* a buffer allocated for more than it holds: the rest back */
+	if (o.cap - o.len > (size_t)1 << 20) {
+		u8 *p = realloc(o.p, o.len ? o.len : 1);
+
+		if (p)
+			o.p = p;
+	}
 	*out = o.p;
 	*out_len = o.len;
+	*how = o.how;
 	return 0;
 }

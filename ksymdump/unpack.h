@@ -14,7 +14,28 @@ struct outbuf {
 	size_t hint;	/* the unpacked size, when a container says; 0 unknown */
 	bool in_file;	/* the input is a read-only file mapping */
 	size_t dropped;	/* bytes of its pages out of the resident set */
+	const char *how;	/* the codec's name, or how it was decoded */
 };
+
+/*
+ * Room for up to @want more bytes at the end of @o (less near its limit):
+ * 0, -ENOMEM, or -EFBIG once the output is at its limit.  The buffer may
+ * move; offsets into it stay.
+ */
+int kd_out_room(struct outbuf *o, size_t want);
+
+/* Done with @in up to @pos: out of the resident set, if it is a file's. */
+void kd_consumed(struct outbuf *o, const u8 *in, size_t pos);
+
+/*
+ * xz.c: one .xz stream of @len bytes at @in appended to @o, the output
+ * its own dictionary.  0; -ENOMEM; -EFBIG at @o's limit; -EOPNOTSUPP for
+ * a stream it does not decode (filters other than LZMA2 behind at most
+ * an x86 or ARM branch filter, a check other than CRC32 or CRC64);
+ * -EINVAL for one it finds corrupt.  The last two leave @o's contents
+ * undefined: liblzma decodes the stream then.
+ */
+int kd_unxz(const u8 *in, size_t len, struct outbuf *o);
 
 struct codec {
 	const char *name;
@@ -45,6 +66,12 @@ const struct codec *codec_inside(const u8 *p, size_t len);
 #define KD_ZSTD_WINDOW_LOG	27
 
 /*
+ * A zstd stream of unknown size is unpacked into one buffer of the whole
+ * output limit, when that is at most this much address space.
+ */
+#define KD_LAZY_OUT_MAX		((size_t)1 << 30)
+
+/*
  * Decompress @len bytes at @in with @c into a new buffer of at most @max
  * bytes (the caller frees *@out).  Returns 0, -ENOMEM, -EFBIG (over @max),
  * -E2BIG (the stream asks for more decoder memory than KD_DECODER_MEM) or
@@ -56,9 +83,12 @@ const struct codec *codec_inside(const u8 *p, size_t len);
  * says that @in lies in a read-only private file mapping: the pages
  * consumed then leave the resident set as the stream goes (madvise
  * MADV_DONTNEED; a page read again comes back from the file), so that the
- * peak is the output and not the output and the input.
+ * peak is the output and not the output and the input.  *@how is set to
+ * the codec's name, or says how the layer was decoded when that differs
+ * ("xz (liblzma)").
  */
 int codec_unpack(const struct codec *c, const u8 *in, size_t len, size_t max,
-		 size_t hint, bool in_file, u8 **out, size_t *out_len);
+		 size_t hint, bool in_file, u8 **out, size_t *out_len,
+		 const char **how);
 
 #endif /* KSYMDUMP_UNPACK_H */

@@ -6,6 +6,8 @@
 #   1. fixtures from the real scripts/kallsyms.c (scripts/gen-fixtures.sh)
 #   2. the decoder suite over every fixture, built with gcc and with clang,
 #      both under ASan+UBSan (tests/test_decoder.c, KTAP)
+#   2b. ksymdump's own .xz decoder against liblzma on streams xz(1)
+#      writes, damaged and cut ones included (scripts/xz-test.sh)
 #   3. checkpatch.pl --strict on the kernel C (from Debian's linux-source;
 #      in ksym_compat.h, the one place that names kernel versions, the
 #      LINUX_VERSION_CODE warnings are ignored: an out-of-tree module that
@@ -14,8 +16,8 @@
 #      reuse ignored: ELF_FIELD takes a type and a field name);
 #      kernel-doc -Wall on the headers
 #   4. the module built by Kbuild against $KDIR with W=1 and sparse (C=1)
-#   5. the libFuzzer targets (decoder + scan, and ksymdump's locator) for
-#      $FUZZ_SECONDS each (0 skips them)
+#   5. the libFuzzer targets (decoder + scan, ksymdump's locator, and its
+#      .xz decoder against liblzma) for $FUZZ_SECONDS each (0 skips them)
 #
 # A step that cannot run here (no kernel headers, no clang) is reported as
 # skipped, never as passed; under CI=true it is a failure instead.
@@ -99,6 +101,17 @@ run_suite() { # CC
 run_suite gcc
 run_suite clang
 
+# 2b. the .xz decoder
+if ! command -v xz >/dev/null; then
+	ktap_skip xz_decoder "xz not installed"
+elif "$here/xz-test.sh" -o "$B/xz-test" >"$B/xz-test.log" 2>&1; then
+	grep '^# xz decoder' "$B/xz-test.log"
+	ktap_pass xz_decoder
+else
+	grep '^#' "$B/xz-test.log" | head -n 40
+	ktap_fail xz_decoder "see $B/xz-test.log"
+fi
+
 # 3. checkpatch
 checkpatch=$(ls "$KSYM_CACHE"/src/linux-source-6.12-*/scripts/checkpatch.pl 2>/dev/null | tail -n 1)
 if [ -z "$checkpatch" ]; then
@@ -110,7 +123,7 @@ else
 		--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON -f ksym_compat.h 2>&1
 		perl "$checkpatch" --strict --no-tree --quiet \
 		--ignore CAMELCASE,MACRO_ARG_REUSE -f ksymdump/*.c ksymdump/*.h tests/fuzz_locate.c \
-		tests/bench_locate.c 2>&1)
+		tests/bench_locate.c tests/fuzz_xz.c tests/test_xz.c 2>&1)
 	if [ -z "$out" ]; then
 		ktap_pass checkpatch
 	else
@@ -148,13 +161,14 @@ else
 	fi
 fi
 
-# 5. fuzz: the two fuzzers side by side (each is one process on one core:
-# FUZZ_SECONDS each, in FUZZ_SECONDS of the run), their binaries and
-# fixtures built first so that the two makes share no target.
+# 5. fuzz: the three fuzzers side by side (each is one process: FUZZ_SECONDS
+# each, in FUZZ_SECONDS of the run, on however many cores there are),
+# their binaries and fixtures built first so that the makes share no
+# target.
 # fuzz_start TARGET: run make TARGET in the background into $B/TARGET.out;
 # fuzz_result TARGET NAME WHAT: its verdict, once it has ended
 fuzz_start() {
-	ksym_bg 2 "$B/$1.out" make -s -C "$top" B="$B" FUZZ_SECONDS="$FUZZ_SECONDS" "$1"
+	ksym_bg 3 "$B/$1.out" make -s -C "$top" B="$B" FUZZ_SECONDS="$FUZZ_SECONDS" "$1"
 }
 fuzz_result() {
 	if [ "$(ksym_bg_rc "$B/$1.out")" = 0 ]; then
@@ -170,21 +184,25 @@ fuzz_result() {
 if [ "$FUZZ_SECONDS" = 0 ]; then
 	ktap_skip fuzz "FUZZ_SECONDS=0"
 	ktap_skip fuzz_locate "FUZZ_SECONDS=0"
+	ktap_skip fuzz_xz "FUZZ_SECONDS=0"
 elif ! command -v clang >/dev/null; then
 	ktap_skip fuzz "clang not installed"
 	ktap_skip fuzz_locate "clang not installed"
+	ktap_skip fuzz_xz "clang not installed"
 else
-	rm -f "$B/fuzz.out.rc" "$B/fuzz-locate.out.rc"
+	rm -f "$B/fuzz.out.rc" "$B/fuzz-locate.out.rc" "$B/fuzz-xz.out.rc"
 	if make -s -C "$top" B="$B" "$B/fuzz_decoder" "$B/fuzz_seed" \
-		"$B/fuzz_locate" "$B/fixtures/.stamp" >"$B/fuzz-build.out" 2>&1; then
+		"$B/fuzz_locate" "$B/fuzz_xz" "$B/fixtures/.stamp" >"$B/fuzz-build.out" 2>&1; then
 		fuzz_start fuzz
 		fuzz_start fuzz-locate
+		fuzz_start fuzz-xz
 		wait
 	else
 		sed 's/^/# /' "$B/fuzz-build.out" | tail -n 30
 	fi
 	fuzz_result fuzz fuzz "the decoder or the scan"
 	fuzz_result fuzz-locate fuzz_locate "ksymdump's locator"
+	fuzz_result fuzz-xz fuzz_xz "ksymdump's .xz decoder (or it differs from liblzma)"
 fi
 
 ktap_plan

@@ -14,7 +14,8 @@
 #   make          (or make modules) build ksym-verify.ko, module name
 #                 ksym_verify, against KDIR (ARCH/CROSS_COMPILE as usual)
 #   make check    the host tests: fixtures from the real scripts/kallsyms.c, the
-#                 decoder suite (gcc and clang, ASan+UBSan), checkpatch,
+#                 decoder suite (gcc and clang, ASan+UBSan), ksymdump's xz decoder
+#                 against liblzma, checkpatch,
 #                 Kbuild W=1 + sparse, a fuzz run (10 s, or FUZZ_SECONDS); ends with
 #                 "N passed, N failed"
 #   make test-debug  the module on a debug kernel built from linux-source-6.12
@@ -26,6 +27,7 @@
 #   make fixtures regenerate build/fixtures only
 #   make fuzz     libFuzzer over the decoder for FUZZ_SECONDS (default 60)
 #   make fuzz-locate  libFuzzer over ksymdump's unpacking and locator
+#   make fuzz-xz  libFuzzer: ksymdump's .xz decoder against liblzma
 #   make bench    decoder figures on the largest fixture; ksymdump figures
 #                 (unpack, scan, locate, decode, peak memory) on every
 #                 Debian vmlinuz in the cache

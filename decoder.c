@@ -192,7 +192,19 @@ static u64 ptr_mask(const struct ksym_layout *l)
  */
 static bool valid_type(char c)
 {
-	return c && strchr("ABCDGINPRSTUVWabcdginprstuvw?-", c);
+	/* a table, not strchr(): this runs once for every symbol decoded */
+	static const bool nm_type[256] = {
+		['A'] = true, ['B'] = true, ['C'] = true, ['D'] = true,
+		['G'] = true, ['I'] = true, ['N'] = true, ['P'] = true,
+		['R'] = true, ['S'] = true, ['T'] = true, ['U'] = true,
+		['V'] = true, ['W'] = true, ['a'] = true, ['b'] = true,
+		['c'] = true, ['d'] = true, ['g'] = true, ['i'] = true,
+		['n'] = true, ['p'] = true, ['r'] = true, ['s'] = true,
+		['t'] = true, ['u'] = true, ['v'] = true, ['w'] = true,
+		['?'] = true, ['-'] = true,
+	};
+
+	return nm_type[(u8)c];
 }
 
 static u32 markers_needed(u32 n)

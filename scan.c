@@ -460,18 +460,31 @@ unsigned int ksym_scan(const u8 *buf, size_t len, u64 va, bool big_endian,
 		.buf = buf, .len = len, .va = va, .be = big_endian,
 		.psz = ptr_size, .left = work->budget,
 	};
-	size_t d, ti, tt;
+	size_t d, ti, tt, told = 0;
 	unsigned int nh = 0;
 
 	memset(hits, 0, max * sizeof(*hits));
 	if (len < sizeof(digit_run) + KSYM_TOKEN_INDEX_SIZE)
 		return 0;
 	for (d = 0; d + sizeof(digit_run) <= len && nh < max && c.left; d++) {
-		const u8 *z = memchr(buf + d, '0', len - sizeof(digit_run) + 1 - d);
+		size_t end = len - sizeof(digit_run) + 1, part = end;
+		const u8 *z;
 
-		if (!z)
-			break;
-		d = z - buf;
+		/* with a listener: in parts, told of the front every 64 MiB */
+		if (work->passed && end - d > KSYM_SCAN_BEHIND)
+			part = d + KSYM_SCAN_BEHIND;
+		z = memchr(buf + d, '0', part - d);
+		d = z ? (size_t)(z - buf) : part - 1;
+		/* markers and names lie before the token table, within this */
+		if (work->passed && d >= told + 2 * KSYM_SCAN_BEHIND) {
+			told = d - KSYM_SCAN_BEHIND;
+			work->passed(work->passed_ctx, told);
+		}
+		if (!z) {
+			if (part == end)
+				break;
+			continue;
+		}
 		if (memcmp(buf + d, digit_run, sizeof(digit_run)))
 			continue;
 		/* a candidate region: its own bound */

@@ -42,7 +42,17 @@ struct ksym_scan_work {
 	u32 regions_cut;	/* candidate regions given up at the region bound */
 	bool exhausted;		/* the budget ran out: the scan stopped early */
 	size_t stop;		/* with @exhausted: the offset it had reached */
+	/*
+	 * Optional: told, every KSYM_SCAN_BEHIND bytes of progress, the
+	 * offset below which the scan will read the buffer no more (so that
+	 * a reader of a file can let those pages go).
+	 */
+	void (*passed)(void *ctx, size_t below);
+	void *passed_ctx;
 };
+
+/* How far behind its front the scan still reads: a table's own extent. */
+#define KSYM_SCAN_BEHIND	((size_t)64 << 20)
 
 /*
  * Scan @len bytes at @buf (virtual address @va) and fill up to @max hits.

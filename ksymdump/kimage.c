@@ -163,6 +163,31 @@ static bool note_span(const struct kimage *img, u64 va, u64 size, u64 *lo,
 	return any;
 }
 
+/*
+ * A core's PT_LOADs give no virtual address, only physical ones (QEMU's
+ * dump-guest-memory without paging writes p_vaddr = p_paddr; arm64's
+ * always), and it has some.
+ */
+static bool core_physical(const u8 *ph, unsigned int phnum,
+			  unsigned int phent, bool e64, bool be)
+{
+	unsigned int i, n = 0;
+	u64 va;
+
+	for (i = 0; i < phnum; i++) {
+		const u8 *p = ph + (size_t)i * phent;
+
+		if (ELF_FIELD(p, e64, be, Phdr, p_type) != PT_LOAD ||
+		    !ELF_FIELD(p, e64, be, Phdr, p_filesz))
+			continue;
+		va = ELF_FIELD(p, e64, be, Phdr, p_vaddr);
+		if (va && va != ELF_FIELD(p, e64, be, Phdr, p_paddr))
+			return false;
+		n++;
+	}
+	return n;
+}
+
 static int elf_open(struct kimage *img, char *why, size_t wl)
 {
 	const u8 *d = img->data;
@@ -297,6 +322,17 @@ static int elf_open(struct kimage *img, char *why, size_t wl)
 	}
 	if (!img->nr_seg)
 		return fail(why, wl, "ELF file has no loadable segment with file bytes");
+	/*
+	 * A core with neither a note nor virtual addresses is raw memory in
+	 * ranges: scanned like a raw dump, its addresses from the kernel's
+	 * VMCOREINFO text in that memory
+	 */
+	if (img->core && !img->vmcoreinfo &&
+	    core_physical(d + phoff, phnum, phent, e64, be)) {
+		img->kind = KIMG_RAW;
+		img->phys_ranges = true;
+		add_how(img, "physical memory");
+	}
 	return 0;
 }
 
@@ -479,6 +515,14 @@ int kimage_load_core(struct kimage *img, int fd, u64 fsize,
 		nlen += fsz;
 	}
 
+	/*
+	 * No note and no virtual address: raw memory in ranges, mapped whole
+	 * and scanned in parts like a raw file (elf_open())
+	 */
+	if (!img->vmcoreinfo && core_physical(ph, phnum, phent, e64, be)) {
+		ret = 1;
+		goto out;
+	}
 	/*
 	 * With kallsyms_* named, the parts of the segments that hold them,
 	 * CORE_WINDOW either side; without, every segment, within --max-size.
@@ -1089,6 +1133,15 @@ bool kimage_sym(const struct kimage *img, const char *name, u64 *va)
 
 void kimage_set_base(struct kimage *img, u64 base)
 {
+	u64 shift = base - img->seg[0].va;
+	unsigned int i;
+
+	if (img->phys_ranges) {
+		/* its ranges move together: the first begins at @base */
+		for (i = 0; i < img->nr_seg; i++)
+			img->seg[i].va += shift;
+		return;
+	}
 	img->nr_seg = 1;
 	img->seg[0].va = base;
 	img->seg[0].off = 0;
@@ -1108,6 +1161,48 @@ static void arm64_open(struct kimage *img)
 	img->image_size = ksym_get_uint(d + 16, 8, false);
 	add_how(img, img->big_endian ? "arm64 Image (BE)" : "arm64 Image");
 	kimage_set_base(img, 0);
+}
+
+/*
+ * LiME's format (lime.ko, format=lime): ranges of physical memory, each
+ * after a 32-byte header: magic "EMiL" (0x4c694d45 little-endian),
+ * version 1, the first and the last address of the range (inclusive),
+ * 8 reserved bytes.  Each range is a segment at its physical address;
+ * the kernel's virtual addresses come from the data (locate.c).  Returns
+ * false, and leaves @img alone, unless every header is well-formed and
+ * every range lies in the file.
+ */
+#define LIME_MAGIC	0x4c694d45U
+#define LIME_HDR	32
+
+static bool lime_open(struct kimage *img)
+{
+	const u8 *d = img->data;
+	size_t off = 0, n = 0;
+	u64 start, last;
+
+	while (off < img->size) {
+		if (img->size - off < LIME_HDR ||
+		    ksym_get_uint(d + off, 4, false) != LIME_MAGIC ||
+		    ksym_get_uint(d + off + 4, 4, false) != 1 ||
+		    n >= KIMG_MAX_SEGS)
+			return false;
+		start = ksym_get_uint(d + off + 8, 8, false);
+		last = ksym_get_uint(d + off + 16, 8, false);
+		off += LIME_HDR;
+		if (last < start || last - start >= img->size - off)
+			return false;
+		img->seg[n].va = start;
+		img->seg[n].off = off;
+		img->seg[n++].size = last - start + 1;
+		off += last - start + 1;
+	}
+	if (!n)
+		return false;
+	img->nr_seg = n;
+	img->phys_ranges = true;
+	add_how(img, "LiME");
+	return true;
 }
 
 static int open_layers(struct kimage *img, const struct kimg_limits *lim,
@@ -1188,6 +1283,8 @@ static int open_layers(struct kimage *img, const struct kimg_limits *lim,
 		break;
 	}
 	img->kind = KIMG_RAW;
+	if (lime_open(img))
+		return 0;
 	add_how(img, "raw");
 	kimage_set_base(img, 0);
 	return 0;
@@ -1206,6 +1303,13 @@ int kimage_open(struct kimage *img, const u8 *buf, size_t len, bool in_file,
 	if (ret)
 		kimage_close(img);
 	return ret;
+}
+
+void kimage_release(const struct kimage *img, const u8 *p, size_t len)
+{
+	if (img->in_file && !img->owned && p >= img->data &&
+	    len <= img->size - (size_t)(p - img->data))
+		kd_drop_pages(p, len);
 }
 
 void kimage_close(struct kimage *img)

@@ -58,6 +58,18 @@ struct kimage {
 	u64 core_read;		/* bytes kimage_load_core() read */
 	bool core_partial;	/* it chose segments with no note to go by */
 	unsigned int core_skipped;	/* segments it did not read */
+	/*
+	 * raw memory in ranges at their physical addresses (LiME's, a core's
+	 * without virtual ones): they move together (kimage_set_base())
+	 */
+	bool phys_ranges;
+	/*
+	 * Raw memory: the kernel's VMCOREINFO text (vmcoreinfo_data, a page
+	 * of its own) found in the data by the scan, and where; then
+	 * vmcoreinfo points at it
+	 */
+	bool vmcoreinfo_in_memory;
+	size_t vmcoreinfo_off;
 };
 
 #define KIMG_EM_386	3
@@ -91,11 +103,20 @@ int kimage_open(struct kimage *img, const u8 *buf, size_t len, bool in_file,
 void kimage_close(struct kimage *img);
 
 /*
+ * Done with @len bytes of @img's data at @p for now: when they are the
+ * input file's own pages (no layer unpacked), out of the resident set
+ * (they come back from the file if read again); otherwise nothing.  A
+ * raw memory dump is gigabytes that the scan reads once.
+ */
+void kimage_release(const struct kimage *img, const u8 *p, size_t len);
+
+/*
  * An ELF core in the file @fd (@size bytes; /proc/kcore says 128 TiB), read
  * in parts with pread(): its headers, its notes, and of its segments the
  * part around the kallsyms_* arrays its VMCOREINFO note names (64 MiB
  * either side), or, with no such note, every segment within @lim.
- * Returns 1 if the file is not an ELF core (read it whole), otherwise as
+ * Returns 1 if the file is not an ELF core, or one with neither a note nor
+ * virtual addresses (raw memory in ranges): read it whole; otherwise as
  * kimage_open().
  */
 int kimage_load_core(struct kimage *img, int fd, u64 size,

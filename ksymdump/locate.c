@@ -7,8 +7,10 @@
  * holds its own kallsyms_names address wins, else the largest.  When none
  * is proven, the deepest failure is explained.
  */
+#define _GNU_SOURCE	/* memmem() */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
 #include "unpack.h"
@@ -37,15 +39,66 @@ static bool note_skips(const struct kimage *img, const struct kimg_seg *s)
 {
 	u64 v;
 
-	return img->vmcoreinfo &&
+	return img->vmcoreinfo && !img->vmcoreinfo_in_memory &&
 	       kimage_vmcoreinfo(img, "SYMBOL(kallsyms_token_table)", true, &v) &&
 	       !(v >= s->va && v - s->va < s->size);
+}
+
+/*
+ * The scan is done with a segment's bytes below @below: in raw memory
+ * with no note, look at each page start among them for the kernel's
+ * VMCOREINFO text (vmcoreinfo_data is a page of its own that starts with
+ * "OSRELEASE="), then let them go.
+ */
+struct scan_release {
+	struct kimage *img;
+	const struct kimg_seg *s;
+	const u8 *seg;
+	size_t done;
+};
+
+#define KD_VMCOREINFO_PAGE	4096
+
+static void find_vmcoreinfo(struct scan_release *sr, size_t from, size_t to)
+{
+	struct kimage *img = sr->img;
+	size_t o = from + (-(sr->s->va + from) & (KD_VMCOREINFO_PAGE - 1));
+	const char *p;
+	size_t n;
+
+	for (; o < to && to - o >= KD_VMCOREINFO_PAGE; o += KD_VMCOREINFO_PAGE) {
+		p = (const char *)sr->seg + o;
+		if (memcmp(p, "OSRELEASE=", 10))
+			continue;
+		n = strnlen(p, KD_VMCOREINFO_PAGE);
+		if (n == KD_VMCOREINFO_PAGE || !memmem(p, n, "\nPAGESIZE=", 10) ||
+		    !memmem(p, n, "\nSYMBOL(", 8))
+			continue;
+		img->vmcoreinfo = p;
+		img->vmcoreinfo_len = n;
+		img->vmcoreinfo_in_memory = true;
+		img->vmcoreinfo_off = sr->s->va + o;
+		return;
+	}
+}
+
+static void scan_passed(void *ctx, size_t below)
+{
+	struct scan_release *sr = ctx;
+
+	if (below <= sr->done)
+		return;
+	if (sr->img->kind == KIMG_RAW && !sr->img->vmcoreinfo)
+		find_vmcoreinfo(sr, sr->done, below);
+	kimage_release(sr->img, sr->seg + sr->done, below - sr->done);
+	sr->done = below;
 }
 
 static unsigned int scan_image(struct ctx *c, struct cand *cands,
 			       unsigned int max)
 {
 	struct ksym_scan_hit hits[KD_SCAN_HITS];
+	struct scan_release sr = { .img = c->img };
 	unsigned int i, h, k, nh, nc = 0;
 
 	for (i = 0; i < c->img->nr_seg && nc < max; i++) {
@@ -58,8 +111,16 @@ static unsigned int scan_image(struct ctx *c, struct cand *cands,
 			c->scan_stop_left += s->size;
 			continue;
 		}
+		sr.s = s;
+		sr.seg = c->img->data + s->off;
+		sr.done = 0;
+		c->work.passed = scan_passed;
+		c->work.passed_ctx = &sr;
 		nh = ksym_scan(c->img->data + s->off, s->size, s->va, c->be,
 			       c->psz, &c->work, hits, KD_SCAN_HITS);
+		c->work.passed = NULL;
+		/* the proofs read the tables again, not the rest */
+		scan_passed(&sr, s->size);
 		if (c->work.exhausted) {
 			c->scan_stop_va = s->va + c->work.stop;
 			c->scan_stop_left = s->size - c->work.stop;
@@ -303,7 +364,11 @@ static int check_note(const struct kimage *img, struct kd_result *r)
 						 &r->kernel_offset);
 	kimage_vmcoreinfo_str(img, "OSRELEASE", rel, sizeof(rel));
 	kimage_vmcoreinfo_str(img, "PAGESIZE", pgs, sizeof(pgs));
-	if (n)
+	if (img->vmcoreinfo_in_memory)
+		snprintf(r->note_how, sizeof(r->note_how),
+			 "used: the kernel's own VMCOREINFO text, found in the memory at 0x%llx (no note); its %u kallsyms_* addresses equal the proven table's; OSRELEASE %s, PAGESIZE %s",
+			 (unsigned long long)img->vmcoreinfo_off, n, rel, pgs);
+	else if (n)
 		snprintf(r->note_how, sizeof(r->note_how),
 			 "used: it chose the segment to scan, and its %u kallsyms_* addresses equal the proven table's; OSRELEASE %s, PAGESIZE %s",
 			 n, rel, pgs);

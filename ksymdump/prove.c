@@ -142,7 +142,9 @@ static void pick_anchors(struct ctx *c, struct ksym_decoder *kt,
 		snprintf(r->anchors_how, sizeof(r->anchors_how),
 			 "the ELF symbol table");
 	} else if (c->img->vmcoreinfo && note_anchors(c->img, kt, r)) {
-		snprintf(r->anchors_how, sizeof(r->anchors_how),
+		snprintf(r->anchors_how, sizeof(r->anchors_how), "%s",
+			 c->img->vmcoreinfo_in_memory ?
+			 "the VMCOREINFO text in memory (its SYMBOL() lines)" :
 			 "the core's VMCOREINFO note (its SYMBOL() lines)");
 	} else if (c->img->core && core_text(c->img, kt->arrays.names.va, &v)) {
 		/*
@@ -201,6 +203,16 @@ static void pick_anchors(struct ctx *c, struct ksym_decoder *kt,
  */
 #define KD_CENSUS_SAMPLE	512
 #define KD_CENSUS_CONTROL	12
+/*
+ * How far from kallsyms_names the image's pointers are counted: a whole
+ * kernel image (Debian's largest is 66 MB unpacked; 64 MiB either side
+ * missed the witnesses of a 6.12 guest's table in its raw memory), not
+ * all of a dump's gigabytes; a segment that does not hold the table is
+ * counted only if it is smaller than the window on both sides.  A file's
+ * pages leave the resident set once counted (kimage_release()).
+ */
+#define KD_CENSUS_WINDOW	((size_t)128 << 20)
+#define KD_CENSUS_PART		((size_t)16 << 20)
 
 /* Is @p inside one of the table's own arrays (the offsets hold the values)? */
 static bool in_table(const struct ksym_decoder *kt, const u8 *p)
@@ -223,11 +235,12 @@ static bool in_table(const struct ksym_decoder *kt, const u8 *p)
 static int count_in_image(const struct ctx *c, const struct ksym_decoder *kt,
 			  const u64 *want, u32 n)
 {
+	const u8 *names = kt->arrays.names.data;
 	u8 *seen = calloc(n + 1, 1);
 	const u64 *hit;
 	unsigned int s;
+	size_t off, rel;
 	int hits = 0;
-	size_t off;
 	u64 w;
 
 	if (!seen)
@@ -235,8 +248,23 @@ static int count_in_image(const struct ctx *c, const struct ksym_decoder *kt,
 	for (s = 0; s < c->img->nr_seg && n; s++) {
 		const struct kimg_seg *g = &c->img->seg[s];
 		const u8 *d = c->img->data + g->off;
+		size_t lo = 0, hi = g->size;
 
-		for (off = 0; off + c->psz <= g->size; off += c->psz) {
+		/* the kernel's image around its table, not all of a dump */
+		if (names >= d && names < d + g->size) {
+			if ((size_t)(names - d) > KD_CENSUS_WINDOW)
+				lo = (names - d - KD_CENSUS_WINDOW) & ~(size_t)7;
+			if (g->size - (names - d) > KD_CENSUS_WINDOW)
+				hi = names - d + KD_CENSUS_WINDOW;
+		} else if (g->size > 2 * KD_CENSUS_WINDOW) {
+			continue;
+		}
+		for (off = lo, rel = lo; off + c->psz <= hi; off += c->psz) {
+			/* counted: out of the resident set, 16 MiB at a time */
+			if (off - rel >= KD_CENSUS_PART) {
+				kimage_release(c->img, d + rel, off - rel);
+				rel = off;
+			}
 			w = ksym_get_uint(d + off, c->psz, c->be);
 			if (w < want[0] || w > want[n - 1] || in_table(kt, d + off))
 				continue;
@@ -246,6 +274,7 @@ static int count_in_image(const struct ctx *c, const struct ksym_decoder *kt,
 				hits++;
 			}
 		}
+		kimage_release(c->img, d + rel, hi - rel);
 	}
 	free(seen);
 	return hits;
@@ -421,6 +450,27 @@ static int attempt_run(struct ctx *c, struct cand *cd, struct attempt *a,
 			if (ret)
 				return ret;
 		}
+	} else if (c->img->vmcoreinfo_in_memory && !*base_known &&
+		   kimage_vmcoreinfo(c->img, "SYMBOL(kallsyms_names)", true,
+				     &base)) {
+		/*
+		 * Raw memory: the kernel's own VMCOREINFO names where its
+		 * kallsyms_names is; this copy of the table is moved there
+		 * (the anchors then prove it is the live one)
+		 */
+		snprintf(r->base_how, sizeof(r->base_how),
+			 "0x%llx: SYMBOL(kallsyms_names)=0x%llx of the VMCOREINFO in memory, where this table's names are (physical 0x%llx); the KASLR offset is its KERNELOFFSET",
+			 (unsigned long long)(c->img->seg[0].va + base -
+					      cd->va[KSYM_A_NAMES]),
+			 (unsigned long long)base,
+			 (unsigned long long)cd->va[KSYM_A_NAMES]);
+		base = c->img->seg[0].va + base - cd->va[KSYM_A_NAMES];
+		rebase(c, cd, seqs_va, base);
+		cd->va[KSYM_A_SEQS] = has_seqs ? *seqs_va : 0;
+		build_views(c, cd, a);
+		ret = attempt_open(a, err);
+		if (ret)
+			return ret;
 	} else if (!r->rb_how[0]) {
 		ret = arm64_fix_rb(c, cd, a, r);
 		if (ret)

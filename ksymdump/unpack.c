@@ -52,12 +52,7 @@ int kd_out_room(struct outbuf *o, size_t want)
  */
 #define KD_IN_PART	((size_t)1 << 20)
 
-/*
- * The whole pages of @len bytes at @p, which lie in a read-only private
- * file mapping, out of the resident set; read again, they come back from
- * the file.
- */
-static void kd_drop_pages(const void *p, size_t len)
+void kd_drop_pages(const void *p, size_t len)
 {
 	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
 	uintptr_t lo = (uintptr_t)p & ~(pg - 1);

@@ -24,6 +24,13 @@ struct outbuf {
  */
 int kd_out_room(struct outbuf *o, size_t want);
 
+/*
+ * The whole pages of @len bytes at @p, which lie in a read-only private
+ * file mapping, out of the resident set; read again, they come back from
+ * the file.
+ */
+void kd_drop_pages(const void *p, size_t len);
+
 /* Done with @in up to @pos: out of the resident set, if it is a file's. */
 void kd_consumed(struct outbuf *o, const u8 *in, size_t pos);
 

@@ -16,6 +16,19 @@
       section headers there).  Exit 1 if they do not fit before the
       first segment's bytes.
 
+  core-edit.py to-raw IN OUT
+      OUT is the physical memory of IN (an ELF64 core with physical
+      addresses: QEMU's dump-guest-memory without paging) as dd(1) or
+      QEMU's pmemsave would write it: each PT_LOAD's bytes at the file
+      offset of its p_paddr, the holes between them zeros (a sparse
+      file).  No header, no note, no virtual address.
+
+  core-edit.py to-lime IN OUT
+      OUT is the same memory in LiME's format (lime.ko's format=lime):
+      for each PT_LOAD a 32-byte header (magic 0x4c694d45, version 1, the
+      first and the last physical address, 8 reserved bytes), then its
+      bytes.
+
   core-edit.py make-core FIXTURE_DIR OUT [--no-note]
       OUT is an ELF core of the fixture (scripts/gen-fixtures.sh): one
       PT_LOAD holding its rodata.bin at rodata_va, and a PT_NOTE with a
@@ -128,6 +141,60 @@ def phdrs_first(src, dst):
         f.write(struct.pack(end + 'HH', 0, 0))      # e_shnum, e_shstrndx
         f.seek(64)
         f.write(ph)
+    return 0
+
+
+def loads(src):
+    """The PT_LOAD segments of an ELF64 core: (p_offset, p_paddr, p_filesz)."""
+    with open(src, 'rb') as f:
+        head = f.read(64)
+        if head[:4] != b'\x7fELF' or head[4] != 2:
+            sys.exit('%s: not an ELF64 file' % src)
+        end = '>' if head[5] == 2 else '<'
+        phoff, = struct.unpack(end + 'Q', head[0x20:0x28])
+        phent, phnum = struct.unpack(end + 'HH', head[0x36:0x3a])
+        f.seek(phoff)
+        ph = f.read(phent * phnum)
+    out = []
+    for i in range(phnum):
+        e = ph[i * phent:(i + 1) * phent]
+        p_type, = struct.unpack(end + 'I', e[0:4])
+        if p_type != 1:
+            continue
+        off, _, paddr, filesz = struct.unpack(end + 'QQQQ', e[8:40])
+        if filesz:
+            out.append((off, paddr, filesz))
+    return out
+
+
+def copy_range(fi, fo, off, size):
+    fi.seek(off)
+    while size:
+        b = fi.read(min(size, 1 << 24))
+        if not b:
+            sys.exit('the dump ends inside a segment')
+        fo.write(b)
+        size -= len(b)
+
+
+def to_raw(src, dst):
+    segs = loads(src)
+    with open(src, 'rb') as fi, open(dst, 'wb') as fo:
+        for off, paddr, size in sorted(segs, key=lambda s: s[1]):
+            fo.seek(paddr)
+            copy_range(fi, fo, off, size)
+        fo.truncate(max(p + n for _, p, n in segs))
+    print('%d segments, %d bytes of memory' % (len(segs), sum(n for _, _, n in segs)))
+    return 0
+
+
+def to_lime(src, dst):
+    segs = loads(src)
+    with open(src, 'rb') as fi, open(dst, 'wb') as fo:
+        for off, paddr, size in sorted(segs, key=lambda s: s[1]):
+            fo.write(struct.pack('<IIQQQ', 0x4c694d45, 1, paddr, paddr + size - 1, 0))
+            copy_range(fi, fo, off, size)
+    print('%d ranges' % len(segs))
     return 0
 
 
@@ -308,6 +375,10 @@ if __name__ == '__main__':
         sys.exit(drop_vmcoreinfo(sys.argv[2], sys.argv[3]))
     if len(sys.argv) == 4 and sys.argv[1] == 'phdrs-first':
         sys.exit(phdrs_first(sys.argv[2], sys.argv[3]))
+    if len(sys.argv) == 4 and sys.argv[1] == 'to-raw':
+        sys.exit(to_raw(sys.argv[2], sys.argv[3]))
+    if len(sys.argv) == 4 and sys.argv[1] == 'to-lime':
+        sys.exit(to_lime(sys.argv[2], sys.argv[3]))
     if len(sys.argv) == 4 and sys.argv[1] == 'hostile':
         sys.exit(hostile(sys.argv[2], sys.argv[3]))
     if len(sys.argv) == 4 and sys.argv[1] == 'make-kdump':

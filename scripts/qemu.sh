@@ -40,7 +40,11 @@
 #                   addresses), kdump-compressed (zlib pages) and, on
 #                   x86_64, ELF with paging (virtual
 #                   addresses) and the same with the VMCOREINFO note cut
-#                   out; ksymdump on each must equal the capture, with the
+#                   out; the physical ELF dump made raw memory
+#                   (tests/core-edit.py: as dd writes it, in LiME's
+#                   format, without its note), where the kernel's own
+#                   VMCOREINFO text in memory must give the addresses;
+#                   ksymdump on each must equal the capture, with the
 #                   KASLR offset of the boot (from a nokaslr capture);
 #                   and Debian's makedumpfile on the ELF dump (-c zlib,
 #                   -l LZO, -E ELF, -F flattened), each file checked alike
@@ -685,8 +689,9 @@ kaslr_truth() {
 }
 
 # check_dump NAME DUMP DIR WANT-NOTE: ksymdump on one dump equals the
-# guest's /proc/kallsyms, says whether it used VMCOREINFO (WANT-NOTE 1 or
-# 0) and, with the note, gives the boot's KASLR offset
+# guest's /proc/kallsyms, says whether it used VMCOREINFO (WANT-NOTE 1:
+# the note, 0: none, memory: the kernel's VMCOREINFO text found in raw
+# memory) and, with either, gives the boot's KASLR offset
 check_dump() {
 	local name=$1 f=$2 d=$3 want=$4 st rss rc off truth how
 
@@ -705,9 +710,11 @@ check_dump() {
 		ktap_fail "dump_$name" "ksymdump --verify exit $rc: $(grep -v '^verify: ' "$f.verify" | head -n 3 | tr '\n' ' ' | cut -c1-300)"
 	elif [ "$want" = 1 ] && [[ $how != used* ]]; then
 		ktap_fail "dump_$name" "the VMCOREINFO note was not used: ${how:-no line}"
+	elif [ "$want" = memory ] && [[ $how != "used: the kernel's own VMCOREINFO text, found in the memory"* ]]; then
+		ktap_fail "dump_$name" "the VMCOREINFO text in memory was not used: ${how:-no line}"
 	elif [ "$want" = 0 ] && [[ $how != none* ]]; then
 		ktap_fail "dump_$name" "the note was cut out, yet: ${how:-no line}"
-	elif [ "$want" = 1 ] && { [ -z "$truth" ] || [ "$off" != "$truth" ]; }; then
+	elif [ "$want" != 0 ] && { [ -z "$truth" ] || [ "$off" != "$truth" ]; }; then
 		ktap_fail "dump_$name" "KASLR offset ${off:-none}, the boot's ${truth:-unknown (no nokaslr capture: run qemu.sh --nokaslr first)}"
 	else
 		ktap_pass "dump_$name" "$(sed -n 's/^verify: \([0-9]*\) decoded.*/\1 symbols/p' "$f.verify") equal the guest's /proc/kallsyms${off:+, KASLR offset $off}"
@@ -725,6 +732,20 @@ check_dumps() {
 	# physical addresses, the note maps the image (kimage_voffset, phys_base)
 	if [ -s "$d/dumps/elf" ]; then
 		check_dump elf_physical "$d/dumps/elf" "$d" 1
+		# raw memory, nothing to say where the kernel is: the same
+		# memory as dd/pmemsave writes it, in LiME's ranges, and the
+		# core without its note; the addresses and the KASLR offset
+		# come from the kernel's VMCOREINFO text in that memory
+		local raw
+		for raw in to-raw:raw_physical to-lime:lime drop-vmcoreinfo:elf_physical_no_vmcoreinfo; do
+			if "$top/tests/core-edit.py" "${raw%%:*}" "$d/dumps/elf" \
+				"$d/dumps/${raw#*:}" >"$d/dumps/${raw#*:}.log" 2>&1; then
+				check_dump "${raw#*:}" "$d/dumps/${raw#*:}" "$d" memory
+			else
+				ktap_fail "dump_${raw#*:}" "tests/core-edit.py ${raw%%:*}: $(tail -n 1 "$d/dumps/${raw#*:}.log")"
+			fi
+			rm -f "$d/dumps/${raw#*:}"
+		done
 	else
 		ktap_fail dump_elf_physical "QEMU wrote no dump (tests/qmp-dump.py: $(tail -n 1 "$d/dumps.log"))"
 	fi

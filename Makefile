@@ -160,8 +160,9 @@ fuzz: $(B)/fuzz_decoder $(B)/fuzz_seed $(B)/fixtures/.stamp
 
 # the locator: seeds are fixtures as raw bytes (option byte 6: --base and
 # an anchor), gzip-wrapped, behind an arm64 Image header, the small files
-# of tests/hostile.py, an empty stream in each codec, and ELF cores and
-# kdump-compressed files (option byte 8: read in parts from a file)
+# of tests/hostile.py, an empty stream in each codec, and ELF cores,
+# kdump-compressed files and raw memory in LiME's format with its
+# VMCOREINFO text (option byte 8: read from a file)
 fuzz-locate: $(B)/fuzz_locate $(B)/fixtures/.stamp
 	rm -rf $(B)/fuzz-locate-seeds && mkdir -p $(B)/fuzz-locate-seeds $(B)/fuzz-locate-corpus
 	for d in $$(ls -d $(B)/fixtures/*/ | grep -v large | sed 's:/$$::'); do \
@@ -173,6 +174,9 @@ fuzz-locate: $(B)/fuzz_locate $(B)/fixtures/.stamp
 		tests/core-edit.py make-core $$d $(B)/fuzz-locate-seeds/$$n.core-body && \
 		{ printf '\010'; cat $(B)/fuzz-locate-seeds/$$n.core-body; } \
 			>$(B)/fuzz-locate-seeds/$$n.core && rm $(B)/fuzz-locate-seeds/$$n.core-body; \
+		tests/core-edit.py make-raw $$d $(B)/fuzz-locate-seeds/$$n.lime-body --lime && \
+		{ printf '\010'; cat $(B)/fuzz-locate-seeds/$$n.lime-body; } \
+			>$(B)/fuzz-locate-seeds/$$n.lime && rm $(B)/fuzz-locate-seeds/$$n.lime-body; \
 		! grep -q '^bits 64' $$d/meta || \
 		{ tests/core-edit.py make-kdump $$d $(B)/fuzz-locate-seeds/$$n.kdump-body && \
 		  { printf '\010'; cat $(B)/fuzz-locate-seeds/$$n.kdump-body; } \

@@ -204,10 +204,35 @@ static void move_result(struct kd_result *to, struct kd_result *from)
 	from->rec_off = NULL;
 }
 
+/*
+ * How many of the kallsyms_* arrays that @img's VMCOREINFO names are where
+ * @r has them; -1 if one is not.
+ */
+static int note_agrees(const struct kimage *img, const struct kd_result *r)
+{
+	unsigned int k;
+	char key[48];
+	int n = 0;
+	u64 v;
+
+	for (k = 0; img->vmcoreinfo && k < KSYM_NR_ARRAYS; k++) {
+		snprintf(key, sizeof(key), "SYMBOL(%s)", ksym_array_name(k));
+		if (!kimage_vmcoreinfo(img, key, true, &v))
+			continue;
+		if (v != r->va[k])
+			return -1;
+		n++;
+	}
+	return n;
+}
+
 static bool better(const struct kd_result *a, const struct kd_result *b)
 {
 	if (!b->kt)
 		return true;
+	/* a table where the kernel's VMCOREINFO says it is */
+	if (a->note_agrees != b->note_agrees)
+		return a->note_agrees > b->note_agrees;
 	if (a->self_located != b->self_located)
 		return a->self_located;
 	/* proven by order alone: the image's pointers witness the right one */
@@ -267,6 +292,9 @@ static int locate_best(struct ctx *c, struct kd_result *best,
 			c->be = bes[bi];
 			c->psz = pszs[pi];
 			memset(&c->rela, 0, sizeof(c->rela));
+			/* a proof may have moved the image: scan it where it was */
+			if (img->kind != KIMG_ELF)
+				kimage_set_base(img, base0);
 			if (img->symtab && !c->o->no_symbols &&
 			    cand_from_symbols(c, &cands[0])) {
 				nc = 1;
@@ -287,6 +315,7 @@ static int locate_best(struct ctx *c, struct kd_result *best,
 				r->proven++;
 				cur->self_located =
 					self_located(cur->kt, cur->va[KSYM_A_NAMES]);
+				cur->note_agrees = note_agrees(img, cur);
 				if (better(cur, best)) {
 					kd_result_free(best);
 					move_result(best, cur);
@@ -315,7 +344,9 @@ static int take_best(struct kimage *img, struct kd_result *best,
 		 "%s: %u candidate%s, %u proven%s",
 		 used_symbols ? "ELF symbol table" : "landmark scan",
 		 cands_n, cands_n == 1 ? "" : "s", proven,
-		 proven < 2 ? "" : r->self_located ?
+		 proven < 2 ? "" : r->note_agrees > 0 ?
+		 "; kept the one where the VMCOREINFO puts the arrays" :
+		 r->self_located ?
 		 "; kept the one that holds its own kallsyms_names address" :
 		 r->census ? "; kept the one the image's pointers witness most" :
 		 "; kept the largest");

@@ -51,6 +51,7 @@ struct kd_result {
 	u64 base;		/* of a raw input or Image: its first byte */
 	u8 rb_fixed[8];		/* relative_base after relocation */
 	bool self_located;	/* its own kallsyms_names symbol is here */
+	int note_agrees;	/* kallsyms_* the VMCOREINFO names here; -1: one elsewhere */
 
 	/* how it was found and proven, for --stats */
 	char located[160];

@@ -465,6 +465,7 @@ static int attempt_run(struct ctx *c, struct cand *cd, struct attempt *a,
 			 (unsigned long long)base,
 			 (unsigned long long)cd->va[KSYM_A_NAMES]);
 		base = c->img->seg[0].va + base - cd->va[KSYM_A_NAMES];
+		*base_known = true;
 		rebase(c, cd, seqs_va, base);
 		cd->va[KSYM_A_SEQS] = has_seqs ? *seqs_va : 0;
 		build_views(c, cd, a);

@@ -9,6 +9,8 @@
 #      seqs_of_names --stats claims (none, 3 or 4 bytes, where) the meta's;
 #   1b. every fixture as an ELF core (tests/core-edit.py make-core), read
 #      in parts: with a VMCOREINFO note (no options) and without (--anchor);
+#      as raw physical memory and in LiME's format (make-raw), where the
+#      VMCOREINFO text in that memory must give the addresses;
 #      every 64-bit one as a kdump-compressed file (make-kdump);
 #   2. the Debian kernels of the QEMU matrix: each package's vmlinuz,
 #      with --no-symbols, against the /proc/kallsyms that scripts/qemu.sh
@@ -168,6 +170,30 @@ for d in "$B"/fixtures/*/; do
 done
 ktap_result "$([ $core_fail = 0 ] && [ $core_pass -gt 120 ] && echo 1)" \
 	"fixtures_as_cores ($core_pass cores)" "$core_fail of $((core_pass + core_fail)) differ"
+# raw physical memory (tests/core-edit.py make-raw: the VMCOREINFO text a
+# kernel keeps in a page of its own, the arrays further on, zeros between;
+# and the same two in LiME's format): the text must give the addresses
+raw_pass=0 raw_fail=0
+for d in "$B"/fixtures/*/; do
+	d=${d%/}
+	[ -f "$d/meta" ] || continue
+	for m in raw lime; do
+		"$top/tests/core-edit.py" make-raw "$d" "$t/fx.$m" $([ $m = lime ] && echo --lime) &&
+		"$kd" "$t/fx.$m" >"$t/fx.out" 2>"$t/fx.err" &&
+		"$kd" --stats "$t/fx.$m" >"$t/fx.stats" 2>>"$t/fx.err"
+		if awk '{ a = $1; while (length(a) < 16) a = "0" a; print a, $2, $3 }' \
+			"$t/fx.out" | cmp -s - "$d/expected.txt" &&
+		   grep -q "^vmcoreinfo: used: the kernel's own VMCOREINFO text, found in the memory at 0x2000" "$t/fx.stats" &&
+		   grep -q '^anchors: the VMCOREINFO text in memory' "$t/fx.stats"; then
+			raw_pass=$((raw_pass + 1))
+		else
+			raw_fail=$((raw_fail + 1))
+			echo "# fixture $(basename "$d") as raw memory ($m): $(head -c 200 "$t/fx.err") $(grep -E '^(vmcoreinfo|anchors|base):' "$t/fx.stats" | tr '\n' ' ' | cut -c1-300)"
+		fi
+	done
+done
+ktap_result "$([ $raw_fail = 0 ] && [ $raw_pass -gt 120 ] && echo 1)" \
+	"fixtures_as_raw_memory ($raw_pass dumps, raw and LiME)" "$raw_fail of $((raw_pass + raw_fail)) differ"
 # kdump-compressed (tests/core-edit.py make-kdump: zlib and stored pages,
 # frames left out by the bitmap), the 64-bit fixtures
 kd_pass=0 kd_fail=0

@@ -29,6 +29,14 @@
       first and the last physical address, 8 reserved bytes), then its
       bytes.
 
+  core-edit.py make-raw FIXTURE_DIR OUT [--lime]
+      OUT is raw physical memory holding the fixture: a page at 0x2000
+      with the VMCOREINFO text of make-core (as a kernel keeps it in
+      vmcoreinfo_data, zeros after it), and the fixture's rodata.bin at
+      0x10000, zeros between; nothing says where the kernel's virtual
+      addresses are but that text.  With --lime, the two in LiME's
+      format (two ranges).
+
   core-edit.py make-core FIXTURE_DIR OUT [--no-note]
       OUT is an ELF core of the fixture (scripts/gen-fixtures.sh): one
       PT_LOAD holding its rodata.bin at rodata_va, and a PT_NOTE with a
@@ -260,6 +268,25 @@ def make_core(fixture, out, note=True):
     return 0
 
 
+RAW_NOTE_AT = 0x2000
+RAW_DATA_AT = 0x10000
+
+
+def make_raw(fixture, out, lime=False):
+    meta, arrays, data = read_fixture(fixture)
+    page = note_text(meta, arrays).encode()
+    page += bytes(4096 - len(page))
+    with open(out, 'wb') as f:
+        if lime:
+            for at, b in ((RAW_NOTE_AT, page), (RAW_DATA_AT, data)):
+                f.write(struct.pack('<IIQQQ', 0x4c694d45, 1, at, at + len(b) - 1, 0))
+                f.write(b)
+        else:
+            f.write(bytes(RAW_NOTE_AT) + page +
+                    bytes(RAW_DATA_AT - RAW_NOTE_AT - len(page)) + data)
+    return 0
+
+
 def make_kdump(fixture, out):
     meta, arrays, data = read_fixture(fixture)
     if meta['bits'][0] != '64':
@@ -375,6 +402,8 @@ if __name__ == '__main__':
         sys.exit(drop_vmcoreinfo(sys.argv[2], sys.argv[3]))
     if len(sys.argv) == 4 and sys.argv[1] == 'phdrs-first':
         sys.exit(phdrs_first(sys.argv[2], sys.argv[3]))
+    if len(sys.argv) in (4, 5) and sys.argv[1] == 'make-raw':
+        sys.exit(make_raw(sys.argv[2], sys.argv[3], sys.argv[4:] == ['--lime']))
     if len(sys.argv) == 4 and sys.argv[1] == 'to-raw':
         sys.exit(to_raw(sys.argv[2], sys.argv[3]))
     if len(sys.argv) == 4 and sys.argv[1] == 'to-lime':

@@ -30,8 +30,9 @@
 #      System.map, crafted files, and the runs that must fail
 #   8. ksymdump on memory dumps (qemu.sh --dump): Debian 6.12 on amd64 and
 #      arm64 booted with KASLR, QEMU's ELF dumps (physical; paging, with
-#      and without VMCOREINFO), its kdump-zlib dump and the guest's
-#      /proc/kcore (make test-all: 7.x too)
+#      and without VMCOREINFO), raw memory made from the physical one (dd
+#      layout, LiME, without its note), its kdump-zlib dump and the
+#      guest's /proc/kcore (make test-all: 7.x too)
 #   --all (make test-all) adds the newest 7.x of any suite (7new) and
 #      6.12's cloud and rt flavours to the QEMU matrix, ksymdump on 7new,
 #      every fault-injection case on 6.12 and 7new, check-tree on Clang

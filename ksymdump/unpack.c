@@ -52,6 +52,15 @@ int kd_out_room(struct outbuf *o, size_t want)
  */
 #define KD_IN_PART	((size_t)1 << 20)
 
+int kd_out_exact(struct outbuf *o, size_t n)
+{
+	int ret = kd_out_room(o, n);
+
+	if (ret)
+		return ret;
+	return o->cap - o->len < n ? -EFBIG : 0;
+}
+
 void kd_drop_pages(const void *p, size_t len)
 {
 	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
@@ -335,11 +344,9 @@ static int unlzop(const u8 *in, size_t len, struct outbuf *o)
 			       (flags & LZOP_F_CRC32_C ? 4 : 0);
 		if (!src || src > dst || pos > len || src > len - pos)
 			return -EINVAL;
-		ret = kd_out_room(o, dst);
+		ret = kd_out_exact(o, dst);
 		if (ret)
 			return ret;
-		if (o->cap - o->len < dst)
-			return -EFBIG;
 		if (src == dst) {
 			memcpy(o->p + o->len, in + pos, dst);
 		} else {

@@ -24,6 +24,9 @@ struct outbuf {
  */
 int kd_out_room(struct outbuf *o, size_t want);
 
+/* Room for all of @n more bytes: as kd_out_room(), -EFBIG if not all fit. */
+int kd_out_exact(struct outbuf *o, size_t n);
+
 /*
  * The whole pages of @len bytes at @p, which lie in a read-only private
  * file mapping, out of the resident set; read again, they come back from

@@ -344,11 +344,9 @@ static int lzma2_block(struct lzma *s, const u8 *in, size_t len, size_t *ip,
 			at += 2;
 			if (usize > len - at)
 				return -EINVAL;
-			ret = kd_out_room(o, usize);
+			ret = kd_out_exact(o, usize);
 			if (ret)
 				return ret;
-			if (o->cap - o->len < usize)
-				return -EFBIG;
 			memcpy(o->p + o->len, in + at, usize);
 			o->len += usize;
 			at += usize;
@@ -374,11 +372,9 @@ static int lzma2_block(struct lzma *s, const u8 *in, size_t len, size_t *ip,
 		/* the range decoder starts over: 0, then 4 bytes of code */
 		if (csize > len - at || csize < 5 || in[at])
 			return -EINVAL;
-		ret = kd_out_room(o, usize);
+		ret = kd_out_exact(o, usize);
 		if (ret)
 			return ret;
-		if (o->cap - o->len < usize)
-			return -EFBIG;
 		rc.in = in + at + 5;
 		rc.end = in + at + csize;
 		rc.range = 0xffffffff;

@@ -93,6 +93,13 @@ run() {
 	fi
 }
 
+# same_as_expected OUT EXPECTED: ksymdump's output is the fixture's
+# expected.txt, which pads every address to 16 digits
+same_as_expected() {
+	awk '{ a = $1; while (length(a) < 16) a = "0" a; print a, $2, $3 }' "$1" |
+		cmp -s - "$2"
+}
+
 echo "# === 1. fixtures as raw bytes, --base and --anchor"
 # the symbols against the generator's list, and the seqs_of_names that
 # --stats claims against the generator's: absent, or 3- or 4-byte entries
@@ -105,10 +112,8 @@ for d in "$B"/fixtures/*/; do
 	an=$(awk '$1 == "anchor" { print $2 "=" $3 }' "$d/meta")
 	bits=$(awk '$1 == "bits" { print $2 }' "$d/meta")
 	opt=(--base "$va" --anchor "$an" --ptr-size $((bits / 8)))
-	# expected.txt pads every address to 16 digits
 	if "$kd" "${opt[@]}" "$d/rodata.bin" >"$t/fx.out" 2>"$t/fx.err" &&
-	   awk '{ a = $1; while (length(a) < 16) a = "0" a; print a, $2, $3 }' \
-		"$t/fx.out" | cmp -s - "$d/expected.txt"; then
+	   same_as_expected "$t/fx.out" "$d/expected.txt"; then
 		fx_pass=$((fx_pass + 1))
 	else
 		fx_fail=$((fx_fail + 1))
@@ -152,8 +157,7 @@ for d in "$B"/fixtures/*/; do
 			$([ $note = no-note ] && echo --no-note) &&
 		"$kd" "${opt[@]}" "$t/fx.core" >"$t/fx.out" 2>"$t/fx.err" &&
 		"$kd" "${opt[@]}" --stats "$t/fx.core" >"$t/fx.stats" 2>>"$t/fx.err"
-		if awk '{ a = $1; while (length(a) < 16) a = "0" a; print a, $2, $3 }' \
-			"$t/fx.out" | cmp -s - "$d/expected.txt" &&
+		if same_as_expected "$t/fx.out" "$d/expected.txt" &&
 		   grep -q "^input: ELF.* core, read in parts" "$t/fx.stats" &&
 		   if [ $note = note ]; then
 			grep -q '^vmcoreinfo: used' "$t/fx.stats" &&
@@ -181,8 +185,7 @@ for d in "$B"/fixtures/*/; do
 		"$top/tests/core-edit.py" make-raw "$d" "$t/fx.$m" $([ $m = lime ] && echo --lime) &&
 		"$kd" "$t/fx.$m" >"$t/fx.out" 2>"$t/fx.err" &&
 		"$kd" --stats "$t/fx.$m" >"$t/fx.stats" 2>>"$t/fx.err"
-		if awk '{ a = $1; while (length(a) < 16) a = "0" a; print a, $2, $3 }' \
-			"$t/fx.out" | cmp -s - "$d/expected.txt" &&
+		if same_as_expected "$t/fx.out" "$d/expected.txt" &&
 		   grep -q "^vmcoreinfo: used: the kernel's own VMCOREINFO text, found in the memory at 0x2000" "$t/fx.stats" &&
 		   grep -q '^anchors: the VMCOREINFO text in memory' "$t/fx.stats"; then
 			raw_pass=$((raw_pass + 1))
@@ -203,8 +206,7 @@ for d in "$B"/fixtures/*/; do
 	if "$top/tests/core-edit.py" make-kdump "$d" "$t/fx.kdump" &&
 	   "$kd" "$t/fx.kdump" >"$t/fx.out" 2>"$t/fx.err" &&
 	   "$kd" --stats "$t/fx.kdump" >"$t/fx.stats" 2>>"$t/fx.err" &&
-	   awk '{ a = $1; while (length(a) < 16) a = "0" a; print a, $2, $3 }' \
-		"$t/fx.out" | cmp -s - "$d/expected.txt" &&
+	   same_as_expected "$t/fx.out" "$d/expected.txt" &&
 	   grep -q '^input: kdump-compressed .*read in parts' "$t/fx.stats" &&
 	   grep -q '^vmcoreinfo: used' "$t/fx.stats"; then
 		kd_pass=$((kd_pass + 1))

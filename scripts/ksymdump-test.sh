@@ -142,59 +142,56 @@ ktap_result "$([ $fx_fail = 0 ] && [ $fx_pass -gt 60 ] && echo 1)" \
 ktap_result "$([ $sq_fail = 0 ] && [ $sq_pass -gt 60 ] && echo 1)" \
 	"fixtures_seqs_layout ($sq_pass fixtures)" "$sq_fail of $((sq_pass + sq_fail)) claim another seqs_of_names"
 
-echo "# === 1b. fixtures as ELF cores (with a VMCOREINFO note, and without) and kdump-compressed files, read in parts"
-# tests/core-edit.py make-core: the note names the arrays and the anchor,
-# as a kernel's names its arrays and _stext; without it, --anchor
-core_pass=0 core_fail=0
+echo "# === 1b. fixtures as ELF cores (with a VMCOREINFO note, and without), raw memory and LiME, and kdump-compressed files, read in parts"
+# fixture_dump DIR KIND: the fixture as a dump of KIND, decoded to its
+# expected.txt, --stats saying how.  note, no-note: an ELF core
+# (tests/core-edit.py make-core) whose note names the arrays and the
+# anchor, as a kernel's names its arrays and _stext; without it, --anchor.
+# raw, lime: raw physical memory (make-raw: the VMCOREINFO text a kernel
+# keeps in a page of its own, the arrays further on, zeros between; and
+# the two in LiME's format), where that text must give the addresses.
+fixture_dump() {
+	local d=$1 kind=$2 f=$t/fx.$2 opt=()
+
+	case $kind in
+	note) "$top/tests/core-edit.py" make-core "$d" "$f" ;;
+	no-note)
+		opt=(--anchor "$(awk '$1 == "anchor" { print $2 "=" $3 }' "$d/meta")")
+		"$top/tests/core-edit.py" make-core "$d" "$f" --no-note ;;
+	raw) "$top/tests/core-edit.py" make-raw "$d" "$f" ;;
+	lime) "$top/tests/core-edit.py" make-raw "$d" "$f" --lime ;;
+	esac || return 1
+	"$kd" "${opt[@]}" "$f" >"$t/fx.out" 2>"$t/fx.err" &&
+	"$kd" "${opt[@]}" --stats "$f" >"$t/fx.stats" 2>>"$t/fx.err" &&
+	same_as_expected "$t/fx.out" "$d/expected.txt" || return 1
+	case $kind in
+	note)
+		grep -q "^input: ELF.* core, read in parts" "$t/fx.stats" &&
+		grep -q '^vmcoreinfo: used' "$t/fx.stats" &&
+		grep -q '^anchors: the core.s VMCOREINFO' "$t/fx.stats" ;;
+	no-note)
+		grep -q "^input: ELF.* core, read in parts" "$t/fx.stats" &&
+		grep -q '^vmcoreinfo: none' "$t/fx.stats" ;;
+	*)
+		grep -q "^vmcoreinfo: used: the kernel's own VMCOREINFO text, found in the memory at 0x2000" "$t/fx.stats" &&
+		grep -q '^anchors: the VMCOREINFO text in memory' "$t/fx.stats" ;;
+	esac
+}
+core_pass=0 core_fail=0 raw_pass=0 raw_fail=0
 for d in "$B"/fixtures/*/; do
 	d=${d%/}
 	[ -f "$d/meta" ] || continue
-	an=$(awk '$1 == "anchor" { print $2 "=" $3 }' "$d/meta")
-	for note in note no-note; do
-		opt=()
-		[ $note = no-note ] && opt=(--anchor "$an")
-		"$top/tests/core-edit.py" make-core "$d" "$t/fx.core" \
-			$([ $note = no-note ] && echo --no-note) &&
-		"$kd" "${opt[@]}" "$t/fx.core" >"$t/fx.out" 2>"$t/fx.err" &&
-		"$kd" "${opt[@]}" --stats "$t/fx.core" >"$t/fx.stats" 2>>"$t/fx.err"
-		if same_as_expected "$t/fx.out" "$d/expected.txt" &&
-		   grep -q "^input: ELF.* core, read in parts" "$t/fx.stats" &&
-		   if [ $note = note ]; then
-			grep -q '^vmcoreinfo: used' "$t/fx.stats" &&
-			grep -q '^anchors: the core.s VMCOREINFO' "$t/fx.stats"
-		   else
-			grep -q '^vmcoreinfo: none' "$t/fx.stats"
-		   fi; then
-			core_pass=$((core_pass + 1))
-		else
-			core_fail=$((core_fail + 1))
-			echo "# fixture $(basename "$d") as a core ($note): $(head -c 200 "$t/fx.err") $(grep -E '^(vmcoreinfo|anchors):' "$t/fx.stats" | tr '\n' ' ')"
+	for kind in note no-note raw lime; do
+		if fixture_dump "$d" $kind; then
+			case $kind in *note) core_pass=$((core_pass + 1)) ;; *) raw_pass=$((raw_pass + 1)) ;; esac
+			continue
 		fi
+		case $kind in *note) core_fail=$((core_fail + 1)) ;; *) raw_fail=$((raw_fail + 1)) ;; esac
+		echo "# fixture $(basename "$d") as a dump ($kind): $(head -c 200 "$t/fx.err") $(grep -E '^(vmcoreinfo|anchors|base):' "$t/fx.stats" | tr '\n' ' ' | cut -c1-300)"
 	done
 done
 ktap_result "$([ $core_fail = 0 ] && [ $core_pass -gt 120 ] && echo 1)" \
 	"fixtures_as_cores ($core_pass cores)" "$core_fail of $((core_pass + core_fail)) differ"
-# raw physical memory (tests/core-edit.py make-raw: the VMCOREINFO text a
-# kernel keeps in a page of its own, the arrays further on, zeros between;
-# and the same two in LiME's format): the text must give the addresses
-raw_pass=0 raw_fail=0
-for d in "$B"/fixtures/*/; do
-	d=${d%/}
-	[ -f "$d/meta" ] || continue
-	for m in raw lime; do
-		"$top/tests/core-edit.py" make-raw "$d" "$t/fx.$m" $([ $m = lime ] && echo --lime) &&
-		"$kd" "$t/fx.$m" >"$t/fx.out" 2>"$t/fx.err" &&
-		"$kd" --stats "$t/fx.$m" >"$t/fx.stats" 2>>"$t/fx.err"
-		if same_as_expected "$t/fx.out" "$d/expected.txt" &&
-		   grep -q "^vmcoreinfo: used: the kernel's own VMCOREINFO text, found in the memory at 0x2000" "$t/fx.stats" &&
-		   grep -q '^anchors: the VMCOREINFO text in memory' "$t/fx.stats"; then
-			raw_pass=$((raw_pass + 1))
-		else
-			raw_fail=$((raw_fail + 1))
-			echo "# fixture $(basename "$d") as raw memory ($m): $(head -c 200 "$t/fx.err") $(grep -E '^(vmcoreinfo|anchors|base):' "$t/fx.stats" | tr '\n' ' ' | cut -c1-300)"
-		fi
-	done
-done
 ktap_result "$([ $raw_fail = 0 ] && [ $raw_pass -gt 120 ] && echo 1)" \
 	"fixtures_as_raw_memory ($raw_pass dumps, raw and LiME)" "$raw_fail of $((raw_pass + raw_fail)) differ"
 # kdump-compressed (tests/core-edit.py make-kdump: zlib and stored pages,

@@ -206,9 +206,11 @@ static void move_result(struct kd_result *to, struct kd_result *from)
 
 /*
  * How many of the kallsyms_* arrays that @img's VMCOREINFO names are where
- * @r has them; -1 if one is not.
+ * @r has them; -1 if one is not (then *@bad is that array, *@said where
+ * the text puts it).
  */
-static int note_agrees(const struct kimage *img, const struct kd_result *r)
+static int note_agrees(const struct kimage *img, const struct kd_result *r,
+		       unsigned int *bad, u64 *said)
 {
 	unsigned int k;
 	char key[48];
@@ -219,8 +221,11 @@ static int note_agrees(const struct kimage *img, const struct kd_result *r)
 		snprintf(key, sizeof(key), "SYMBOL(%s)", ksym_array_name(k));
 		if (!kimage_vmcoreinfo(img, key, true, &v))
 			continue;
-		if (v != r->va[k])
+		if (v != r->va[k]) {
+			*bad = k;
+			*said = v;
 			return -1;
+		}
 		n++;
 	}
 	return n;
@@ -276,8 +281,8 @@ static int locate_best(struct ctx *c, struct kd_result *best,
 {
 	struct cand cands[2 * KD_SCAN_HITS + 1];
 	struct kimage *img = c->img;
-	unsigned int nc, i, bi, pi, nbe, npsz, pszs[2];
-	u64 base0 = img->kind == KIMG_ELF ? 0 : img->seg[0].va;
+	unsigned int nc, i, bi, pi, nbe, npsz, pszs[2], k;
+	u64 base0 = img->kind == KIMG_ELF ? 0 : img->seg[0].va, v;
 	bool bes[2];
 	int ret;
 
@@ -315,7 +320,7 @@ static int locate_best(struct ctx *c, struct kd_result *best,
 				r->proven++;
 				cur->self_located =
 					self_located(cur->kt, cur->va[KSYM_A_NAMES]);
-				cur->note_agrees = note_agrees(img, cur);
+				cur->note_agrees = note_agrees(img, cur, &k, &v);
 				if (better(cur, best)) {
 					kd_result_free(best);
 					move_result(best, cur);
@@ -368,8 +373,9 @@ static int take_best(struct kimage *img, struct kd_result *best,
  */
 static int check_note(const struct kimage *img, struct kd_result *r)
 {
-	char key[48], rel[65] = "?", pgs[24] = "?";
-	unsigned int k, n = 0;
+	char rel[65] = "?", pgs[24] = "?";
+	unsigned int k;
+	int n;
 	u64 v;
 
 	if (!img->vmcoreinfo) {
@@ -378,18 +384,13 @@ static int check_note(const struct kimage *img, struct kd_result *r)
 				 "none in this core (the table was found by the landmark scan)");
 		return 0;
 	}
-	for (k = 0; k < KSYM_NR_ARRAYS; k++) {
-		snprintf(key, sizeof(key), "SYMBOL(%s)", ksym_array_name(k));
-		if (!kimage_vmcoreinfo(img, key, true, &v))
-			continue;
-		if (v != r->va[k]) {
-			snprintf(r->why, sizeof(r->why),
-				 "corrupt: check vmcoreinfo: the note says %s is at 0x%llx, the proven table has it at 0x%llx",
-				 ksym_array_name(k), (unsigned long long)v,
-				 (unsigned long long)r->va[k]);
-			return KD_CORRUPT;
-		}
-		n++;
+	n = note_agrees(img, r, &k, &v);
+	if (n < 0) {
+		snprintf(r->why, sizeof(r->why),
+			 "corrupt: check vmcoreinfo: the note says %s is at 0x%llx, the proven table has it at 0x%llx",
+			 ksym_array_name(k), (unsigned long long)v,
+			 (unsigned long long)r->va[k]);
+		return KD_CORRUPT;
 	}
 	r->has_kernel_offset = kimage_vmcoreinfo(img, "KERNELOFFSET", true,
 						 &r->kernel_offset);

@@ -60,7 +60,7 @@ struct kd_result {
 	char base_how[240];
 	char rb_how[200];
 	char seqs_how[96];
-	char note_how[240];	/* a core's VMCOREINFO: used, or why not */
+	char note_how[320];	/* a core's VMCOREINFO: used, or why not */
 	u64 kernel_offset;	/* its KERNELOFFSET */
 	bool has_kernel_offset;
 	unsigned int candidates;

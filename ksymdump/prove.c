@@ -425,7 +425,7 @@ static int attempt_run(struct ctx *c, struct cand *cd, struct attempt *a,
 		       bool *base_known, struct ksym_error *err)
 {
 	bool has_seqs = seqs_size && *seqs_va;
-	u64 base;
+	u64 base, names_va;
 	int ret;
 
 	cd->va[KSYM_A_SEQS] = has_seqs ? *seqs_va : 0;
@@ -452,19 +452,17 @@ static int attempt_run(struct ctx *c, struct cand *cd, struct attempt *a,
 		}
 	} else if (c->img->vmcoreinfo_in_memory && !*base_known &&
 		   kimage_vmcoreinfo(c->img, "SYMBOL(kallsyms_names)", true,
-				     &base)) {
+				     &names_va)) {
 		/*
 		 * Raw memory: the kernel's own VMCOREINFO names where its
 		 * kallsyms_names is; this copy of the table is moved there
 		 * (the anchors then prove it is the live one)
 		 */
+		base = c->img->seg[0].va + names_va - cd->va[KSYM_A_NAMES];
 		snprintf(r->base_how, sizeof(r->base_how),
 			 "0x%llx: SYMBOL(kallsyms_names)=0x%llx of the VMCOREINFO in memory, where this table's names are (physical 0x%llx); the KASLR offset is its KERNELOFFSET",
-			 (unsigned long long)(c->img->seg[0].va + base -
-					      cd->va[KSYM_A_NAMES]),
-			 (unsigned long long)base,
+			 (unsigned long long)base, (unsigned long long)names_va,
 			 (unsigned long long)cd->va[KSYM_A_NAMES]);
-		base = c->img->seg[0].va + base - cd->va[KSYM_A_NAMES];
 		*base_known = true;
 		rebase(c, cd, seqs_va, base);
 		cd->va[KSYM_A_SEQS] = has_seqs ? *seqs_va : 0;

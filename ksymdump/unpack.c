@@ -46,12 +46,6 @@ int kd_out_room(struct outbuf *o, size_t want)
 	return 0;
 }
 
-/*
- * The streaming decoders take their input in parts of this size, so that
- * what they have consumed of a file mapping can leave the resident set.
- */
-#define KD_IN_PART	((size_t)1 << 20)
-
 int kd_out_exact(struct outbuf *o, size_t n)
 {
 	int ret = kd_out_room(o, n);
@@ -60,6 +54,12 @@ int kd_out_exact(struct outbuf *o, size_t n)
 		return ret;
 	return o->cap - o->len < n ? -EFBIG : 0;
 }
+
+/*
+ * The streaming decoders take their input in parts of this size, so that
+ * what they have consumed of a file mapping can leave the resident set.
+ */
+#define KD_IN_PART	((size_t)1 << 20)
 
 void kd_drop_pages(const void *p, size_t len)
 {

@@ -20,8 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <lzma.h>
-#include <zlib.h>
+#include <lzma.h>	/* lzma_crc32(), lzma_crc64() */
 
 #include "unpack.h"
 
@@ -563,19 +562,11 @@ static int block_header(const u8 *h, size_t hlen, struct xz_block *b)
 /* The check of @len output bytes at @p against the stored @want. */
 static bool check_ok(u8 type, const u8 *p, size_t len, const u8 *want)
 {
-	size_t n, part;
-	uLong c32;
 	u64 c64;
 	int i;
 
-	if (type == XZ_CHECK_CRC32) {
-		c32 = crc32(0, Z_NULL, 0);
-		for (n = 0; n < len; n += part) {
-			part = len - n < 1U << 30 ? len - n : 1U << 30;
-			c32 = crc32(c32, p + n, (uInt)part);
-		}
-		return (u32)c32 == le32(want);
-	}
+	if (type == XZ_CHECK_CRC32)
+		return lzma_crc32(p, len, 0) == le32(want);
 	c64 = lzma_crc64(p, len, 0);
 	for (i = 0; i < 8; i++)
 		if ((u8)(c64 >> (8 * i)) != want[i])

@@ -47,18 +47,16 @@ entries=("$@")
 	s390x:experimental:linux-image-s390x)
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-600}
 
-# qemu_for ARCH: the machine that boots Debian's kernel of ARCH
+# qemu_for ARCH: the machine that boots Debian's kernel of ARCH (lib.sh's
+# foreign_qemu), its console last
 qemu_for() {
-	case $1 in
-	armhf) echo "qemu-system-arm -M virt,highmem=off -cpu cortex-a15 -m 1024 console=ttyAMA0" ;;
-	i386) echo "qemu-system-i386 -cpu max -m 1024 console=ttyS0" ;;
-	s390x) echo "qemu-system-s390x -M s390-ccw-virtio -cpu max -m 1024 console=ttysclp0" ;;
-	riscv64) echo "qemu-system-riscv64 -M virt -cpu rv64 -m 1024 console=ttyS0" ;;
-	ppc64el) echo "qemu-system-ppc64 -M pseries -cpu power9 -m 1024 console=hvc0" ;;
-	mips64el) echo "qemu-system-mips64el -M malta -cpu 5KEc -m 1024 console=ttyS0" ;;
-	mipsel) echo "qemu-system-mipsel -M malta -cpu 24Kf -m 256 console=ttyS0" ;;
-	*) return 1 ;;
-	esac
+	local f
+
+	foreign_qemu "$1" system >/dev/null || return 1
+	for f in machine cpu mem console; do
+		set -- "$@" "$(foreign_qemu "$1" $f)"
+	done
+	echo "qemu-system-$(foreign_qemu "$1" system) -M $2 -cpu $3 -m $4 console=$5"
 }
 
 # fetch SUITE ARCH DEP REL ROOT: the kernel package into ROOT, marked

@@ -255,12 +255,39 @@ kernel_entry_ok() {
 		[ -f "$h/Module.symvers" ] && [ -e "$h/scripts/" ]
 }
 
-# kernel_meta KVER ARCH: the metapackage that names KVER's kernel
-kernel_meta() {
+# kernel_flavour DEBARCH: the flavour of Debian's kernel that boots under
+# QEMU's generic machine for that architecture
+kernel_flavour() {
 	case $1 in
-	5.10|6.1|7|7new) echo "linux-image-$2" ;;
-	6.12) echo "linux-image-6.12-$2" ;;
-	6.12-cloud|6.12-rt) echo "linux-image-$1-$2" ;;
+	i386) echo 686-pae ;;
+	armhf) echo armmp ;;
+	ppc64el) echo powerpc64le ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# kbuild_cross ARCH: the make arguments that build for ARCH on this
+# machine (Debian's cross compilers; x86_64 is native)
+kbuild_cross() {
+	case $1 in
+	arm64) echo ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- ;;
+	i386) echo ARCH=i386 CROSS_COMPILE=i686-linux-gnu- ;;
+	armhf) echo ARCH=arm CROSS_COMPILE=arm-linux-gnueabihf- ;;
+	s390x) echo ARCH=s390 CROSS_COMPILE=s390x-linux-gnu- ;;
+	ppc64el) echo ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu- ;;
+	riscv64) echo ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- ;;
+	esac
+}
+
+# kernel_meta KVER DEBARCH: the metapackage that names KVER's kernel
+kernel_meta() {
+	local f
+
+	f=$(kernel_flavour "$2")
+	case $1 in
+	5.10|6.1|7|7new) echo "linux-image-$f" ;;
+	6.12) echo "linux-image-6.12-$f" ;;
+	6.12-cloud|6.12-rt) echo "linux-image-$1-$f" ;;
 	*) ksym_die "KVER must be 5.10, 6.1, 6.12, 6.12-cloud, 6.12-rt, 7 or 7new" ;;
 	esac
 }
@@ -401,7 +428,7 @@ headers_usable() {
 	local cross="" cc want have
 
 	K_MAKE_ARGS=()
-	[ "$1" = arm64 ] && cross=aarch64-linux-gnu-
+	cross=$(kbuild_cross "$1" | sed -n 's/.*CROSS_COMPILE=//p')
 	if [[ $("$K_DIR/scripts/kconfig/conf" --help 2>&1) == *GLIBC_* ]]; then
 		WHY_PREPARED="the packaged kbuild tools need a newer glibc"
 		return 1
@@ -430,8 +457,8 @@ prepare_from_source() {
 	src=$(ksym_full_source "$kver") || return 1
 	pkg=$(basename "$src")
 	o=$root/prepared
-	mk=(make -s -C "$src" O="$o" -j"$(nproc)")
-	[ "$arch" = arm64 ] && mk+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+	# shellcheck disable=SC2046 # ARCH=... CROSS_COMPILE=..., no spaces
+	mk=(make -s -C "$src" O="$o" -j"$(nproc)" $(kbuild_cross "$arch"))
 	if [ ! -f "$o/.complete" ]; then
 		ksym_log "prepare: $K_REL build tree from $pkg with Debian's .config"
 		rm -rf "$o" && mkdir -p "$o"

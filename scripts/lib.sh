@@ -78,6 +78,33 @@ ksym_bg_rc() {
 	cat "$1.rc" 2>/dev/null || echo 255
 }
 
+# foreign_qemu ARCH FIELD: how QEMU boots Debian's kernel of ARCH (i386,
+# armhf, s390x, ppc64el, riscv64, mips64el, mipsel); FIELD is system (the
+# qemu-system- suffix), machine, cpu, mem (MiB) or console
+foreign_qemu() {
+	local f
+
+	case $1 in
+	i386) f="i386 pc max,vendor=GenuineIntel 1024 ttyS0" ;;
+	armhf) f="arm virt,highmem=off cortex-a15 1024 ttyAMA0" ;;
+	s390x) f="s390x s390-ccw-virtio max 1024 ttysclp0" ;;
+	riscv64) f="riscv64 virt rv64 1024 ttyS0" ;;
+	ppc64el) f="ppc64 pseries power9 1024 hvc0" ;;
+	mips64el) f="mips64el malta 5KEc 1024 ttyS0" ;;
+	mipsel) f="mipsel malta 24Kf 256 ttyS0" ;;
+	*) return 1 ;;
+	esac
+	set -- "$2" $f
+	case $1 in
+	system) echo "$2" ;;
+	machine) echo "$3" ;;
+	cpu) echo "$4" ;;
+	mem) echo "$5" ;;
+	console) echo "$6" ;;
+	*) return 1 ;;
+	esac
+}
+
 # the Debian archive: private apt lists, packages, sources, kernels
 # shellcheck source=debian.sh
 . "$(dirname "${BASH_SOURCE[0]}")/debian.sh"

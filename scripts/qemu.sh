@@ -177,11 +177,11 @@ kernel_fetch() {
 # W=1 and, where sparse is installed, C=1
 build_module() {
 	local arch=$1 kdir=$2 dir=$3
-	local -a mk=(make -s -C "$kdir" M="$dir" W=1 "${K_MAKE_ARGS[@]}")
+	# shellcheck disable=SC2046 # ARCH=... CROSS_COMPILE=..., no spaces
+	local -a mk=(make -s -C "$kdir" M="$dir" W=1 $(kbuild_cross "$arch") "${K_MAKE_ARGS[@]}")
 
 	rm -rf "$dir" && mkdir -p "$dir"
 	cp "$top"/Kbuild "$top"/*.c "$top"/*.h "$dir/"
-	[ "$arch" = arm64 ] && mk+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 	command -v sparse >/dev/null && mk+=(C=1)
 	"${mk[@]}" modules >"$dir/build.log" 2>&1 && [ -f "$dir/ksym-verify.ko" ]
 }
@@ -190,7 +190,8 @@ build_module() {
 # kunit/Makefile.kunit describes
 build_kunit_module() {
 	local arch=$1 kdir=$2 dir=$3 f
-	local -a mk=(make -s -C "$kdir" M="$dir" W=1 "${K_MAKE_ARGS[@]}")
+	# shellcheck disable=SC2046 # ARCH=... CROSS_COMPILE=..., no spaces
+	local -a mk=(make -s -C "$kdir" M="$dir" W=1 $(kbuild_cross "$arch") "${K_MAKE_ARGS[@]}")
 
 	rm -rf "$dir" && mkdir -p "$dir/kunit"
 	# the run's sources (kunit/Makefile.kunit names the objects)
@@ -199,7 +200,6 @@ build_kunit_module() {
 	cp "$top/kunit/Makefile.kunit" "$dir/Kbuild"
 	"$here/gen-kunit-fixtures.sh" "$dir/ksym_fixtures.c" \
 		$(ls -d "$top"/build/fixtures/*-all* | grep -v large) || return 1
-	[ "$arch" = arm64 ] && mk+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 	command -v sparse >/dev/null && mk+=(C=1)
 	"${mk[@]}" CONFIG_KSYM_VERIFY_KUNIT_TEST=m modules >"$dir/build.log" 2>&1 &&
 		[ -f "$dir/ksym_verify_kunit.ko" ]
@@ -282,14 +282,21 @@ boot() { # ARCH IMAGE INITRAMFS SERIALLOG MODULE-ARGS
 	# cared"), and the console then loses the guest's output
 	[[ $K_REL == *-rt-* ]] && cmd+=" noirqdebug"
 
-	if [ "$arch" = x86_64 ]; then
+	case $arch in
+	x86_64)
 		qemu_accel "$image"
 		q=(qemu-system-x86_64 -accel "$KSYM_ACCEL" -m 2048 -smp "$SMP"
-		   -append "console=ttyS0 $cmd")
-	else
+		   -append "console=ttyS0 $cmd") ;;
+	arm64)
 		q=(qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -accel tcg
-		   -m 2048 -smp "$SMP" -append "console=ttyAMA0 $cmd")
-	fi
+		   -m 2048 -smp "$SMP" -append "console=ttyAMA0 $cmd") ;;
+	*)
+		# the machines scripts/capture-foreign.sh boots Debian's
+		# kernels of the other architectures on
+		q=(qemu-system-$(foreign_qemu "$arch" system) -M "$(foreign_qemu "$arch" machine)"
+		   -cpu "$(foreign_qemu "$arch" cpu)" -accel tcg -m "$(foreign_qemu "$arch" mem)"
+		   -smp "$SMP" -append "console=$(foreign_qemu "$arch" console) $cmd") ;;
+	esac
 	if [ $dump = 1 ]; then
 		local dd
 		dd=$(dirname "$log")

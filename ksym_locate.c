@@ -56,14 +56,28 @@ const char *ksym_path_name(enum ksym_path p)
  * sealed function raises a control-protection fault, so the entry is read
  * first and the call refused unless it starts with ENDBR64.  FineIBT
  * redirects indirect calls through a hashed preamble the module cannot
- * reproduce, and a ppc64 ELFv2 kprobe gives the local entry point, which
- * skips the TOC set-up: both are refused outright.  Not the kernel's
- * is_endbr(): it takes a u32 in 6.x and a u32 * in 7.x, 7.x does not
- * export it, and it counts the poison as an ENDBR.
+ * reproduce: it is refused outright.  Not the kernel's is_endbr(): it
+ * takes a u32 in 6.x and a u32 * in 7.x, 7.x does not export it, and it
+ * counts the poison as an ENDBR.
+ *
+ * ppc64 ELFv2: an indirect call passes the target in r12, and a function
+ * that uses the TOC starts with a global entry sequence that computes r2
+ * from it (addis r2,r12,hi or, relaxed by the linker, lis r2,hi; then
+ * addi r2,r2,lo).  The local entry point after it assumes r2 is already
+ * the kernel's: a kprobe gives that one (kprobe_lookup_name() steps over
+ * the sequence, or onto the ftrace call within the first 16 bytes), so the
+ * kprobe's address is mapped back to the sequence before it, and only an
+ * entry that holds the sequence is called.
  */
 #define KSYM_ENDBR64		0xfa1e0ff3	/* f3 0f 1e fa */
 #define KSYM_ENDBR_POISON_6	0x001f0f66	/* osp nopl (%rax): 6.x */
 #define KSYM_ENDBR_POISON_7	0xd6401f0f	/* nopl -42(%rax): 7.x */
+#define KSYM_PPC_OP_RT_RA	0xffff0000	/* opcode, rD and rA */
+#define KSYM_PPC_ADDIS_R2_R12	0x3c4c0000
+#define KSYM_PPC_LIS_R2		0x3c400000
+#define KSYM_PPC_ADDI_R2_R2	0x38420000
+/* where kprobe_lookup_name() may put a probe past the global entry */
+#define KSYM_PPC_PROBE_REACH	16
 
 static const char *const call_why[] = {
 	[KSYM_CALL_OK] = "callable",
@@ -73,8 +87,8 @@ static const char *const call_why[] = {
 		"no ENDBR64 at its entry under IBT: an indirect call would fault",
 	[KSYM_CALL_FINEIBT] =
 		"FineIBT kernel: indirect calls go through a hashed preamble the module cannot reproduce",
-	[KSYM_CALL_PPC64_ELFV2] =
-		"ppc64 ELFv2: the kprobe address is the local entry point, which skips the TOC set-up",
+	[KSYM_CALL_PPC64_NO_GEP] =
+		"ppc64 ELFv2: no global entry sequence (addis/lis r2; addi r2,r2) at its entry to set up the TOC",
 };
 
 const char *ksym_call_why(enum ksym_call c)
@@ -89,14 +103,26 @@ static bool endbr_site(u32 insn)
 	       insn == KSYM_ENDBR_POISON_7;
 }
 
-enum ksym_call ksym_call_check(const u8 entry[4], unsigned int config)
+bool ksym_ppc64_gep(const u8 p[KSYM_ENTRY_BYTES], bool big_endian)
+{
+	u32 first = (u32)ksym_get_uint(p, 4, big_endian);
+	u32 second = (u32)ksym_get_uint(p + 4, 4, big_endian);
+
+	first &= KSYM_PPC_OP_RT_RA;
+	return (first == KSYM_PPC_ADDIS_R2_R12 || first == KSYM_PPC_LIS_R2) &&
+	       (second & KSYM_PPC_OP_RT_RA) == KSYM_PPC_ADDI_R2_R2;
+}
+
+enum ksym_call ksym_call_check(const u8 entry[KSYM_ENTRY_BYTES],
+			       unsigned int config)
 {
 	u32 insn = (u32)ksym_get_uint(entry, 4, false);
 
 	if (config & KSYM_CFG_FINEIBT)
 		return KSYM_CALL_FINEIBT;
 	if (config & KSYM_CFG_PPC64_ELFV2)
-		return KSYM_CALL_PPC64_ELFV2;
+		return ksym_ppc64_gep(entry, IS_ENABLED(CONFIG_CPU_BIG_ENDIAN)) ?
+		       KSYM_CALL_OK : KSYM_CALL_PPC64_NO_GEP;
 	if (!(config & KSYM_CFG_IBT) || insn == KSYM_ENDBR64)
 		return KSYM_CALL_OK;
 	return endbr_site(insn) ? KSYM_CALL_SEALED : KSYM_CALL_NO_ENDBR;
@@ -125,16 +151,25 @@ static unsigned int this_config(void)
 
 /*
  * The entry of the function a kprobe was placed at: kprobes on IBT
- * kernels step over an ENDBR64 (or its poison), so look 4 bytes back.
+ * kernels step over an ENDBR64 (or its poison), so look 4 bytes back; on
+ * ppc64 ELFv2 they step over the global entry sequence, so look for it in
+ * the 16 bytes before (the nearest one: the kprobe is within the function).
  */
 static unsigned long function_entry(unsigned long kp_addr)
 {
-	u8 b[4];
+	u8 b[KSYM_ENTRY_BYTES];
+	unsigned long at;
 
 	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT) &&
 	    !copy_from_kernel_nofault(b, (void *)(kp_addr - 4), 4) &&
 	    endbr_site((u32)ksym_get_uint(b, 4, false)))
 		return kp_addr - 4;
+	if (!IS_ENABLED(CONFIG_PPC64_ELF_ABI_V2))
+		return kp_addr;
+	for (at = kp_addr - 8; at + KSYM_PPC_PROBE_REACH >= kp_addr; at -= 4)
+		if (!copy_from_kernel_nofault(b, (void *)at, sizeof(b)) &&
+		    ksym_ppc64_gep(b, IS_ENABLED(CONFIG_CPU_BIG_ENDIAN)))
+			return at;
 	return kp_addr;
 }
 
@@ -145,11 +180,11 @@ static unsigned long function_entry(unsigned long kp_addr)
 static unsigned long callable(unsigned long addr, const char *name)
 {
 	enum ksym_call v;
-	u8 b[4];
+	u8 b[KSYM_ENTRY_BYTES];
 
 	if (!addr)
 		return 0;
-	if (copy_from_kernel_nofault(b, (void *)addr, 4))
+	if (copy_from_kernel_nofault(b, (void *)addr, sizeof(b)))
 		return 0;
 	v = ksym_call_check(b, this_config());
 	if (v == KSYM_CALL_OK)
@@ -216,10 +251,10 @@ static unsigned long prove_one(struct ksym_decoder *kt, struct ksym_findings *f,
 	}
 	if (!callable(ours, name)) {
 		enum ksym_call v;
-		u8 b[4];
+		u8 b[KSYM_ENTRY_BYTES];
 
-		v = ksym_read(ours, b, 4) ? ksym_call_check(b, this_config()) :
-					    KSYM_CALL_NO_ENDBR;
+		v = ksym_read(ours, b, sizeof(b)) ?
+		    ksym_call_check(b, this_config()) : KSYM_CALL_NO_ENDBR;
 		snprintf(why, len, "not called: %s", ksym_call_why(v));
 		f->counts[KSYM_Q_NOT_RUN]++;
 		return 0;

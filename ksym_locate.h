@@ -47,7 +47,7 @@ enum ksym_call {
 	KSYM_CALL_SEALED,	/* IBT: its ENDBR64 was poisoned at boot */
 	KSYM_CALL_NO_ENDBR,	/* IBT: no ENDBR64 at its entry */
 	KSYM_CALL_FINEIBT,	/* FineIBT: never by address */
-	KSYM_CALL_PPC64_ELFV2,	/* ppc64 ELFv2: the local entry point */
+	KSYM_CALL_PPC64_NO_GEP,	/* ppc64 ELFv2: no global entry sequence */
 };
 
 /* what ksym_call_check() weighs: the kernel's configuration */
@@ -56,11 +56,15 @@ enum ksym_call {
 #define KSYM_CFG_PPC64_ELFV2	BIT(2)
 
 /*
- * The decision for a function whose entry holds the 4 bytes @entry (x86:
- * little-endian), on a kernel with @config (KSYM_CFG_*).  Pure: the KUnit
- * suite feeds it every byte pattern.
+ * The decision for a function whose entry holds the 8 bytes @entry (x86:
+ * little-endian; ppc64: the kernel's byte order), on a kernel with
+ * @config (KSYM_CFG_*).  Pure: the KUnit suite feeds it every byte pattern.
  */
-enum ksym_call ksym_call_check(const u8 entry[4], unsigned int config);
+#define KSYM_ENTRY_BYTES	8
+enum ksym_call ksym_call_check(const u8 entry[KSYM_ENTRY_BYTES],
+			       unsigned int config);
+/* ppc64 ELFv2: do the 8 bytes at @p set up the TOC (r2) from r12? */
+bool ksym_ppc64_gep(const u8 p[KSYM_ENTRY_BYTES], bool big_endian);
 const char *ksym_call_why(enum ksym_call c);
 
 struct ksym_path_result {

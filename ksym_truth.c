@@ -191,6 +191,7 @@ int ksym_check_imports(struct ksym_decoder *kt, struct ksym_findings *f,
  * namespace where the architecture has them (4.19+), else pointers.
  */
 #ifdef CONFIG_HAVE_ARCH_PREL32_RELOCATIONS
+#define KSYMTAB_PREL32		true
 #define KSYMTAB_FIELD		4
 static bool read_ref(unsigned long at, unsigned long *v)
 {
@@ -202,6 +203,8 @@ static bool read_ref(unsigned long at, unsigned long *v)
 	return true;
 }
 #else
+/* 4 bytes on 32-bit too: the field's size does not say which it is */
+#define KSYMTAB_PREL32		false
 #define KSYMTAB_FIELD		sizeof(long)
 static bool read_ref(unsigned long at, unsigned long *v)
 {
@@ -216,7 +219,7 @@ static unsigned long ref_value(unsigned long at, const u8 *p)
 	unsigned long v;
 	s32 o;
 
-	if (KSYMTAB_FIELD == 4) {
+	if (KSYMTAB_PREL32) {
 		memcpy(&o, p, sizeof(o));
 		return at + o;
 	}
@@ -441,7 +444,7 @@ int ksym_check_exports(struct ksym_decoder *kt, struct ksym_findings *f,
 	if (len)
 		scnprintf(r->exports_how + len, sizeof(r->exports_how) - len,
 			  " (sorted names, well-formed %s entries)",
-			  KSYMTAB_FIELD == 4 ? "PREL32" : "pointer");
+			  KSYMTAB_PREL32 ? "PREL32" : "pointer");
 	else
 		snprintf(r->exports_how, sizeof(r->exports_how),
 			 "not found in %zu MiB around _ctype", size >> 20);

@@ -327,18 +327,39 @@ static void ksym_num_syms_vs_walk(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lv->check.on_each_count, lv->snap.kt->num_syms);
 }
 
+/* two 32-bit instructions into @b, in the byte order @big_endian */
+static void ksym_put_words(u8 *b, const u32 w[2], bool big_endian)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 4; j++)
+			b[4 * i + j] = w[i] >> (big_endian ? 24 - 8 * j : 8 * j);
+}
+
 /*
  * The decision before an indirect call into a kernel function: every
  * entry pattern, on every configuration it depends on.
  */
 static void ksym_call_decision(struct kunit *test)
 {
-	static const u8 endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
-	static const u8 endbr32[4] = { 0xf3, 0x0f, 0x1e, 0xfb };
-	static const u8 poison6[4] = { 0x66, 0x0f, 0x1f, 0x00 };
-	static const u8 poison7[4] = { 0x0f, 0x1f, 0x40, 0xd6 };
-	static const u8 push_rbp[4] = { 0x55, 0x48, 0x89, 0xe5 };
+	static const u8 endbr64[8] = { 0xf3, 0x0f, 0x1e, 0xfa };
+	static const u8 endbr32[8] = { 0xf3, 0x0f, 0x1e, 0xfb };
+	static const u8 poison6[8] = { 0x66, 0x0f, 0x1f, 0x00 };
+	static const u8 poison7[8] = { 0x0f, 0x1f, 0x40, 0xd6 };
+	static const u8 push_rbp[8] = { 0x55, 0x48, 0x89, 0xe5 };
+	/*
+	 * ppc64 ELFv2 entries, in the kernel's byte order: addis r2,r12,2;
+	 * addi r2,r2,-0x6b00 (a global entry sequence), the same with the
+	 * linker's lis r2,2, and the local entry point's mflr r0; std r31
+	 */
+	const bool be = IS_ENABLED(CONFIG_CPU_BIG_ENDIAN);
+	static const u32 gep[2] = { 0x3c4c0002, 0x38429500 };
+	static const u32 gep_lis[2] = { 0x3c400002, 0x38429500 };
+	static const u32 lep[2] = { 0x7c0802a6, 0xfbe1fff8 };
+	static const u32 addi_first[2] = { 0x38429500, 0x3c4c0002 };
 	const unsigned int ibt = KSYM_CFG_IBT;
+	u8 b[8];
 
 	KUNIT_EXPECT_EQ(test, ksym_call_check(endbr64, ibt), KSYM_CALL_OK);
 	KUNIT_EXPECT_EQ(test, ksym_call_check(poison6, ibt), KSYM_CALL_SEALED);
@@ -353,8 +374,25 @@ static void ksym_call_decision(struct kunit *test)
 	/* FineIBT and ppc64 ELFv2 are refused, whatever the entry */
 	KUNIT_EXPECT_EQ(test, ksym_call_check(endbr64, ibt | KSYM_CFG_FINEIBT),
 			KSYM_CALL_FINEIBT);
+	/* ppc64 ELFv2: only an entry that sets up the TOC from r12 */
+	ksym_put_words(b, gep, be);
+	KUNIT_EXPECT_EQ(test, ksym_call_check(b, KSYM_CFG_PPC64_ELFV2),
+			KSYM_CALL_OK);
+	ksym_put_words(b, gep_lis, be);
+	KUNIT_EXPECT_EQ(test, ksym_call_check(b, KSYM_CFG_PPC64_ELFV2),
+			KSYM_CALL_OK);
+	ksym_put_words(b, lep, be);
+	KUNIT_EXPECT_EQ(test, ksym_call_check(b, KSYM_CFG_PPC64_ELFV2),
+			KSYM_CALL_PPC64_NO_GEP);
+	ksym_put_words(b, addi_first, be);
+	KUNIT_EXPECT_EQ(test, ksym_call_check(b, KSYM_CFG_PPC64_ELFV2),
+			KSYM_CALL_PPC64_NO_GEP);
+	/* the sequence read in the other byte order is no sequence */
+	ksym_put_words(b, gep, !be);
+	KUNIT_EXPECT_FALSE(test, ksym_ppc64_gep(b, be));
+	KUNIT_EXPECT_TRUE(test, ksym_ppc64_gep(b, !be));
 	KUNIT_EXPECT_EQ(test, ksym_call_check(endbr64, KSYM_CFG_PPC64_ELFV2),
-			KSYM_CALL_PPC64_ELFV2);
+			KSYM_CALL_PPC64_NO_GEP);
 	KUNIT_EXPECT_STREQ(test, ksym_call_why(KSYM_CALL_OK), "callable");
 }
 

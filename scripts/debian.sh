@@ -249,7 +249,7 @@ deb_arch() {
 kernel_entry_ok() {
 	local root=$1 rel=$2 h=$1/root/usr/src/linux-headers-$2
 
-	ksym_first "$root/root/boot/vmlinuz-$rel" \
+	ksym_first "$root/root/boot/vmlinuz-$rel" "$root/root/boot/vmlinux-$rel" \
 		"$root/root/usr/lib/modules/$rel/vmlinuz" >/dev/null &&
 		[ -f "$h/Makefile" ] && [ -f "$h/.config" ] &&
 		[ -f "$h/Module.symvers" ] && [ -e "$h/scripts/" ]
@@ -415,7 +415,8 @@ debian_kernel() {
 	if ! headers_usable "$arch"; then
 		prepare_from_source "$arch" "$kver" "$root" || return 1
 	fi
-	K_IMAGE=$(ksym_first "$root/root/boot/vmlinuz-$K_REL" \
+	# ppc64el ships an ELF vmlinux, which QEMU's pseries boots as it is
+	K_IMAGE=$(ksym_first "$root/root/boot/vmlinuz-$K_REL" "$root/root/boot/vmlinux-$K_REL" \
 		"$root/root/usr/lib/modules/$K_REL/vmlinuz")
 }
 

@@ -193,16 +193,44 @@ static unsigned long callable(unsigned long addr, const char *name)
 	return 0;
 }
 
+/*
+ * kprobes find the address with the kernel's own lookup.  A kernel with
+ * DYNAMIC_FTRACE but not KPROBES_ON_FTRACE refuses a probe on an ftrace
+ * site (-EINVAL; riscv64 6.12: the patchable NOPs at every entry), and an
+ * offset inside an instruction is refused too (-EILSEQ): then the probe
+ * goes a little way into the function, where the kernel resolves
+ * symbol+offset with its reader as well, and the entry is the probe's
+ * address less the offset.
+ */
+#define KSYM_KPROBE_REACH	16
+
 int ksym_find_kernel(struct ksym_kernel *k)
 {
-	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
+	unsigned int off;
+	int first = 0;
 
-	/* kprobes find the address with the kernel's own lookup */
-	k->kprobe_ret = register_kprobe(&kp);
-	if (k->kprobe_ret < 0)
-		return 0;
-	k->kprobe_lookup_name = function_entry((unsigned long)kp.addr);
-	unregister_kprobe(&kp);
+	for (off = 0; off <= KSYM_KPROBE_REACH; off += 2) {
+		struct kprobe kp = {
+			.symbol_name = "kallsyms_lookup_name",
+			.offset = off,
+		};
+
+		k->kprobe_ret = register_kprobe(&kp);
+		if (!k->kprobe_ret) {
+			k->kprobe_offset = off;
+			k->kprobe_lookup_name = off ? (unsigned long)kp.addr - off :
+					      function_entry((unsigned long)kp.addr);
+			unregister_kprobe(&kp);
+			return 0;
+		}
+		if (!off)
+			first = k->kprobe_ret;
+		/* only the entry's refusals are worth another offset */
+		if (k->kprobe_ret != -EINVAL && k->kprobe_ret != -EILSEQ)
+			break;
+	}
+	/* the error at the entry is the one to report */
+	k->kprobe_ret = first;
 	return 0;
 }
 
@@ -213,7 +241,7 @@ int ksym_find_kernel(struct ksym_kernel *k)
  */
 static unsigned long prove_one(struct ksym_decoder *kt, struct ksym_findings *f,
 			       const char *name, unsigned long claimed,
-			       char *why, size_t len)
+			       unsigned int offset, char *why, size_t len)
 {
 	u64 ours;
 	int ret;
@@ -259,8 +287,13 @@ static unsigned long prove_one(struct ksym_decoder *kt, struct ksym_findings *f,
 		f->counts[KSYM_Q_NOT_RUN]++;
 		return 0;
 	}
-	snprintf(why, len, "proven: decoded text symbol at the %s entry",
-		 claimed ? "kprobe's" : "decoded");
+	if (claimed && offset)
+		snprintf(why, len,
+			 "proven: decoded text symbol at the kprobe's entry (probed at +%u: the kernel refused the entry)",
+			 offset);
+	else
+		snprintf(why, len, "proven: decoded text symbol at the %s entry",
+			 claimed ? "kprobe's" : "decoded");
 	return ours;
 }
 
@@ -277,7 +310,8 @@ void ksym_prove_kernel(struct ksym_kernel *k, struct ksym_decoder *kt,
 			     (u64)k->kprobe_ret, "%s", k->why[0]);
 	} else {
 		a = prove_one(kt, f, "kallsyms_lookup_name",
-			      k->kprobe_lookup_name, k->why[0], sizeof(k->why[0]));
+			      k->kprobe_lookup_name, k->kprobe_offset,
+			      k->why[0], sizeof(k->why[0]));
 		k->lookup_name = (unsigned long (*)(const char *))a;
 	}
 	/*
@@ -295,7 +329,7 @@ void ksym_prove_kernel(struct ksym_kernel *k, struct ksym_decoder *kt,
 		k->on_each_symbol = NULL;
 		return;
 	}
-	a = prove_one(kt, f, "kallsyms_on_each_symbol", 0, k->why[1],
+	a = prove_one(kt, f, "kallsyms_on_each_symbol", 0, 0, k->why[1],
 		      sizeof(k->why[1]));
 	/* the proven kernel lookup must agree with the decoded address */
 	if (a && k->lookup_name && k->lookup_name("kallsyms_on_each_symbol") != a) {

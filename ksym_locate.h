@@ -26,6 +26,8 @@ enum ksym_path {
  * @kprobe_lookup_name: where a kprobe on kallsyms_lookup_name landed (its
  *	entry), unproven; 0 when the kprobe failed
  * @kprobe_ret: register_kprobe()'s error, or 0
+ * @kprobe_offset: the offset into the function the kprobe was placed at
+ *	(0 unless the kernel refused its entry)
  * @lookup_name: kallsyms_lookup_name(), once proven; NULL until then
  * @on_each_symbol: kallsyms_on_each_symbol(), once proven, or NULL
  * @why: why each is NULL (not proven, or not callable)
@@ -36,6 +38,7 @@ enum ksym_path {
 struct ksym_kernel {
 	unsigned long kprobe_lookup_name;
 	int kprobe_ret;
+	unsigned int kprobe_offset;
 	unsigned long (*lookup_name)(const char *name);
 	void *on_each_symbol;
 	char why[2][112];

@@ -161,14 +161,17 @@ ksym_newest_source() {
 	suite=$(ksym_suite "$line") || return 1
 	case $line in
 	7|7new) ksym_source_7 "$suite" ;;
+	6.12t) ksym_candidate "$suite" linux-source-6.12 ;;
 	*) ksym_candidate "$suite" "linux-source-$line" ;;
 	esac
 }
 
-# the Debian suite that carries kernel line LINE
+# the Debian suite that carries kernel line LINE (6.12t: trixie's 6.12,
+# for the architectures whose 6.12 bookworm does not build)
 ksym_suite() {
 	case $1 in
 	5.10) echo bullseye ;;
+	6.12t) echo trixie ;;
 	7) echo sid ;;
 	7new) ksym_newest_7_suite ;;
 	*) echo bookworm ;;
@@ -285,10 +288,10 @@ kernel_meta() {
 
 	f=$(kernel_flavour "$2")
 	case $1 in
-	5.10|6.1|7|7new) echo "linux-image-$f" ;;
+	5.10|6.1|6.12t|7|7new) echo "linux-image-$f" ;;
 	6.12) echo "linux-image-6.12-$f" ;;
 	6.12-cloud|6.12-rt) echo "linux-image-$1-$f" ;;
-	*) ksym_die "KVER must be 5.10, 6.1, 6.12, 6.12-cloud, 6.12-rt, 7 or 7new" ;;
+	*) ksym_die "KVER must be 5.10, 6.1, 6.12, 6.12t, 6.12-cloud, 6.12-rt, 7 or 7new" ;;
 	esac
 }
 
@@ -308,6 +311,7 @@ kernel_resolve() {
 	K_REL=${img#linux-image-}
 	case $kver in
 	5.10) [[ $K_REL == 5.10.* ]] || { ksym_log "$suite's $meta is $K_REL, not 5.10"; return 1; } ;;
+	6.12t) [[ $K_REL == 6.12.* ]] || { ksym_log "$suite's $meta is $K_REL, not 6.12"; return 1; } ;;
 	7|7new) [[ $K_REL == 7.* ]] || { ksym_log "$suite's $meta is $K_REL, not 7.x"; return 1; } ;;
 	esac
 	deps=$(ksym_apt "$suite" "$da" apt-cache depends "linux-headers-$K_REL") || return 1
@@ -480,8 +484,32 @@ prepare_from_source() {
 		cp "$K_DIR/Module.symvers" "$o/Module.symvers"
 		touch "$o/.complete"
 	fi
+	# the kernel copies the module's struct module without looking (its
+	# size is checked, not its layout): every option that shapes it must
+	# be Debian's.  This gcc can lose one (riscv64 7.x: DYNAMIC_FTRACE
+	# needs gcc 14's -fmin-function-alignment), and the kernel then reads
+	# a NULL exit and makes the module permanent
+	local opt want got lost=""
+	for opt in $(grep -o 'CONFIG_[A-Z0-9_]*' "$src/include/linux/module.h" | sort -u); do
+		want=$(sed -n "s/^$opt=//p" "$root/root/usr/src/linux-headers-$K_REL/.config")
+		got=$(sed -n "s/^$opt=//p" "$o/.config")
+		[ "$want" = "$got" ] ||
+			lost+=" $opt (Debian's ${want:-unset}, here ${got:-unset})"
+	done
+	if [ -n "$lost" ]; then
+		echo "    # the tree prepared with this machine's $(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"/\1/p' "$o/.config") differs from Debian's .config in what shapes struct module:$lost; a module built with it would not be the kernel's"
+		return 1
+	fi
 	K_DIR=$o
 	K_HOW="a tree prepared from $pkg with Debian's .config and Module.symvers ($WHY_PREPARED)"
+	# a compiler older than Debian's can lose the kernel's ftrace scheme
+	# (ppc64el 7.x: patchable function entries, not this gcc's _mcount,
+	# which the kernel does not export): the module goes uninstrumented
+	if grep -q '^CONFIG_FTRACE_MCOUNT_USE_PATCHABLE_FUNCTION_ENTRY=y' "$root/root/usr/src/linux-headers-$K_REL/.config" &&
+	   ! grep -q '^CONFIG_FTRACE_MCOUNT_USE_PATCHABLE_FUNCTION_ENTRY=y' "$o/.config"; then
+		K_MAKE_ARGS+=(CC_FLAGS_FTRACE=)
+		K_HOW+="; built without ftrace instrumentation (CC_FLAGS_FTRACE=): this compiler cannot make the kernel's patchable function entries"
+	fi
 }
 
 # busybox_for ARCH: a static busybox for the guest

@@ -3,9 +3,12 @@
 # ksym_verify
 #
 #   make qemu     boot real Debian kernels under QEMU, load the module, check
-#                 it against /proc/kallsyms (ARCH=x86_64|arm64 KVER=5.10|6.1|6.12|7|7new
-#                 pick one; REPORT=1 prints the module's report)
-#   make test     what CI runs: make check, the QEMU matrix, runs that must
+#                 it against /proc/kallsyms (ARCH=x86_64|arm64|i386|armhf|
+#                 s390x|ppc64el|riscv64 KVER=5.10|6.1|6.12|6.12t|7|7new pick
+#                 one; an ARCH alone runs its lines; REPORT=1 prints the
+#                 module's report)
+#   make test     what CI runs: make check, the QEMU matrix (and i386 6.1 and
+#                 s390x 7.x), runs that must
 #                 fail, check-tree, dkms, five fault-injection cases, KUnit,
 #                 ksymdump; a per-stage timing table, then "N passed, N failed"
 #   make test-all everything: make test with 5 minutes of fuzzing per target

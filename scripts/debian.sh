@@ -485,31 +485,30 @@ prepare_from_source() {
 		touch "$o/.complete"
 	fi
 	# the kernel copies the module's struct module without looking (its
-	# size is checked, not its layout): every option that shapes it must
-	# be Debian's.  This gcc can lose one (riscv64 7.x: DYNAMIC_FTRACE
-	# needs gcc 14's -fmin-function-alignment), and the kernel then reads
-	# a NULL exit and makes the module permanent
-	local opt want got lost=""
-	for opt in $(grep -o 'CONFIG_[A-Z0-9_]*' "$src/include/linux/module.h" | sort -u); do
+	# size is checked, not its layout): every option that shapes it, or
+	# the version magic, must be Debian's.  This gcc can lose one: riscv64
+	# 7.x's DYNAMIC_FTRACE needs gcc 14's -fmin-function-alignment (the
+	# kernel then read a NULL exit and made the module permanent), and
+	# ppc64el 7.x's patchable function entries (PPC_FTRACE_OUT_OF_LINE, in
+	# asm/module.h: the kernel refused the module's "mprofile-kernel"
+	# version magic)
+	local opt want got lost="" srcarch
+	srcarch=$(kbuild_cross "$arch" | sed -n 's/^ARCH=\([a-z0-9]*\).*/\1/p')
+	case ${srcarch:-x86} in i386|x86_64) srcarch=x86 ;; esac
+	for opt in $(cat "$src/include/linux/module.h" "$src/include/linux/vermagic.h" \
+			"$src/arch/${srcarch:-x86}/include/asm/module.h" 2>/dev/null |
+		     grep -o 'CONFIG_[A-Z0-9_]*' | sort -u); do
 		want=$(sed -n "s/^$opt=//p" "$root/root/usr/src/linux-headers-$K_REL/.config")
 		got=$(sed -n "s/^$opt=//p" "$o/.config")
 		[ "$want" = "$got" ] ||
 			lost+=" $opt (Debian's ${want:-unset}, here ${got:-unset})"
 	done
 	if [ -n "$lost" ]; then
-		echo "    # the tree prepared with this machine's $(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"/\1/p' "$o/.config") differs from Debian's .config in what shapes struct module:$lost; a module built with it would not be the kernel's"
+		echo "    # the tree prepared with this machine's $(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"/\1/p' "$o/.config") differs from Debian's .config in what shapes struct module or the version magic:$lost; a module built with it would not be the kernel's"
 		return 1
 	fi
 	K_DIR=$o
 	K_HOW="a tree prepared from $pkg with Debian's .config and Module.symvers ($WHY_PREPARED)"
-	# a compiler older than Debian's can lose the kernel's ftrace scheme
-	# (ppc64el 7.x: patchable function entries, not this gcc's _mcount,
-	# which the kernel does not export): the module goes uninstrumented
-	if grep -q '^CONFIG_FTRACE_MCOUNT_USE_PATCHABLE_FUNCTION_ENTRY=y' "$root/root/usr/src/linux-headers-$K_REL/.config" &&
-	   ! grep -q '^CONFIG_FTRACE_MCOUNT_USE_PATCHABLE_FUNCTION_ENTRY=y' "$o/.config"; then
-		K_MAKE_ARGS+=(CC_FLAGS_FTRACE=)
-		K_HOW+="; built without ftrace instrumentation (CC_FLAGS_FTRACE=): this compiler cannot make the kernel's patchable function entries"
-	fi
 }
 
 # busybox_for ARCH: a static busybox for the guest

@@ -10,6 +10,9 @@ set -euo pipefail
 pkgs=(
 	make gcc clang libclang-rt-14-dev perl xz-utils
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
+	# the module on the other architectures' Debian kernels (qemu.sh)
+	gcc-i686-linux-gnu gcc-arm-linux-gnueabihf gcc-s390x-linux-gnu
+	gcc-powerpc64le-linux-gnu gcc-riscv64-linux-gnu
 	# a static arm64 ksymdump for the guests' /proc/kcore (qemu.sh --dump)
 	libc6-dev-arm64-cross
 	sparse debian-archive-keyring

@@ -9,7 +9,9 @@
 #      checkpatch, Kbuild W=1 + sparse, fuzzing (scripts/check.sh)
 #   2. the QEMU matrix: ten real Debian kernels (5.10, 6.1, 6.12, 7.x;
 #      amd64 and arm64) boot, load ksym-verify.ko and match /proc/kallsyms
-#      (scripts/qemu.sh)
+#      (scripts/qemu.sh); then the other architectures: i386 6.1 (32-bit)
+#      and s390x 7.x (big-endian, PC-relative) (make test-all: every line
+#      of i386, armhf, s390x, ppc64el and riscv64)
 #   3. kunit.py parse (from the 7.x source) reads each guest's ktap file
 #   4. runs that must fail, and how: a copy with one mis-decoded symbol, a
 #      copy with a structural error, a wild address parameter, a guest that
@@ -75,6 +77,18 @@ ktap_add "$B/test-check.log"
 ktap_stage "QEMU matrix"
 "$here/qemu.sh" -o "$B/qemu" 2>&1 | tee "$B/test-qemu.log"
 ktap_add "$B/test-qemu.log"
+
+# other architectures: make test one 32-bit and one big-endian kernel,
+# make test-all every line of each (qemu.sh's arch_lines)
+if [ $all = 1 ]; then
+	ktap_stage "QEMU matrix, other architectures: i386, armhf, s390x, ppc64el, riscv64"
+	foreign=(ARCH=i386 ARCH=armhf ARCH=s390x ARCH=ppc64el ARCH=riscv64)
+else
+	ktap_stage "QEMU matrix, other architectures: i386 6.1 (32-bit), s390x 7.x (big-endian, PC-relative)"
+	foreign=(ENTRY=i386:6.1 ENTRY=s390x:7)
+fi
+"$here/qemu.sh" -o "$B/qemu-foreign" "${foreign[@]}" 2>&1 | tee "$B/test-qemu-foreign.log"
+ktap_add "$B/test-qemu-foreign.log"
 
 # the runs below boot one kernel each: qemu.sh probes KVM on every run
 # (up to 20 s here), and the matrix's probe is enough

@@ -4,7 +4,10 @@
 # kunit.sh - run the ksym_decoder and ksym_live KUnit suites through the
 # kernel's own kunit.py, on Debian's linux-source of each LINE, for each ARCH.
 #
-# Usage: scripts/kunit.sh [LINE=6.12|7]... [ARCH=x86_64|arm64]... [--place TREE]
+# Usage: scripts/kunit.sh [LINE=6.12|7]... [ARCH=x86_64|arm64|i386|arm|s390|
+#                        powerpc|riscv]... [--place TREE]
+#   (the other architectures by kunit.py's names: 32-bit i386 and arm,
+#   big-endian s390 and powerpc (ppc64 on pseries), riscv)
 #
 #   --place TREE   only place ksym_verify into the kernel source tree TREE
 #                  (lib/ksym_verify/ with symlinks, plus a Kconfig and a
@@ -113,12 +116,19 @@ for line in "${lines[@]}"; do
 		log=$top/build/kunit/$line-$arch.log
 		args=(run --kunitconfig=lib/ksym_verify/kunit --build_dir="$bd"
 		      --jobs="$(nproc)" --timeout=900)
-		if [ "$arch" = arm64 ]; then
-			args+=(--arch=arm64 --cross_compile=aarch64-linux-gnu-)
-		else
+		case $arch in
+		x86_64)
 			# Debian 12's qboot.rom does not boot 7.x: use SeaBIOS
-			args+=(--qemu_config=lib/ksym_verify/kunit/qemu_x86_64.py)
-		fi
+			args+=(--qemu_config=lib/ksym_verify/kunit/qemu_x86_64.py) ;;
+		arm64) args+=(--arch=arm64 --cross_compile=aarch64-linux-gnu-) ;;
+		# kunit.py's own QEMU configurations, Debian's cross compilers
+		i386) args+=(--arch=i386) ;;
+		arm) args+=(--arch=arm --cross_compile=arm-linux-gnueabihf-) ;;
+		s390) args+=(--arch=s390 --cross_compile=s390x-linux-gnu-) ;;
+		powerpc) args+=(--arch=powerpc --cross_compile=powerpc64le-linux-gnu-) ;;
+		riscv) args+=(--arch=riscv --cross_compile=riscv64-linux-gnu-) ;;
+		*) ksym_die "ARCH must be x86_64, arm64, i386, arm, s390, powerpc or riscv" ;;
+		esac
 		ksym_log "kunit.py: $pv, $arch (cold build: a few minutes)"
 		( cd "$kt" && python3 tools/testing/kunit/kunit.py "${args[@]}" ) \
 			>"$log" 2>&1

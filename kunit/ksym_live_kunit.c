@@ -351,14 +351,22 @@ static void ksym_call_decision(struct kunit *test)
 	/*
 	 * ppc64 ELFv2 entries, in the kernel's byte order: addis r2,r12,2;
 	 * addi r2,r2,-0x6b00 (a global entry sequence), the same with the
-	 * linker's lis r2,2, and the local entry point's mflr r0; std r31
+	 * linker's lis r2,2, the local entry point's mflr r0; std r31, and
+	 * the sequence's two words swapped
 	 */
 	const bool be = IS_ENABLED(CONFIG_CPU_BIG_ENDIAN);
 	static const u32 gep[2] = { 0x3c4c0002, 0x38429500 };
-	static const u32 gep_lis[2] = { 0x3c400002, 0x38429500 };
-	static const u32 lep[2] = { 0x7c0802a6, 0xfbe1fff8 };
-	static const u32 addi_first[2] = { 0x38429500, 0x3c4c0002 };
+	static const struct {
+		u32 words[2];
+		enum ksym_call want;
+	} elfv2[] = {
+		{ { 0x3c4c0002, 0x38429500 }, KSYM_CALL_OK },
+		{ { 0x3c400002, 0x38429500 }, KSYM_CALL_OK },
+		{ { 0x7c0802a6, 0xfbe1fff8 }, KSYM_CALL_PPC64_NO_GEP },
+		{ { 0x38429500, 0x3c4c0002 }, KSYM_CALL_PPC64_NO_GEP },
+	};
 	const unsigned int ibt = KSYM_CFG_IBT;
+	unsigned int i;
 	u8 b[8];
 
 	KUNIT_EXPECT_EQ(test, ksym_call_check(endbr64, ibt), KSYM_CALL_OK);
@@ -371,22 +379,16 @@ static void ksym_call_decision(struct kunit *test)
 	/* without IBT nothing is sealed and any entry may be called */
 	KUNIT_EXPECT_EQ(test, ksym_call_check(poison6, 0), KSYM_CALL_OK);
 	KUNIT_EXPECT_EQ(test, ksym_call_check(push_rbp, 0), KSYM_CALL_OK);
-	/* FineIBT and ppc64 ELFv2 are refused, whatever the entry */
+	/* FineIBT is refused, whatever the entry */
 	KUNIT_EXPECT_EQ(test, ksym_call_check(endbr64, ibt | KSYM_CFG_FINEIBT),
 			KSYM_CALL_FINEIBT);
 	/* ppc64 ELFv2: only an entry that sets up the TOC from r12 */
-	ksym_put_words(b, gep, be);
-	KUNIT_EXPECT_EQ(test, ksym_call_check(b, KSYM_CFG_PPC64_ELFV2),
-			KSYM_CALL_OK);
-	ksym_put_words(b, gep_lis, be);
-	KUNIT_EXPECT_EQ(test, ksym_call_check(b, KSYM_CFG_PPC64_ELFV2),
-			KSYM_CALL_OK);
-	ksym_put_words(b, lep, be);
-	KUNIT_EXPECT_EQ(test, ksym_call_check(b, KSYM_CFG_PPC64_ELFV2),
-			KSYM_CALL_PPC64_NO_GEP);
-	ksym_put_words(b, addi_first, be);
-	KUNIT_EXPECT_EQ(test, ksym_call_check(b, KSYM_CFG_PPC64_ELFV2),
-			KSYM_CALL_PPC64_NO_GEP);
+	for (i = 0; i < ARRAY_SIZE(elfv2); i++) {
+		ksym_put_words(b, elfv2[i].words, be);
+		KUNIT_EXPECT_EQ_MSG(test, ksym_call_check(b, KSYM_CFG_PPC64_ELFV2),
+				    elfv2[i].want, "entry %08x %08x",
+				    elfv2[i].words[0], elfv2[i].words[1]);
+	}
 	/* the sequence read in the other byte order is no sequence */
 	ksym_put_words(b, gep, !be);
 	KUNIT_EXPECT_FALSE(test, ksym_ppc64_gep(b, be));

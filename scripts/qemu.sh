@@ -17,7 +17,7 @@
 #                   trixie-backports), 6.12t (trixie's 6.12); default:
 #                   each ARCH's own lines, on x86_64 and arm64 5.10, 6.1,
 #                   6.12 and 7; i386 6.1 (Debian's last i386 kernel is
-#                   bookworm's); armhf 6.1, 6.12 and 7; ppc64el 6.1 and
+#                   bookworm's); armhf 5.10, 6.1, 6.12 and 7; ppc64el 6.1 and
 #                   6.12; s390x 6.1 and 7; riscv64 6.12t.  The
 #                   other architectures boot Debian's 686-pae, armmp,
 #                   s390x, powerpc64le and riscv64 flavours on QEMU's
@@ -133,7 +133,7 @@ arch_lines() {
 	case $1 in
 	x86_64|arm64) echo 5.10 6.1 6.12 7 ;;
 	i386) echo 6.1 ;;
-	armhf) echo 6.1 6.12 7 ;;
+	armhf) echo 5.10 6.1 6.12 7 ;;
 	ppc64el) echo 6.1 6.12 ;;
 	s390x) echo 6.1 7 ;;
 	riscv64) echo 6.12t ;;

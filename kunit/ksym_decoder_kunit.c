@@ -184,17 +184,24 @@ static void ksym_lookup_addr_all(struct kunit *test)
 
 /* ---- one case per corruption class ---- */
 
-static void put32(u8 *p, u32 v)
+/*
+ * The fixture's integers are in its own byte order (little-endian: the
+ * generators ran for x86 and arm), not the kernel's: on s390x a native
+ * load of token_index read 0x0c43 as 0x430c, and the memset it sized ran
+ * past the table.
+ */
+static u64 fx_get(const struct fx_ctx *c, const void *p, unsigned int size)
 {
-	memcpy(p, &v, 4);	/* the fixtures are little-endian */
+	return ksym_get_uint(p, size, c->fx->layout.big_endian);
 }
 
-static u32 get32(const u8 *p)
+static void fx_put(const struct fx_ctx *c, void *p, unsigned int size, u64 v)
 {
-	u32 v;
+	u8 *b = p;
+	unsigned int i;
 
-	memcpy(&v, p, 4);
-	return v;
+	for (i = 0; i < size; i++)
+		b[c->fx->layout.big_endian ? size - 1 - i : i] = v >> (8 * i);
 }
 
 /* Corrupt c->copy with @fn, then open + validate must fail with @code. */
@@ -228,14 +235,15 @@ static void do_len_zero(struct kunit *test, struct fx_ctx *c)
 
 static void do_marker_shift(struct kunit *test, struct fx_ctx *c)
 {
+	unsigned int ms = c->fx->layout.marker_size;
 	u8 *m = (u8 *)c->t.markers.data;
 
-	put32(m + 4, get32(m + 4) + 1);
+	fx_put(c, m + ms, ms, fx_get(c, m + ms, ms) + 1);
 }
 
 static void do_marker_zero(struct kunit *test, struct fx_ctx *c)
 {
-	put32((u8 *)c->t.markers.data, 1);
+	fx_put(c, (u8 *)c->t.markers.data, c->fx->layout.marker_size, 1);
 }
 
 static void do_names_truncated(struct kunit *test, struct fx_ctx *c)
@@ -289,23 +297,23 @@ static void do_offsets_unsorted(struct kunit *test, struct fx_ctx *c)
 
 static void do_token_index_past(struct kunit *test, struct fx_ctx *c)
 {
-	u16 past = c->t.token_table.size + 5;
-
-	memcpy((u8 *)c->t.token_index.data + 400, &past, 2);
+	fx_put(c, (u8 *)c->t.token_index.data + 400, 2,
+	       c->t.token_table.size + 5);
 }
 
 static void do_token_nul(struct kunit *test, struct fx_ctx *c)
 {
-	u16 last;
+	u32 last = fx_get(c, c->t.token_index.data + 510, 2);
 
-	memcpy(&last, c->t.token_index.data + 510, 2);
+	KUNIT_ASSERT_LT(test, last, c->t.token_table.size);
 	memset((u8 *)c->t.token_table.data + last, 'x',
 	       c->t.token_table.size - last);
 }
 
 static void do_num_syms(struct kunit *test, struct fx_ctx *c)
 {
-	put32((u8 *)c->t.num_syms.data, c->t.names.size);
+	fx_put(c, (u8 *)c->t.num_syms.data, c->fx->layout.marker_size,
+	       c->t.names.size);
 }
 
 #define KSYM_CORRUPTION_CASE(name, code)				\

@@ -117,7 +117,7 @@ static int bench(const char *file, int runs)
 	printf("  unpack %.1f ms; landmark scan alone %.1f ms (%u hits, %.0f MB/s)\n",
 	       t_unpack, t_scan, nh, img.size / 1e3 / t_scan);
 	if (inside)
-		printf("  no table in the image: its payload found inside it, unpacked, and the table in that (all in locate)\n");
+		printf("  table in a payload inside the image (found, unpacked: in locate)\n");
 	printf("  locate + prove + validate %.1f ms; decode all %.1f ms (%.1fM symbols/s)\n",
 	       t_locate, t_decode, r.kt->num_syms / t_decode / 1e3);
 	printf("  locate + decode %.1f ms: %.2fM symbols/s end to end after unpacking\n",

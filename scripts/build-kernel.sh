@@ -5,8 +5,14 @@
 # for testing scripts/check-tree (and as a tree to build the module
 # against).  allnoconfig plus scripts/kernel-small.config.
 #
-# Usage: scripts/build-kernel.sh [LINE=6.12] [ARCH=x86_64|arm64] [LTO=thin]
-#                                [DEBUG=1] [SRC=source dir O=build dir]
+# Usage: scripts/build-kernel.sh [LINE=6.12] [ARCH=x86_64|arm64|i386|armhf|
+#                                s390x|ppc64el|riscv64] [LTO=thin] [DEBUG=1]
+#                                [SRC=source dir O=build dir]
+# The other architectures (not x86_64 or arm64) add their own lines to
+# kernel-small.config (arch_config below: 32-bit, the QEMU machine's
+# console, interrupt controller and FPU) and build with Debian's cross
+# compiler for them (kbuild_cross); their image is the one QEMU boots
+# (zImage on armhf, vmlinux on ppc64el: tree_image in lib.sh).
 # LTO=thin builds with Debian's clang and lld (LLVM=1) and
 # CONFIG_LTO_CLANG_THIN: .llvm.<hash> names in the table.  DEBUG=1 adds
 # scripts/kernel-debug.config (KASAN, kmemleak, lockdep, fault injection).
@@ -29,29 +35,64 @@ for a in "$@"; do
 	DEBUG=1) debug=1 ;;
 	SRC=*) src=${a#SRC=} incremental=1 ;;
 	O=*) o=${a#O=} ;;
-	*) ksym_die "usage: $0 [LINE=6.12] [ARCH=x86_64|arm64] [LTO=thin] [DEBUG=1] [SRC=dir O=dir]" ;;
+	*) ksym_die "usage: $0 [LINE=6.12] [ARCH=x86_64|arm64|i386|armhf|s390x|ppc64el|riscv64] [LTO=thin] [DEBUG=1] [SRC=dir O=dir]" ;;
 	esac
 done
+
+# arch_config ARCH: what allnoconfig leaves out that ARCH's QEMU machine
+# (foreign_qemu in lib.sh) needs to boot the harness's busybox and show
+# its console; nothing for x86_64 and arm64 (kernel-small.config has them)
+arch_config() {
+	case $1 in
+	x86_64|arm64) ;;
+	i386) printf '%s\n' '# CONFIG_64BIT is not set' CONFIG_HIGHMEM4G=y ;;
+	armhf)
+		# -M virt (GIC, arch timer, PL011; allnoconfig is a no-MMU
+		# Cortex-M); Debian's armhf busybox is Thumb-2 code with VFP
+		# hard float
+		printf 'CONFIG_%s=y\n' MMU ARCH_MULTIPLATFORM ARCH_MULTI_V7 ARCH_VIRT AEABI VFP VFPv3 NEON \
+			ARM_THUMB HIGHMEM ;;
+	s390x) printf 'CONFIG_%s=y\n' SCLP_TTY SCLP_CONSOLE SCLP_VT220_TTY SCLP_VT220_CONSOLE ;;
+	ppc64el)
+		# -M pseries: little-endian Book3S-64, hvc0 through the hypervisor,
+		# entered from SLOF (Open Firmware: prom_init)
+		printf 'CONFIG_%s=y\n' PPC64 PPC_BOOK3S_64 CPU_LITTLE_ENDIAN PPC_PSERIES \
+			PPC_OF_BOOT_TRAMPOLINE \
+			PPC_RADIX_MMU HVC_CONSOLE ;;
+	riscv64)
+		# -M virt: 8250 found through the device tree, PLIC, SBI timer;
+		# Debian's riscv64 busybox uses the FPU (lp64d)
+		printf 'CONFIG_%s=y\n' ARCH_RV64I ARCH_VIRT FPU RISCV_ISA_C SERIAL_OF_PLATFORM \
+			RISCV_SBI ;;
+	*) ksym_die "ARCH must be x86_64, arm64, i386, armhf, s390x, ppc64el or riscv64" ;;
+	esac
+}
 [ -n "$src" ] || src=$(ksym_full_source "$line")
 pv=$(basename "$src")
 frag=$here/kernel-small.config
 dfrag=$here/kernel-debug.config
 dbg=""
-if [ $debug = 1 ]; then
-	key=$(cat "$frag" "$dfrag" | md5sum | cut -c1-8)
-	dbg=-debug
-else
-	key=$(md5sum <"$frag" | cut -c1-8)
-fi
+aconf=$(arch_config "$arch")
+[ $debug = 1 ] && dbg=-debug
+# the key of x86_64 and arm64 trees is their fragments' alone
+key=$({
+	cat "$frag"
+	[ $debug = 0 ] || cat "$dfrag"
+	[ -z "$aconf" ] || echo "$aconf"
+} | md5sum | cut -c1-8)
 [ -n "$o" ] || o=$KSYM_CACHE/trees/$pv-$arch${lto:+-lto$lto}$dbg-$key
-mk=(make -s -C "$src" O="$o" -j"$(nproc)")
-[ "$arch" = arm64 ] && mk+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+# shellcheck disable=SC2046 # ARCH=... CROSS_COMPILE=..., no spaces
+mk=(make -s -C "$src" O="$o" -j"$(nproc)" $(kbuild_cross "$arch"))
 [ -n "$lto" ] && mk+=(LLVM=1)
 if [ ! -f "$o/.complete" ]; then
 	rm -rf "$o" && mkdir -p "$o"
 	ksym_log "build: $pv for $arch, allnoconfig + kernel-small.config (a few minutes)"
 	"${mk[@]}" allnoconfig >"$o/build.log" 2>&1
 	frags=("$frag")
+	if [ -n "$aconf" ]; then
+		echo "$aconf" >"$o/arch.config"
+		frags+=("$o/arch.config")
+	fi
 	[ $debug = 1 ] && frags+=("$dfrag")
 	if [ -n "$lto" ]; then
 		printf 'CONFIG_LTO_CLANG_THIN=y\n' >"$o/lto.config"
@@ -61,6 +102,8 @@ if [ ! -f "$o/.complete" ]; then
 		>>"$o/build.log" 2>&1
 	"${mk[@]}" olddefconfig >>"$o/build.log" 2>&1
 	want=(MODULES KPROBES KALLSYMS_ALL DEBUG_FS BLK_DEV_INITRD DEVTMPFS)
+	# and every line arch_config asked for
+	want+=($(sed -n 's/^CONFIG_\(.*\)=y$/\1/p' <<<"$aconf"))
 	[ -n "$lto" ] && want+=(LTO_CLANG_THIN)
 	[ $debug = 1 ] && want+=(KASAN DEBUG_KMEMLEAK PROVE_LOCKING DEBUG_ATOMIC_SLEEP
 				 DEBUG_OBJECTS SOFTLOCKUP_DETECTOR FAILSLAB

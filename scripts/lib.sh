@@ -105,6 +105,37 @@ foreign_qemu() {
 	esac
 }
 
+# tree_image ARCH: where a kernel build tree of ARCH has the image QEMU
+# boots (ppc64el's pseries firmware loads the ELF vmlinux)
+tree_image() {
+	case $1 in
+	x86_64|i386) echo arch/x86/boot/bzImage ;;
+	arm64) echo arch/arm64/boot/Image ;;
+	armhf) echo arch/arm/boot/zImage ;;
+	s390x) echo arch/s390/boot/bzImage ;;
+	ppc64el) echo vmlinux ;;
+	riscv64) echo arch/riscv/boot/Image ;;
+	*) return 1 ;;
+	esac
+}
+
+# tree_arch CONFIG: the harness's name for the architecture of a kernel
+# .config, or nothing for one it does not boot (big-endian ppc64, 32-bit
+# RISC-V, ...)
+tree_arch() {
+	local c=$1 a
+
+	for a in X86_64:x86_64 X86_32:i386 ARM64:arm64 ARM:armhf S390:s390x; do
+		grep -q "^CONFIG_${a%%:*}=y" "$c" && { echo "${a#*:}"; return 0; }
+	done
+	if grep -q '^CONFIG_PPC64=y' "$c"; then
+		grep -q '^CONFIG_CPU_LITTLE_ENDIAN=y' "$c" && echo ppc64el
+	elif grep -q '^CONFIG_RISCV=y' "$c"; then
+		grep -q '^CONFIG_64BIT=y' "$c" && echo riscv64
+	fi
+	return 0
+}
+
 # the Debian archive: private apt lists, packages, sources, kernels
 # shellcheck source=debian.sh
 . "$(dirname "${BASH_SOURCE[0]}")/debian.sh"

@@ -113,11 +113,10 @@ done
 if [ -n "$tree" ]; then
 	# a developer's own kernel build tree (scripts/check-tree)
 	if [ ${#arches[@]} -eq 0 ]; then
-		if grep -q '^CONFIG_ARM64=y' "$tree/.config" 2>/dev/null; then
-			arches=(arm64)
-		else
-			arches=(x86_64)
-		fi
+		[ -f "$tree/.config" ] || ksym_die "$tree has no .config: not a kernel build tree"
+		a=$(tree_arch "$tree/.config")
+		[ -n "$a" ] || ksym_die "$tree/.config is for an architecture the harness does not boot (x86_64, arm64, i386, armhf, s390x, ppc64el, riscv64): give ARCH= if it is one of them"
+		arches=("$a")
 	fi
 	kvers=(tree)
 fi
@@ -192,9 +191,9 @@ SMP=${SMP:-2}
 
 # tree_setup ARCH: use the kernel build tree given with TREE=
 tree_setup() {
-	local img=arch/x86/boot/bzImage
+	local img
 
-	[ "$1" = arm64 ] && img=arch/arm64/boot/Image
+	img=$(tree_image "$1") || { echo "    # no QEMU machine for ARCH=$1"; return 1; }
 	K_DIR=$tree
 	K_MAKE_ARGS=()
 	# a tree built with clang (LTO) builds its modules with clang
@@ -543,7 +542,16 @@ check_guest() {
 }
 
 # check_parallel DIR: the first run, shared over the guest's CPUs, and
-# the serial re-run report the same, apart from the times and cpus
+# the serial re-run report the same, apart from the times and cpus, and
+# the number of the scan's candidates: on 32-bit ARM the window around
+# _ctype reaches past the image into free memory, whose table-shaped
+# bytes (the KUnit module's fixtures, in the initramfs's pages and in
+# insmod's buffer) come and go between runs; the proven table must be the
+# same
+same_report() {
+	grep -Ev '^(ms\.|cpus:)' "$1" |
+		sed 's/^\(locate\.scan: used: \)[0-9]* candidate(s)/\1N candidate(s)/'
+}
 check_parallel() {
 	local d=$1 cpus scpus online
 
@@ -554,10 +562,11 @@ check_parallel() {
 	online=$(marker CPUS "$d")
 	if [ -s "$d/report-serial" ] && [ "$scpus" = 1 ] &&
 	   { [ "${cpus:-0}" -gt 1 ] || [ "${online:-0}" = 1 ]; } &&
-	   diff <(grep -Ev '^(ms\.|cpus:)' "$d/report") \
-		<(grep -Ev '^(ms\.|cpus:)' "$d/report-serial") >"$d/report.diff"; then
+	   diff <(same_report "$d/report") <(same_report "$d/report-serial") >"$d/report.diff"; then
 		ktap_pass parallel_report_equals_serial
 		echo "    # cpus $cpus of ${online:-?} online: ms.total $(sed -n 's/^ms.total: //p' "$d/report"); serial: ms.total $(sed -n 's/^ms.total: //p' "$d/report-serial")"
+		cmp -s <(grep '^locate\.scan:' "$d/report") <(grep '^locate\.scan:' "$d/report-serial") ||
+			echo "    # scan candidates: $(grep -o '[0-9]* candidate(s)' "$d/report" | head -n 1), serial $(grep -o '[0-9]* candidate(s)' "$d/report-serial" | head -n 1)"
 	else
 		sed 's/^/    # /' "$d/report.diff" 2>/dev/null | head -n 8
 		ktap_fail parallel_report_equals_serial "cpus ${cpus:-?} and ${scpus:-?} (serial); see $d/report.diff"

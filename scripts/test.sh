@@ -21,7 +21,8 @@
 #      asking the kernel's readers about every 64th symbol; and the landmark
 #      scan alone (paths=scan) on 7.x (make test-all: three layouts)
 #   5. scripts/check-tree on a small kernel built from linux-source-6.12,
-#      checked against its System.map too, with ksym_verify_kunit.ko loaded;
+#      checked against its System.map too, with ksym_verify_kunit.ko loaded
+#      (make test-all: and on i386, armhf, s390x, ppc64el and riscv64);
 #      dkms add/build/install/remove for 6.1 and 6.12 (scripts/dkms-test.sh)
 #   6. the KUnit suites through kunit.py: 6.12 on x86_64, 7.x on arm64
 #      (make test-all: both lines on both)
@@ -213,6 +214,20 @@ else
 	ktap_result 0 check_tree_6.12 "see $B/check-tree.log"
 fi
 grep -E 'sysmap:|^check-tree:|\(module\)' "$B/check-tree.log" | tail -n 4 | sed 's/^/# /'
+# make test-all: the same small kernel for every other architecture,
+# cross-compiled, with the KUnit suites loaded in it too
+if [ $all = 1 ]; then
+	for a in i386 armhf s390x ppc64el riscv64; do
+		if tree=$("$here/build-kernel.sh" LINE=6.12 ARCH="$a" 2>"$B/build-$a.log") &&
+		   "$here/check-tree" "$tree" -o "$B/check-tree-$a" --kunit-module \
+			>"$B/check-tree-$a.log" 2>&1; then
+			ktap_result 1 "check_tree_6.12_$a" ""
+		else
+			ktap_result 0 "check_tree_6.12_$a" "see $B/build-$a.log and $B/check-tree-$a.log"
+		fi
+		grep -E 'sysmap:|^check-tree:|\(module\)' "$B/check-tree-$a.log" | tail -n 4 | sed 's/^/# /'
+	done
+fi
 
 ktap_stage "dkms: add, build and install for two kernels side by side, remove"
 "$here/dkms-test.sh" 2>&1 | tee "$B/test-dkms.log"

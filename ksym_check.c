@@ -58,6 +58,7 @@ static const char *const class_names[KSYM_NR_CLASSES] = {
 	[KSYM_Q_NOT_RUN]	= "reader_not_run",
 	[KSYM_Q_DUP_EXPORT]	= "duplicate_export",
 	[KSYM_Q_LTO_LOCAL]	= "lto_local_export",
+	[KSYM_Q_THUMB]		= "thumb_bit",
 };
 
 const char *ksym_class_name(enum ksym_class cls)

@@ -38,6 +38,7 @@ enum ksym_class {
 	KSYM_Q_NOT_RUN,		/* a kernel reader that could not be reached */
 	KSYM_Q_DUP_EXPORT,	/* a second export entry of a decoded symbol */
 	KSYM_Q_LTO_LOCAL,	/* LTO: an exported symbol of local type */
+	KSYM_Q_THUMB,		/* Thumb-2: a function pointer has bit 0 set */
 	KSYM_NR_CLASSES
 };
 

@@ -312,7 +312,8 @@ void ksym_prove_kernel(struct ksym_kernel *k, struct ksym_decoder *kt,
 		a = prove_one(kt, f, "kallsyms_lookup_name",
 			      k->kprobe_lookup_name, k->kprobe_offset,
 			      k->why[0], sizeof(k->why[0]));
-		k->lookup_name = (unsigned long (*)(const char *))a;
+		k->lookup_name = a ? (unsigned long (*)(const char *))ksym_fn_ptr(a) :
+				 NULL;
 	}
 	/*
 	 * 5.10 builds it only with CONFIG_LIVEPATCH (made general by
@@ -340,7 +341,7 @@ void ksym_prove_kernel(struct ksym_kernel *k, struct ksym_decoder *kt,
 			     k->why[1]);
 		a = 0;
 	}
-	k->on_each_symbol = (void *)a;
+	k->on_each_symbol = a ? (void *)ksym_fn_ptr(a) : NULL;
 }
 
 /* ---- reading memory that is not proven yet ---- */

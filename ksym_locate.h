@@ -70,6 +70,20 @@ enum ksym_call ksym_call_check(const u8 entry[KSYM_ENTRY_BYTES],
 bool ksym_ppc64_gep(const u8 p[KSYM_ENTRY_BYTES], bool big_endian);
 const char *ksym_call_why(enum ksym_call c);
 
+/*
+ * A Thumb-2 kernel (ARM, CONFIG_THUMB2_KERNEL): a function pointer is the
+ * address of the code with bit 0 set, the interworking bit that a BX or
+ * BLX to it reads as "Thumb state"; nm, and so kallsyms and System.map,
+ * give the even address.  The module loader's relocations and the export
+ * table hold pointers; a call must be made through one.
+ */
+#define KSYM_THUMB_BIT	(IS_ENABLED(CONFIG_THUMB2_KERNEL) ? 1UL : 0UL)
+
+static inline unsigned long ksym_fn_ptr(unsigned long code)
+{
+	return code | KSYM_THUMB_BIT;
+}
+
 struct ksym_path_result {
 	int status;			/* 0 used, -ENOENT unavailable, <0 error */
 	unsigned long addr[KSYM_NR_ARRAYS];

@@ -36,7 +36,7 @@
 
 struct ksym_import {
 	const char *name;
-	unsigned long addr;
+	unsigned long addr;	/* a function's: its pointer (ksym_fn_ptr()) */
 };
 
 #define KSYM_IMPORT(sym)	{ #sym, (unsigned long)&(sym) }
@@ -64,7 +64,7 @@ unsigned int ksym_import_anchors(struct ksym_anchor *a, unsigned int max)
 
 	for (i = 0; i < n; i++) {
 		a[i].name = imports[i].name;
-		a[i].addr = imports[i].addr;
+		a[i].addr = imports[i].addr & ~KSYM_THUMB_BIT;
 	}
 	return n;
 }
@@ -135,11 +135,20 @@ static bool check_export(struct ksym_decoder *kt, struct ksym_findings *f,
 			 enum ksym_class cls, const char *what,
 			 const char *name, u64 value)
 {
+	bool found;
 	char type;
 	u64 ours;
 	u32 idx;
 
-	if (decoded_at(kt, value, name, &type)) {
+	found = decoded_at(kt, value, name, &type);
+	if (!found && (value & KSYM_THUMB_BIT) &&
+	    decoded_at(kt, value & ~KSYM_THUMB_BIT, name, &type) &&
+	    (tolower(type) == 't' || tolower(type) == 'w')) {
+		/* a Thumb-2 function's pointer (nm types weak ones 'W') */
+		f->counts[KSYM_Q_THUMB]++;
+		found = true;
+	}
+	if (found) {
 		/*
 		 * LTO_CLANG internalizes what only the kernel itself
 		 * references, exports included: nm, and so kallsyms, say 't'.

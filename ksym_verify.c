@@ -102,6 +102,8 @@ static const char *const quirk_why[KSYM_NR_CLASSES] = {
 		"a kernel reader that cannot be reached here: reader.* says why",
 	[KSYM_Q_LTO_LOCAL] =
 		"LTO_CLANG internalizes exported symbols: kallsyms types them 't', 'd'",
+	[KSYM_Q_THUMB] =
+		"Thumb-2 kernel: a function pointer (module loader's, export table's) has bit 0 set; kallsyms has the even address of the code",
 	[KSYM_Q_DUP_EXPORT] =
 		"a name with two export entries, one of them the decoded symbol (arm64 5.10: the nVHE hypervisor's own memcpy, memset and the like)",
 };

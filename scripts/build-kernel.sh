@@ -55,15 +55,18 @@ arch_config() {
 	s390x) printf 'CONFIG_%s=y\n' SCLP_TTY SCLP_CONSOLE SCLP_VT220_TTY SCLP_VT220_CONSOLE ;;
 	ppc64el)
 		# -M pseries: little-endian Book3S-64, hvc0 through the hypervisor,
-		# entered from SLOF (Open Firmware: prom_init)
+		# entered from SLOF (Open Firmware: prom_init); Debian's ppc64el
+		# user code is POWER8 with VSX (without it: SIGILL, facility
+		# unavailable, in busybox)
 		printf 'CONFIG_%s=y\n' PPC64 PPC_BOOK3S_64 CPU_LITTLE_ENDIAN PPC_PSERIES \
-			PPC_OF_BOOT_TRAMPOLINE \
-			PPC_RADIX_MMU HVC_CONSOLE ;;
+			PPC_OF_BOOT_TRAMPOLINE PPC_RADIX_MMU HVC_CONSOLE ALTIVEC VSX ;;
 	riscv64)
 		# -M virt: 8250 found through the device tree, PLIC, SBI timer;
-		# Debian's riscv64 busybox uses the FPU (lp64d)
-		printf 'CONFIG_%s=y\n' ARCH_RV64I ARCH_VIRT FPU RISCV_ISA_C SERIAL_OF_PLATFORM \
-			RISCV_SBI ;;
+		# QEMU's device tree names the ISA in "riscv,isa" alone (without
+		# the fallback: "kernel does not parse riscv,isa", BUG in
+		# setup_smp()); Debian's riscv64 busybox uses the FPU (lp64d)
+		printf 'CONFIG_%s=y\n' ARCH_RV64I ARCH_VIRT FPU RISCV_ISA_C RISCV_ISA_FALLBACK \
+			SERIAL_OF_PLATFORM RISCV_SBI ;;
 	*) ksym_die "ARCH must be x86_64, arm64, i386, armhf, s390x, ppc64el or riscv64" ;;
 	esac
 }

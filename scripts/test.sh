@@ -25,7 +25,8 @@
 #      (make test-all: and on i386, armhf, s390x, ppc64el and riscv64);
 #      dkms add/build/install/remove for 6.1 and 6.12 (scripts/dkms-test.sh)
 #   6. the KUnit suites through kunit.py: 6.12 on x86_64, 7.x on arm64
-#      (make test-all: both lines on both)
+#      (make test-all: both lines on both, and 6.12 on i386, arm, s390,
+#      powerpc and riscv)
 #   7. ksymdump: the ten Debian kernels booted with nokaslr (their
 #      /proc/kallsyms is the ground truth), and armhf 6.1 and 6.12 and i386
 #      6.1 (scripts/capture-foreign.sh), then scripts/ksymdump-test.sh:
@@ -258,6 +259,12 @@ if [ $all = 1 ]; then
 	ktap_stage "KUnit through kunit.py: linux-source-6.12 and 7.x, x86_64 and arm64"
 	"$here/kunit.sh" 2>&1 | tee "$B/test-kunit.log"
 	ktap_add "$B/test-kunit.log"
+	# kunit.py's own QEMU configurations of the other architectures (a
+	# 10-25 minute cold build each)
+	ktap_stage "KUnit through kunit.py: linux-source-6.12 on i386, arm, s390, powerpc, riscv"
+	"$here/kunit.sh" LINE=6.12 ARCH=i386 ARCH=arm ARCH=s390 ARCH=powerpc ARCH=riscv \
+		2>&1 | tee "$B/test-kunit-foreign.log"
+	ktap_add "$B/test-kunit-foreign.log"
 else
 	ktap_stage "KUnit through kunit.py: linux-source-6.12 on x86_64, 7.x on arm64"
 	for k in 6.12:x86_64 7:arm64; do

@@ -89,8 +89,9 @@ static int bench(const char *file, int runs)
 			};
 
 			nh += ksym_scan(img.data + img.seg[i].off,
-					img.seg[i].size, img.seg[i].va, false,
-					8, &w, hits, 64);
+					img.seg[i].size, img.seg[i].va,
+					r.kt->layout.big_endian,
+					r.kt->layout.ptr_size, &w, hits, 64);
 		}
 		t_scan = min_d(t_scan, now_ms() - t);
 

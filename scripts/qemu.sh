@@ -463,11 +463,27 @@ entry_boot() {
 	nrun=$((nrun + 1))
 	[ "$arch" = x86_64 ] && echo "    # accel: $KSYM_ACCEL ($KSYM_ACCEL_WHY)"
 	if [ $rc = 124 ]; then
-		WHY="timeout after ${QEMU_TIMEOUT}s"
+		WHY="timeout after ${QEMU_TIMEOUT}s$(stopped_at "$d")"
 		return 1
 	fi
 	grep -aq '==KSYM-DONE' "$d/serial.log" ||
-		{ WHY="the guest did not come back (qemu status $rc)"; return 1; }
+		{ WHY="the guest did not come back (qemu status $rc)$(stopped_at "$d")"; return 1; }
+}
+
+# stopped_at DIR: where a guest that never finished got to, by the last
+# marker guest-init printed
+stopped_at() {
+	local last
+
+	last=$(grep -ao '==KSYM-[A-Z-]*' "$1/serial.log" | tail -n 1)
+	if [ -z "$last" ]; then
+		echo "; /init printed nothing"
+	elif [ -n "$KKO" ] && [ "$last" = ==KSYM-CPUS ]; then
+		# the console is at loglevel 1: KUnit's own lines are not on it
+		echo "; insmod of ksym_verify_kunit.ko did not return (a test that hangs: boot with loglevel=8 to see which)"
+	else
+		echo "; the guest's last marker: $last"
+	fi
 }
 
 # marker NAME DIR: the value the guest printed after ==KSYM-NAME

@@ -86,14 +86,18 @@ capture() {
 	local -a cmd
 
 	last=$KSYM_CACHE/foreign/last-$arch-$suite-$meta
+	# no reader that stops early: under pipefail apt-cache would get
+	# SIGPIPE, and the pipeline fail at random
 	dep=$(ksym_apt "$suite" "$arch" apt-cache depends "$meta" 2>/dev/null |
-		awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+		awk '/Depends: linux-image-[0-9]/ && !d { d = $2 } END { print d }')
 	if [ -n "$dep" ]; then
 		rel=${dep#linux-image-}
 		root=$KSYM_CACHE/foreign/$rel
 		# 7.x splits the image: linux-binary-<rel> holds the kernel
-		ksym_apt "$suite" "$arch" apt-cache depends "$dep" 2>/dev/null |
-			grep -q "Depends: linux-binary-$rel\$" && dep=linux-binary-$rel
+		# (a grep -q in a pipeline here lost that at random on a cold
+		# cache: sid's armhf and s390x kernels were not captured)
+		ksym_has "$(ksym_apt "$suite" "$arch" apt-cache depends "$dep" 2>/dev/null)" \
+			"Depends: linux-binary-$rel" && dep=linux-binary-$rel
 		fetch "$suite" "$arch" "$dep" "$rel" "$root" || root=""
 	fi
 	if [ -z "$root" ]; then

@@ -13,7 +13,8 @@
 #                 ksymdump; a per-stage timing table, then "N passed, N failed"
 #   make test-all everything: make test with 5 minutes of fuzzing per target
 #                 (FUZZ_SECONDS), every case of scripts/fault-inject.sh on
-#                 6.12 and the newest 7.x, then make bench
+#                 6.12 and the newest 7.x, the other architectures' kernel
+#                 lines, check-tree and kunit.py, then make bench
 #   make          (or make modules) build ksym-verify.ko, module name
 #                 ksym_verify, against KDIR (ARCH/CROSS_COMPILE as usual)
 #   make check    the host tests: fixtures from the real scripts/kallsyms.c, the
@@ -34,6 +35,8 @@
 #   make bench    decoder figures on the largest fixture; ksymdump figures
 #                 (unpack, scan, locate, decode, peak memory) on every
 #                 Debian vmlinuz in the cache
+#   make bench-selftest  the kernel's CONFIG_KALLSYMS_SELFTEST figures next
+#                 to the module's, one boot of a small 6.12 kernel
 #   make ksymdump build/ksymdump (userspace; see the README)
 #   make clean
 #
@@ -66,7 +69,7 @@ KSYMDUMP_HDR := ksymdump/locate.h ksymdump/internal.h ksymdump/kimage.h \
 	ksymdump/unpack.h $(DECODER)
 KSYMDUMP_LIBS := -lz -llzma -lzstd -llz4 -lbz2 -llzo2
 
-.PHONY: all help test-all test-debug check fixtures fuzz fuzz-locate fuzz-xz bench clean qemu test modules ksymdump
+.PHONY: all help test-all test-debug check fixtures fuzz fuzz-locate fuzz-xz bench bench-selftest clean qemu test modules ksymdump
 
 # plain "make" builds the module, as for any out-of-tree module
 all: modules
@@ -239,6 +242,9 @@ bench: $(B)/bench_decoder $(B)/bench_locate $(B)/ksymdump $(B)/fixtures/.stamp
 	else rc=0; for f in $(BENCH_IMAGES); do $(B)/bench_locate 3 $$f || { echo "# $$f: not decoded"; rc=1; }; done; \
 		tests/bench_ksymdump.py $(B)/ksymdump $(BENCH_IMAGES) || rc=1; exit $$rc; fi
 	@scripts/bench-module.sh -o $(abspath $(B))/bench-module || echo "module benchmark: not run (see $(B)/bench-module)"
+
+bench-selftest:
+	scripts/bench-selftest.sh -o $(abspath $(B))/bench-selftest
 
 clean:
 	rm -rf $(B)

@@ -7,7 +7,9 @@
 #
 # Usage: scripts/build-kernel.sh [LINE=6.12] [ARCH=x86_64|arm64|i386|armhf|
 #                                s390x|ppc64el|riscv64] [LTO=thin] [DEBUG=1]
-#                                [SRC=source dir O=build dir]
+#                                [SELFTEST=1] [SRC=source dir O=build dir]
+# SELFTEST=1 adds CONFIG_KALLSYMS_SELFTEST (the kernel's own kallsyms
+# figures at boot, for scripts/bench-selftest.sh).
 # The other architectures (not x86_64 or arm64) add their own lines to
 # kernel-small.config (arch_config below: 32-bit, the QEMU machine's
 # console, interrupt controller and FPU) and build with Debian's cross
@@ -26,16 +28,17 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 . "$here/lib.sh"
 
-line=6.12 arch=x86_64 src="" o="" incremental=0 lto="" debug=0
+line=6.12 arch=x86_64 src="" o="" incremental=0 lto="" debug=0 selftest=0
 for a in "$@"; do
 	case $a in
 	LINE=*) line=${a#LINE=} ;;
 	ARCH=*) arch=${a#ARCH=} ;;
 	LTO=thin) lto=thin ;;
 	DEBUG=1) debug=1 ;;
+	SELFTEST=1) selftest=1 ;;
 	SRC=*) src=${a#SRC=} incremental=1 ;;
 	O=*) o=${a#O=} ;;
-	*) ksym_die "usage: $0 [LINE=6.12] [ARCH=x86_64|arm64|i386|armhf|s390x|ppc64el|riscv64] [LTO=thin] [DEBUG=1] [SRC=dir O=dir]" ;;
+	*) ksym_die "usage: $0 [LINE=6.12] [ARCH=x86_64|arm64|i386|armhf|s390x|ppc64el|riscv64] [LTO=thin] [DEBUG=1] [SELFTEST=1] [SRC=dir O=dir]" ;;
 	esac
 done
 
@@ -76,6 +79,8 @@ frag=$here/kernel-small.config
 dfrag=$here/kernel-debug.config
 dbg=""
 aconf=$(arch_config "$arch")
+# the kernel's own kallsyms selftest, for scripts/bench-selftest.sh
+[ $selftest = 0 ] || aconf+="${aconf:+$'\n'}CONFIG_KALLSYMS_SELFTEST=y"
 [ $debug = 1 ] && dbg=-debug
 # the key of x86_64 and arm64 trees is their fragments' alone
 key=$({
@@ -83,6 +88,7 @@ key=$({
 	[ $debug = 0 ] || cat "$dfrag"
 	[ -z "$aconf" ] || echo "$aconf"
 } | md5sum | cut -c1-8)
+[ $selftest = 1 ] && dbg+=-selftest
 [ -n "$o" ] || o=$KSYM_CACHE/trees/$pv-$arch${lto:+-lto$lto}$dbg-$key
 # shellcheck disable=SC2046 # ARCH=... CROSS_COMPILE=..., no spaces
 mk=(make -s -C "$src" O="$o" -j"$(nproc)" $(kbuild_cross "$arch"))

@@ -22,14 +22,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 # shellcheck source=lib.sh
 . "$here/lib.sh"
-out=$top/build/bench-selftest prev=""
-for a in "$@"; do
-	case $a in
-	-o) ;;
+out=$top/build/bench-selftest
+while [ $# -gt 0 ]; do
+	case $1 in
+	-o) out=${2:?-o needs a directory}; shift ;;
 	-h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;;
-	*) if [ "$prev" = -o ]; then out=$a; else ksym_die "unknown argument $a"; fi ;;
+	*) ksym_die "usage: $0 [-o OUTDIR]" ;;
 	esac
-	prev=$a
+	shift
 done
 mkdir -p "$out" && out=$(cd "$out" && pwd)
 

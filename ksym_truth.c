@@ -142,7 +142,7 @@ static bool check_export(struct ksym_decoder *kt, struct ksym_findings *f,
 
 	found = decoded_at(kt, value, name, &type);
 	if (!found && (value & KSYM_THUMB_BIT) &&
-	    decoded_at(kt, value & ~KSYM_THUMB_BIT, name, &type) &&
+	    decoded_at(kt, value & ~(u64)KSYM_THUMB_BIT, name, &type) &&
 	    (tolower(type) == 't' || tolower(type) == 'w')) {
 		/* a Thumb-2 function's pointer (nm types weak ones 'W') */
 		f->counts[KSYM_Q_THUMB]++;

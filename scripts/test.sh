@@ -207,26 +207,28 @@ done
 
 ktap_stage "check-tree on a small kernel built from Debian's linux-source-6.12"
 echo "# (also loads ksym_verify_kunit.ko there and parses its KUnit results)"
-if tree=$("$here/build-kernel.sh" LINE=6.12 ARCH=x86_64) &&
-   "$here/check-tree" "$tree" -o "$B/check-tree" --kunit-module \
-	>"$B/check-tree.log" 2>&1; then
-	ktap_result 1 check_tree_6.12 ""
-else
-	ktap_result 0 check_tree_6.12 "see $B/check-tree.log"
-fi
-grep -E 'sysmap:|^check-tree:|\(module\)' "$B/check-tree.log" | tail -n 4 | sed 's/^/# /'
+# check_tree_small ARCH [SUFFIX]: build-kernel.sh's small 6.12 kernel for
+# ARCH, checked by check-tree with the KUnit module loaded; the result is
+# check_tree_6.12SUFFIX, the log $B/check-treeSUFFIX.log (cold builds
+# show their progress here)
+check_tree_small() {
+	local arch=$1 sfx=${2:-} tree log=$B/check-tree${2:-}.log
+
+	if tree=$("$here/build-kernel.sh" LINE=6.12 ARCH="$arch") &&
+	   "$here/check-tree" "$tree" -o "$B/check-tree$sfx" --kunit-module \
+		>"$log" 2>&1; then
+		ktap_result 1 "check_tree_6.12$sfx" ""
+	else
+		ktap_result 0 "check_tree_6.12$sfx" "see $log"
+	fi
+	grep -E 'sysmap:|^check-tree:|\(module\)' "$log" | tail -n 4 | sed 's/^/# /'
+}
+check_tree_small x86_64
 # make test-all: the same small kernel for every other architecture,
-# cross-compiled, with the KUnit suites loaded in it too
+# cross-compiled
 if [ $all = 1 ]; then
 	for a in i386 armhf s390x ppc64el riscv64; do
-		if tree=$("$here/build-kernel.sh" LINE=6.12 ARCH="$a" 2>"$B/build-$a.log") &&
-		   "$here/check-tree" "$tree" -o "$B/check-tree-$a" --kunit-module \
-			>"$B/check-tree-$a.log" 2>&1; then
-			ktap_result 1 "check_tree_6.12_$a" ""
-		else
-			ktap_result 0 "check_tree_6.12_$a" "see $B/build-$a.log and $B/check-tree-$a.log"
-		fi
-		grep -E 'sysmap:|^check-tree:|\(module\)' "$B/check-tree-$a.log" | tail -n 4 | sed 's/^/# /'
+		check_tree_small "$a" "_$a"
 	done
 fi
 

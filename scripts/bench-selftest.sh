@@ -42,7 +42,7 @@ make -s -C "$tree" M="$m" modules >"$m/build.log" 2>&1 && [ -f "$m/ksym-verify.k
 	ksym_die "the module did not build against $tree (see $m/build.log)"
 
 r=$(mktemp -d)
-mkdir -p "$r"/{bin,proc,sys,dev}
+mkdir -p "$r"/{bin,proc,sys,dev,tmp}
 cp "$(busybox_for x86_64)" "$r/bin/busybox" || ksym_die "no busybox"
 cp "$m/ksym-verify.ko" "$r/"
 cat >"$r/init" <<'EOF'
@@ -64,12 +64,13 @@ done
 echo "==KSYM-SELFTEST-WAITED $i"
 insmod /ksym-verify.ko bench=1
 echo "==KSYM-INSMOD $?"
-echo "==KSYM-BEGIN report"
-cat /sys/kernel/debug/ksym_verify/report
-echo "==KSYM-END report"
-echo "==KSYM-BEGIN selftest"
-dmesg | grep 'kallsyms_selftest:'
-echo "==KSYM-END selftest"
+dmesg | grep 'kallsyms_selftest:' >/tmp/selftest
+# as guest-init does: gzip+base64 blocks, for ksym_extract
+for f in /sys/kernel/debug/ksym_verify/report /tmp/selftest; do
+	echo "==KSYM-BEGIN ${f##*/}"
+	gzip -c <"$f" | base64
+	echo "==KSYM-END ${f##*/}"
+done
 reboot -f
 EOF
 chmod +x "$r/init"
@@ -81,8 +82,8 @@ timeout 2400 qemu-system-x86_64 -accel tcg -m 2048 -smp 1 -nographic \
 	-no-reboot -monitor none -kernel "$tree/arch/x86/boot/bzImage" \
 	-initrd "$out/initramfs.gz" -append "console=ttyS0 quiet panic=-1" \
 	>"$out/serial.log" 2>&1
-tr -d '\r' <"$out/serial.log" | sed -n '/^==KSYM-BEGIN report/,/^==KSYM-END report/p' >"$out/report"
-tr -d '\r' <"$out/serial.log" | sed -n '/^==KSYM-BEGIN selftest/,/^==KSYM-END selftest/p' >"$out/selftest"
+ksym_extract report "$out/serial.log" "$out/report"
+ksym_extract selftest "$out/serial.log" "$out/selftest"
 grep -q 'kallsyms_selftest: finish' "$out/selftest" ||
 	ksym_die "the selftest did not finish (see $out/serial.log)"
 grep -q '^ms.total:' "$out/report" ||
